@@ -1,0 +1,132 @@
+/**
+ * File inputs from the local disk and stdin, as the CLI sends them to a command: directories walked with
+ * --hidden and --ignore rules applied on this side (as Kubo's CLI does), symlinks kept as symlinks.
+ */
+import { createReadStream } from 'node:fs'
+import { lstat, readdir, readlink, readFile, stat } from 'node:fs/promises'
+import { basename, join, relative, sep } from 'node:path'
+import type { Stats } from 'node:fs'
+import type { InputEntry } from '../commands/command.ts'
+import { InvalidArgumentError, LocalFileError } from '../core/errors.ts'
+
+export interface WalkOptions {
+  recursive?: boolean
+  hidden?: boolean
+  /** gitignore-style patterns */
+  ignore?: string[]
+  /** file holding ignore rules, one pattern per line */
+  ignoreRulesPath?: string
+  preserveMode?: boolean
+  preserveMtime?: boolean
+  /** Follow symlinks given on the command line (Kubo's --dereference-args) */
+  dereferenceArgs?: boolean
+}
+
+/** Compile a gitignore-style pattern to a test of a path relative to the walk root */
+export function compileIgnore (pattern: string): ((rel: string, isDir: boolean) => boolean) | undefined {
+  let p = pattern.trim()
+  if (p === '' || p.startsWith('#')) return undefined
+  const dirOnly = p.endsWith('/')
+  if (dirOnly) p = p.slice(0, -1)
+  const anchored = p.includes('/')
+  if (p.startsWith('/')) p = p.slice(1)
+  let re = ''
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i] as string
+    if (c === '*') {
+      if (p[i + 1] === '*') {
+        re += '.*'
+        i++
+        if (p[i + 1] === '/') i++
+      } else {
+        re += '[^/]*'
+      }
+    } else if (c === '?') {
+      re += '[^/]'
+    } else {
+      re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    }
+  }
+  const regex = new RegExp(anchored ? `^${re}(/.*)?$` : `(^|/)${re}(/.*)?$`)
+  return (rel, isDir) => (!dirOnly || isDir) && regex.test(rel)
+}
+
+async function ignoreRules (options: WalkOptions): Promise<Array<(rel: string, isDir: boolean) => boolean>> {
+  const patterns = [...(options.ignore ?? [])]
+  if (options.ignoreRulesPath !== undefined) {
+    try {
+      patterns.push(...(await readFile(options.ignoreRulesPath, 'utf8')).split('\n'))
+    } catch (err) {
+      throw new LocalFileError(`could not read ignore rules from ${options.ignoreRulesPath}: ${(err as Error).message}`)
+    }
+  }
+  return patterns.map(compileIgnore).filter(f => f !== undefined)
+}
+
+function metadata (st: { mode: number, mtimeMs: number, mtime: Date }, options: WalkOptions): Pick<InputEntry, 'mode' | 'mtime'> {
+  const out: Pick<InputEntry, 'mode' | 'mtime'> = {}
+  if (options.preserveMode === true) out.mode = st.mode & 0o7777
+  if (options.preserveMtime === true) {
+    const ms = st.mtime.getTime()
+    out.mtime = { secs: BigInt(Math.floor(ms / 1000)), nsecs: (ms % 1000) * 1e6 }
+  }
+  return out
+}
+
+/** Walk local paths into input entries; each argument becomes a top-level entry named by its basename */
+export async function * localEntries (paths: string[], options: WalkOptions = {}): AsyncGenerator<InputEntry> {
+  const rules = await ignoreRules(options)
+  for (const given of paths) {
+    let st
+    try {
+      st = options.dereferenceArgs === true ? await stat(given) : await lstat(given)
+    } catch (err) {
+      throw new LocalFileError(`${given}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`)
+    }
+    const name = basename(given.replace(/[/\\]+$/, '')) || given
+    if (st.isDirectory() && options.recursive !== true) {
+      throw new InvalidArgumentError(`${given} is a directory, use the '-r' flag to specify directories`)
+    }
+    yield * walk(given, name, st, '', rules, options)
+  }
+}
+
+async function * walk (abs: string, path: string, st: Stats, rel: string,
+  rules: Array<(rel: string, isDir: boolean) => boolean>, options: WalkOptions): AsyncGenerator<InputEntry> {
+  if (st.isSymbolicLink()) {
+    yield { path, type: 'symlink', target: await readlink(abs), ...metadata(st, options) }
+  } else if (st.isDirectory()) {
+    yield { path, type: 'directory', ...metadata(st, options) }
+    let names: string[]
+    try {
+      names = (await readdir(abs)).sort()
+    } catch (err) {
+      throw new LocalFileError(`${abs}: ${(err as Error).message}`)
+    }
+    for (const name of names) {
+      if (options.hidden !== true && name.startsWith('.')) continue
+      const childAbs = join(abs, name)
+      const childRel = rel === '' ? name : `${rel}/${name}`
+      const childSt = await lstat(childAbs)
+      if (rules.some(r => r(childRel, childSt.isDirectory()))) continue
+      yield * walk(childAbs, `${path}/${name}`, childSt, childRel, rules, options)
+    }
+  } else if (st.isFile()) {
+    yield { path, type: 'file', content: fileContent(abs), ...metadata(st, options) }
+  } else {
+    throw new LocalFileError(`${relative('.', abs).split(sep).join('/')}: unsupported file type`)
+  }
+}
+
+async function * fileContent (path: string): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) yield chunk as Uint8Array
+  } catch (err) {
+    throw new LocalFileError(`${path}: ${(err as Error).message}`)
+  }
+}
+
+/** stdin as one file entry */
+export async function * stdinEntry (name: string): AsyncGenerator<InputEntry> {
+  yield { path: name, type: 'file', content: process.stdin as AsyncIterable<Uint8Array> }
+}

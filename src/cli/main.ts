@@ -1,0 +1,105 @@
+/**
+ * The `tsipfs` CLI: argv → command tree → run → print. Errors print as one `Error: …` line on stderr with
+ * exit status 1; a stack trace only with --debug.
+ */
+import { commands } from '../commands/index.ts'
+import { parseCommandLine, withDefaults, findCommand } from './parse.ts'
+import { commandHelp, groupHelp, subcommandsOf } from './help.ts'
+import { runLocal, checkArgs } from './execute.ts'
+import { formatResult, encoding } from './output.ts'
+import { localEntries, stdinEntry } from './inputs.ts'
+import { toTsipfsError } from '../core/errors.ts'
+import type { Command, InputEntry, Options } from '../commands/command.ts'
+
+function write (stream: NodeJS.WriteStream, text: string | Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(text, err => { if (err != null) reject(err); else resolve() })
+  })
+}
+
+/** Build file inputs for commands that take them: local paths, or stdin when none are given */
+function fileInputs (cmd: Command, args: string[], options: Options): { args: string[], files?: AsyncIterable<InputEntry> } {
+  const fileArg = (cmd.args ?? []).find(a => a.type === 'file')
+  if (fileArg === undefined) return { args }
+  const stringCount = (cmd.args ?? []).filter(a => a.type === 'string').length
+  const strings = args.slice(0, stringCount)
+  const paths = args.slice(stringCount)
+  if (paths.length === 0 || (paths.length === 1 && paths[0] === '-')) {
+    if (process.stdin.isTTY === true && paths.length === 0) {
+      if (fileArg.required === true) return { args: strings }
+    }
+    const name = typeof options['stdin-name'] === 'string' && options['stdin-name'] !== '' ? options['stdin-name'] : ''
+    return { args: strings, files: stdinEntry(name) }
+  }
+  const files = localEntries(paths, {
+    recursive: options.recursive === true,
+    hidden: options.hidden === true,
+    ignore: options.ignore as string[] | undefined,
+    ignoreRulesPath: options['ignore-rules-path'] as string | undefined,
+    preserveMode: options['preserve-mode'] === true,
+    preserveMtime: options['preserve-mtime'] === true,
+    dereferenceArgs: options['dereference-args'] === true
+  })
+  return { args: strings, files }
+}
+
+/** Read string arguments from stdin for commands that allow it (e.g. `pin add` with CIDs piped in) */
+async function stdinArgs (cmd: Command, args: string[]): Promise<string[]> {
+  const def = (cmd.args ?? []).find(a => a.stdin === true && a.type === 'string')
+  if (def === undefined || args.length > 0 || process.stdin.isTTY === true) return args
+  let text = ''
+  for await (const chunk of process.stdin) text += String(chunk)
+  return text.split('\n').map(s => s.trim()).filter(s => s !== '')
+}
+
+export async function main (argv: string[]): Promise<number> {
+  const controller = new AbortController()
+  const onSignal = (): void => controller.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  let debug = argv.includes('--debug') || argv.includes('-D')
+  try {
+    const words = argv.filter(a => !a.startsWith('-'))
+    const wantsHelp = argv.includes('--help') || argv.includes('-h') || argv[0] === 'help'
+    const { command, used } = findCommand(commands, argv[0] === 'help' ? words.slice(1) : words)
+    if (wantsHelp || command === undefined) {
+      const path = (argv[0] === 'help' ? words.slice(1) : words).slice(0, command === undefined ? words.length : used)
+      if (command !== undefined) {
+        await write(process.stdout, commandHelp(commands, command))
+        return 0
+      }
+      // a group (`pin`) or the root: list its subcommands
+      let groupPath = path
+      while (groupPath.length > 0 && subcommandsOf(commands, groupPath).length === 0) groupPath = groupPath.slice(0, -1)
+      if (groupPath.length !== path.length && !(path.length === 0 && wantsHelp)) {
+        await write(process.stderr, `Error: unknown command "${path.join(' ')}"\n\n${groupHelp(commands, groupPath)}`)
+        return 1
+      }
+      await write(process.stdout, groupHelp(commands, groupPath))
+      return wantsHelp || groupPath.length > 0 ? 0 : 1
+    }
+    const parsed = parseCommandLine(commands, argv)
+    const options = withDefaults(parsed.command, parsed.options)
+    debug = options.debug === true
+    encoding(options)
+    const inputs = fileInputs(parsed.command, parsed.args, options)
+    const args = await stdinArgs(parsed.command, inputs.args)
+    checkArgs(parsed.command, args, inputs.files !== undefined)
+    const results = runLocal({ command: parsed.command, args, options, files: inputs.files, signal: controller.signal })
+    for await (const value of results) {
+      if (parsed.command.output === 'bytes') await write(process.stdout, value as Uint8Array)
+      else await write(process.stdout, formatResult(parsed.command, value, options))
+    }
+    return 0
+  } catch (err) {
+    const e = toTsipfsError(err)
+    await write(process.stderr, `Error: ${e.message}\n`)
+    if (debug && err instanceof Error && err.stack !== undefined) await write(process.stderr, err.stack + '\n')
+    return 1
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

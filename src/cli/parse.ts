@@ -1,0 +1,128 @@
+/**
+ * argv → command, positional arguments and options, driven by the command tree. Follows Kubo's CLI rules:
+ * `--name value`, `--name=value`, `-n value`, `--flag` / `--flag=false`, `--` ends the options, global
+ * options anywhere on the line.
+ */
+import { GLOBAL_OPTIONS, type Command, type OptionDef, type Options } from '../commands/command.ts'
+import { InvalidArgumentError, UnknownCommandError } from '../core/errors.ts'
+
+export interface ParsedCommandLine {
+  command: Command
+  /** the command path as typed, for help and errors */
+  path: string[]
+  args: string[]
+  options: Options
+}
+
+/** Find the longest command path that prefixes the words; returns the command and how many words it used */
+export function findCommand (commands: Command[], words: string[]): { command: Command | undefined, used: number } {
+  let best: Command | undefined
+  let used = 0
+  for (const cmd of commands) {
+    if (cmd.path.length > words.length || cmd.path.length <= used) continue
+    if (cmd.path.every((p, i) => words[i] === p)) {
+      best = cmd
+      used = cmd.path.length
+    }
+  }
+  return { command: best, used }
+}
+
+export function optionsFor (cmd: Command | undefined): OptionDef[] {
+  return [...(cmd?.options ?? []), ...GLOBAL_OPTIONS]
+}
+
+function lookup (defs: OptionDef[], name: string): OptionDef | undefined {
+  return defs.find(d => d.name === name || (d.aliases ?? []).includes(name))
+}
+
+/** Convert one option value from text to its declared type */
+export function coerceOption (def: OptionDef, value: string | boolean, previous: unknown): unknown {
+  switch (def.type) {
+    case 'bool':
+      if (typeof value === 'boolean') return value
+      if (value === 'true' || value === '') return true
+      if (value === 'false') return false
+      throw new InvalidArgumentError(`invalid boolean value for option "${def.name}": "${value}"`)
+    case 'int':
+    case 'uint': {
+      const text = String(value)
+      if (!/^-?\d+$/.test(text)) throw new InvalidArgumentError(`could not convert value "${text}" to type ${def.type} (for option "-${def.name}")`)
+      const n = Number(text)
+      if (def.type === 'uint' && n < 0) throw new InvalidArgumentError(`option "${def.name}" must not be negative`)
+      if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`value "${text}" for option "${def.name}" is out of range`)
+      return n
+    }
+    case 'strings':
+      return [...(Array.isArray(previous) ? previous as string[] : []), String(value)]
+    default:
+      return String(value)
+  }
+}
+
+/** Fill in defaults for options not given */
+export function withDefaults (cmd: Command, given: Options): Options {
+  const out: Options = {}
+  for (const def of optionsFor(cmd)) {
+    if (Object.hasOwn(given, def.name)) out[def.name] = given[def.name]
+    else if (def.default !== undefined) out[def.name] = def.default
+  }
+  return out
+}
+
+export function parseCommandLine (commands: Command[], argv: string[]): ParsedCommandLine {
+  // first pass: words before the first option-looking token pick the command
+  const words: string[] = []
+  for (const a of argv) {
+    if (a.startsWith('-')) break
+    words.push(a)
+  }
+  const { command, used } = findCommand(commands, words)
+  if (command === undefined) {
+    const first = words[0]
+    if (first === undefined) throw new UnknownCommandError('no command given; try "tsipfs --help"')
+    throw new UnknownCommandError(`unknown command "${words.join(' ')}"; try "tsipfs --help"`)
+  }
+  const defs = optionsFor(command)
+  const options: Options = {}
+  const args: string[] = []
+  const rest = argv
+  let skip = used
+  let onlyArgs = false
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] as string
+    if (skip > 0 && !a.startsWith('-')) {
+      skip--
+      continue
+    }
+    if (onlyArgs || !a.startsWith('-') || a === '-') {
+      args.push(a)
+      continue
+    }
+    if (a === '--') {
+      onlyArgs = true
+      continue
+    }
+    const long = a.startsWith('--')
+    const body = a.slice(long ? 2 : 1)
+    const eq = body.indexOf('=')
+    const name = eq === -1 ? body : body.slice(0, eq)
+    const def = lookup(defs, name)
+    if (def === undefined) {
+      throw new InvalidArgumentError(`unknown option "${name}"`)
+    }
+    let value: string | boolean
+    if (eq !== -1) {
+      value = body.slice(eq + 1)
+    } else if (def.type === 'bool') {
+      value = true
+    } else {
+      const next = rest[i + 1]
+      if (next === undefined) throw new InvalidArgumentError(`missing value for option "${name}"`)
+      value = next
+      i++
+    }
+    options[def.name] = coerceOption(def, value, options[def.name])
+  }
+  return { command, path: command.path, args, options }
+}

@@ -1,0 +1,100 @@
+/**
+ * A command is data: its path, arguments, options, help, a `run` that calls only the core API, and a text
+ * encoder. The CLI parser, `--help`, the /api/v0 router and docs/commands.md are all generated from these.
+ */
+import type { TsipfsNode } from '../core/node.ts'
+
+export type OptionType = 'bool' | 'string' | 'int' | 'uint' | 'strings'
+
+export interface OptionDef {
+  /** Kebab-case name as Kubo spells it (`cid-version`) */
+  name: string
+  aliases?: string[]
+  type: OptionType
+  default?: boolean | string | number | string[]
+  description: string
+}
+
+export interface ArgDef {
+  name: string
+  /** `file` arguments name local files (CLI) or multipart parts (RPC); `string` ones are plain text */
+  type: 'string' | 'file'
+  required?: boolean
+  variadic?: boolean
+  /** The argument may be read from stdin when not given on the command line */
+  stdin?: boolean
+  description: string
+}
+
+/** One entry of a file input: a file, a directory or a symlink, with its path relative to the input root */
+export interface InputEntry {
+  path: string
+  type: 'file' | 'directory' | 'symlink'
+  content?: AsyncIterable<Uint8Array>
+  target?: string
+  mode?: number
+  mtime?: { secs: bigint, nsecs?: number }
+}
+
+export type Options = Record<string, unknown>
+
+export interface ProgressEvent {
+  type: string
+  detail?: unknown
+}
+
+export interface RunContext {
+  node: TsipfsNode
+  /** Positional string arguments, in order (variadic ones flattened) */
+  args: string[]
+  options: Options
+  /** File inputs, for commands with a `file` argument */
+  files?: AsyncIterable<InputEntry>
+  signal: AbortSignal
+  onProgress?: (event: ProgressEvent) => void
+  /** Where the command runs: in the CLI process on the repo, or in the daemon */
+  mode: 'local' | 'daemon'
+}
+
+/**
+ * How results travel: `value` one JSON value; `stream` many values (NDJSON on the wire); `bytes` raw output
+ * (X-Stream-Output on the wire).
+ */
+export type OutputKind = 'value' | 'stream' | 'bytes'
+
+export interface Command<Out = unknown> {
+  /** e.g. ['pin', 'add'] */
+  path: string[]
+  tagline: string
+  description?: string
+  args?: ArgDef[]
+  options?: OptionDef[]
+  output: OutputKind
+  /** Does the command need the repo opened (and the lock)? `init`, `cid …` and `version` do not. */
+  repo?: 'none' | 'read' | 'write'
+  /** The command only makes sense on a running daemon */
+  daemonOnly?: boolean
+  /** Run against the core API. `value` commands return one result, the others an async iterable */
+  run(ctx: RunContext): Promise<Out> | AsyncIterable<Out>
+  /** Text output for one result. Absent: JSON. */
+  text?(out: Out, options: Options): string
+  /** Only the CLI runs it (init, daemon): it has no /api/v0 endpoint */
+  cliOnly?: boolean
+}
+
+/** Define a command with its output type inferred */
+export function command<Out> (cmd: Command<Out>): Command<Out> {
+  return cmd
+}
+
+/** Options every command accepts (Kubo's global options) */
+export const GLOBAL_OPTIONS: OptionDef[] = [
+  { name: 'encoding', aliases: ['enc'], type: 'string', default: 'text', description: 'The encoding type the output should be encoded with (json, text).' },
+  { name: 'help', aliases: ['h'], type: 'bool', default: false, description: 'Show the full command help text.' },
+  { name: 'timeout', type: 'string', description: 'Set a global timeout on the command.' },
+  { name: 'cid-base', type: 'string', description: 'Multibase encoding used for version 1 CIDs in output.' },
+  { name: 'repo-dir', type: 'string', description: 'Path to the repository directory to use (default $IPFS_PATH or ~/.tsipfs).' },
+  { name: 'api', type: 'string', description: 'Use a specific API instance (multiaddr, defaults to the one in $IPFS_PATH/api).' },
+  { name: 'offline', type: 'bool', description: 'Run the command offline.' },
+  { name: 'debug', aliases: ['D'], type: 'bool', default: false, description: 'Operate in debug mode.' }
+]

@@ -1,0 +1,30 @@
+import { command } from './command.ts'
+
+export default command({
+  path: ['id'],
+  tagline: 'Show IPFS node id info.',
+  description: 'Prints out information about the specified peer. If no peer is specified, prints out information for local peers.',
+  args: [{ name: 'peerid', type: 'string', description: 'Peer.ID of node to look up.' }],
+  options: [
+    { name: 'format', aliases: ['f'], type: 'string', description: 'Optional output format (<id>, <aver>, <pubkey>, <addrs>, <protocols>).' },
+    { name: 'peerid-base', type: 'string', default: 'b58mh', description: 'Encoding used for peer IDs: Can either be a multibase encoded CID or a base58btc encoded multihash. Takes {b58mh|base36|k|base32|b...}.' }
+  ],
+  output: 'value',
+  repo: 'read',
+  async run ({ node }) {
+    return await node.identity.id()
+  },
+  text (out, options) {
+    const format = options.format
+    if (typeof format === 'string' && format !== '') {
+      return format
+        .replaceAll('<id>', out.ID)
+        .replaceAll('<aver>', out.AgentVersion)
+        .replaceAll('<pubkey>', out.PublicKey)
+        .replaceAll('<addrs>', (out.Addresses ?? []).join('\n'))
+        .replaceAll('<protocols>', (out.Protocols ?? []).join('\n'))
+        .replaceAll('\\n', '\n').replaceAll('\\t', '\t')
+    }
+    return JSON.stringify(out, null, '\t') + '\n'
+  }
+})

@@ -1,0 +1,21 @@
+/** THE command tree. The CLI, /api/v0, --help and docs/commands.md all read this list. */
+import type { Command } from './command.ts'
+import add from './add.ts'
+import cat from './cat.ts'
+import commandsCmd, { registry } from './commands.ts'
+import configCmds from './config/index.ts'
+import id from './id.ts'
+import init from './init.ts'
+import version from './version.ts'
+
+export const commands: Command[] = [
+  add,
+  cat,
+  commandsCmd,
+  ...configCmds,
+  id,
+  init,
+  version
+] as Command[]
+
+registry.commands = commands

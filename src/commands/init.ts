@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises'
+import { command } from './command.ts'
+import { initRepo } from '../core/repo/repo.ts'
+import { parseProfileList } from '../core/repo/profiles.ts'
+import { InvalidArgumentError, InvalidConfigError, LocalFileError } from '../core/errors.ts'
+import { repoPathFrom } from '../cli/execute.ts'
+
+export default command({
+  path: ['init'],
+  tagline: 'Initializes tsipfs config file.',
+  description: `
+Initializes tsipfs configuration files and generates a new keypair.
+
+If you are going to run tsipfs in a server environment, you may want to initialize it using the 'server'
+profile. For the list of available profiles see 'tsipfs config profile --help'.
+
+tsipfs uses a repository in the local file system. By default, the repo is located at ~/.tsipfs. To change
+the repo location, set the $IPFS_PATH environment variable:
+
+    export IPFS_PATH=/path/to/tsipfsrepo`,
+  args: [{ name: 'default-config', type: 'string', description: 'Initialize with the given configuration.' }],
+  options: [
+    { name: 'algorithm', aliases: ['a'], type: 'string', default: 'ed25519', description: 'Cryptographic algorithm to use for key generation (ed25519, rsa, secp256k1).' },
+    { name: 'bits', aliases: ['b'], type: 'int', default: 2048, description: 'Number of bits to use in the generated RSA private key.' },
+    { name: 'empty-repo', aliases: ['e'], type: 'bool', default: false, description: "Don't add and pin help files to the local storage." },
+    { name: 'profile', aliases: ['p'], type: 'string', description: "Apply profile settings to config. Multiple profiles can be separated by ','." }
+  ],
+  output: 'value',
+  repo: 'none',
+  cliOnly: true,
+  async run ({ args, options }) {
+    const algorithm = String(options.algorithm)
+    if (algorithm !== 'ed25519' && algorithm !== 'rsa' && algorithm !== 'secp256k1') {
+      throw new InvalidArgumentError(`invalid key type "${algorithm}": use ed25519, rsa or secp256k1`)
+    }
+    let config: Record<string, unknown> | undefined
+    if (args[0] !== undefined) {
+      let text: string
+      try {
+        text = await readFile(args[0], 'utf8')
+      } catch (err) {
+        throw new LocalFileError(`could not read config file ${args[0]}: ${(err as Error).message}`)
+      }
+      try {
+        config = JSON.parse(text) as Record<string, unknown>
+      } catch (err) {
+        throw new InvalidConfigError(`config file ${args[0]} is not valid JSON: ${(err as Error).message}`)
+      }
+    }
+    const repoPath = repoPathFrom(options)
+    const result = await initRepo(repoPath, {
+      algorithm,
+      bits: Number(options.bits),
+      profiles: parseProfileList(options.profile as string | undefined),
+      config
+    })
+    return { ID: result.Identity.PeerID, RepoPath: repoPath }
+  },
+  text: (out, options) => `generating ${String(options.algorithm).toUpperCase()} keypair...done\npeer identity: ${out.ID}\ninitialized tsipfs node at ${out.RepoPath}\nto get started, enter:\n\n\ttsipfs cat /ipfs/<cid>\n`
+})

@@ -1,0 +1,82 @@
+/** `block` part of the core API: raw blocks in and out. */
+import { CID } from 'multiformats/cid'
+import type { AbortOptions } from '@libp2p/interface'
+import type { Components } from '../node.ts'
+import type { PinsApi } from '../pins/index.ts'
+import { hasherByName } from './hashers.ts'
+import { codecCode } from './codecs.ts'
+import { BlockPinnedError, InvalidArgumentError, TooLargeError, UnsupportedError } from '../errors.ts'
+
+/** Kubo refuses blocks over 1 MiB + 1 KiB unless --allow-big-block is given (boxo's hard limit) */
+export const MAX_BLOCK_SIZE = 1024 * 1024 + 1024
+/** Beyond this even --allow-big-block refuses: the bitswap message limit */
+export const HARD_MAX_BLOCK_SIZE = 4 * 1024 * 1024
+
+export interface BlockPutOptions extends AbortOptions {
+  /** multicodec name, default raw */
+  codec?: string
+  mhtype?: string
+  mhlen?: number
+  cidVersion?: number
+  pin?: boolean
+  allowBigBlock?: boolean
+}
+
+export function createBlockApi ({ blocks, gcLock }: Pick<Components, 'blocks' | 'gcLock'>, { pins }: { pins: PinsApi }) {
+  return {
+    async get (cid: CID, options?: AbortOptions): Promise<Uint8Array> {
+      return await blocks.get(cid, options)
+    },
+    async has (cid: CID, options?: AbortOptions): Promise<boolean> {
+      return await blocks.has(cid, options)
+    },
+    async stat (cid: CID, options?: AbortOptions): Promise<{ Key: CID, Size: number }> {
+      const bytes = await blocks.get(cid, options)
+      return { Key: cid, Size: bytes.byteLength }
+    },
+    async put (bytes: Uint8Array, options: BlockPutOptions = {}): Promise<{ Key: CID, Size: number }> {
+      options.signal?.throwIfAborted()
+      const limit = options.allowBigBlock === true ? HARD_MAX_BLOCK_SIZE : MAX_BLOCK_SIZE
+      if (bytes.byteLength > limit) {
+        throw new TooLargeError(`produced block is over ${options.allowBigBlock === true ? '4MiB' : '1MiB'}: big blocks can't be exchanged with other peers. consider using UnixFS for automatic chunking of bigger files, or pass --allow-big-block to override`)
+      }
+      const codec = codecCode(options.codec ?? 'raw')
+      const hasher = hasherByName(options.mhtype ?? 'sha2-256')
+      const digest = await hasher.digest(bytes)
+      if (options.mhlen !== undefined && options.mhlen !== -1 && options.mhlen !== digest.digest.byteLength) {
+        throw new UnsupportedError(`${hasher.name} does not support a digest length of ${options.mhlen}`)
+      }
+      let version = options.cidVersion ?? 1
+      if (version === 0 && (codec !== 0x70 || hasher.code !== 0x12)) {
+        throw new InvalidArgumentError('cid version 0 only supports dag-pb codec and sha2-256 hash')
+      }
+      const cid = version === 0 ? CID.createV0(digest as never) : CID.createV1(codec, digest)
+      version = cid.version
+      return await gcLock.shared(async () => {
+        await blocks.put(cid, bytes, options)
+        if (options.pin === true) await pins.add(cid, { recursive: false, signal: options.signal })
+        return { Key: cid, Size: bytes.byteLength }
+      })
+    },
+    /** Remove blocks; yields one result per CID (an error text for those that could not be removed) */
+    async * rm (cids: CID[], options: AbortOptions & { force?: boolean } = {}): AsyncGenerator<{ Hash: CID, Error?: string }> {
+      yield * gcLock.exclusiveStream(async function * () {
+        for (const cid of cids) {
+          options.signal?.throwIfAborted()
+          if (await pins.isPinned(cid, options)) {
+            yield { Hash: cid, Error: new BlockPinnedError(`pinned: ${await pins.pinReason(cid, options)}`).message }
+            continue
+          }
+          if (!await blocks.has(cid, options)) {
+            if (options.force !== true) yield { Hash: cid, Error: 'ipld: could not find ' + cid.toString() }
+            continue
+          }
+          await blocks.delete(cid, options)
+          yield { Hash: cid }
+        }
+      })
+    }
+  }
+}
+
+export type BlockApi = ReturnType<typeof createBlockApi>

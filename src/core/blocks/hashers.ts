@@ -1,0 +1,34 @@
+/**
+ * Multihash functions tsipfs can hash with (add --hash, block put --mhtype) and verify with. Names are the
+ * multicodec table's, as Kubo prints them in `cid hashes`.
+ */
+import { from } from 'multiformats/hashes/hasher'
+import type { MultihashHasher } from 'multiformats/hashes/interface'
+import { sha256, sha512 } from 'multiformats/hashes/sha2'
+import { identity } from 'multiformats/hashes/identity'
+import { blake2b256, blake2b512 } from '@multiformats/blake2/blake2b'
+import { blake3 as nobleBlake3 } from '@noble/hashes/blake3.js'
+import { UnsupportedError } from '../errors.ts'
+
+export const blake3 = from({ name: 'blake3', code: 0x1e, encode: (input: Uint8Array) => nobleBlake3(input, { dkLen: 32 }) })
+
+const HASHERS: Array<MultihashHasher<number>> = [sha256, sha512, blake2b256, blake2b512, blake3, identity as unknown as MultihashHasher<number>]
+
+const byName = new Map<string, MultihashHasher<number>>(HASHERS.map(h => [h.name, h]))
+const byCode = new Map<number, MultihashHasher<number>>(HASHERS.map(h => [h.code, h]))
+
+export function hasherByName (name: string): MultihashHasher<number> {
+  const h = byName.get(name)
+  if (h === undefined) throw new UnsupportedError(`unrecognized hash function: ${name}`)
+  return h
+}
+
+export function hasherByCode (code: number): MultihashHasher<number> {
+  const h = byCode.get(code)
+  if (h === undefined) throw new UnsupportedError(`unsupported multihash code 0x${code.toString(16)}`)
+  return h
+}
+
+export function supportedHashers (): Array<MultihashHasher<number>> {
+  return [...HASHERS]
+}

@@ -1,0 +1,111 @@
+/**
+ * The default store: one LMDB environment (`$IPFS_PATH/datastore`) with a `blocks` database (multihash →
+ * bytes) and a `meta` database (string key → JSON) for pins, the MFS root and other small records.
+ * LMDB commits are atomic and ordered, so a kill -9 leaves the last committed state; `put` resolves only once
+ * its transaction has committed, which is what makes an acknowledged write durable.
+ */
+import { open, type RootDatabase, type Database } from 'lmdb'
+import { mkdir } from 'node:fs/promises'
+import type { CID } from 'multiformats/cid'
+import type { AbortOptions } from '@libp2p/interface'
+import { BlockNotFoundError } from '../errors.ts'
+import { blockKey, keyToCid, type BlockStore } from './store.ts'
+import type { MetaStore } from './meta.ts'
+
+export interface LmdbEnv {
+  root: RootDatabase
+  blocks: Database<Buffer, Buffer>
+  meta: Database<unknown, string>
+}
+
+export async function openLmdb (path: string): Promise<LmdbEnv> {
+  await mkdir(path, { recursive: true, mode: 0o700 })
+  const root = open({ path, compression: false, maxDbs: 8, mapSize: 2 ** 36, remapChunks: false, pageSize: 16384 })
+  const blocks = root.openDB<Buffer, Buffer>({ name: 'blocks', encoding: 'binary', keyEncoding: 'binary' })
+  const meta = root.openDB<unknown, string>({ name: 'meta', encoding: 'json', keyEncoding: 'ordered-binary' })
+  return { root, blocks, meta }
+}
+
+export class LmdbBlockStore implements BlockStore {
+  private readonly db: Database<Buffer, Buffer>
+
+  constructor (env: LmdbEnv) {
+    this.db = env.blocks
+  }
+
+  async has (cid: CID, options?: AbortOptions): Promise<boolean> {
+    options?.signal?.throwIfAborted()
+    return this.db.doesExist(Buffer.from(blockKey(cid)))
+  }
+
+  async get (cid: CID, options?: AbortOptions): Promise<Uint8Array> {
+    options?.signal?.throwIfAborted()
+    const bytes = this.db.getBinary(Buffer.from(blockKey(cid)))
+    if (bytes === undefined) throw new BlockNotFoundError(`block was not found locally (offline): ${cid.toString()}`)
+    return bytes
+  }
+
+  async put (cid: CID, bytes: Uint8Array, options?: AbortOptions): Promise<void> {
+    options?.signal?.throwIfAborted()
+    await this.db.put(Buffer.from(blockKey(cid)), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+  }
+
+  async delete (cid: CID, options?: AbortOptions): Promise<void> {
+    options?.signal?.throwIfAborted()
+    await this.db.remove(Buffer.from(blockKey(cid)))
+  }
+
+  async * keys (options?: AbortOptions): AsyncIterable<CID> {
+    for (const key of this.db.getKeys({ snapshot: false })) {
+      options?.signal?.throwIfAborted()
+      yield keyToCid(key)
+    }
+  }
+
+  async stat (options?: AbortOptions): Promise<{ numObjects: number, size: number }> {
+    let numObjects = 0
+    let size = 0
+    for (const { value } of this.db.getRange({ snapshot: false })) {
+      options?.signal?.throwIfAborted()
+      numObjects++
+      size += value.byteLength
+    }
+    return { numObjects, size }
+  }
+}
+
+export class LmdbMetaStore implements MetaStore {
+  private readonly db: Database<unknown, string>
+
+  constructor (env: LmdbEnv) {
+    this.db = env.meta
+  }
+
+  async get<T> (key: string): Promise<T | undefined> {
+    return this.db.get(key) as T | undefined
+  }
+
+  async put (key: string, value: unknown): Promise<void> {
+    await this.db.put(key, value)
+  }
+
+  async delete (key: string): Promise<void> {
+    await this.db.remove(key)
+  }
+
+  async * list<T> (prefix: string): AsyncIterable<{ key: string, value: T }> {
+    for (const { key, value } of this.db.getRange({ start: prefix, snapshot: false })) {
+      if (!key.startsWith(prefix)) break
+      yield { key, value: value as T }
+    }
+  }
+
+  async batch (ops: Array<{ type: 'put', key: string, value: unknown } | { type: 'del', key: string }>): Promise<void> {
+    await this.db.transaction(() => {
+      for (const op of ops) {
+        if (op.type === 'put') void this.db.put(op.key, op.value)
+        else void this.db.remove(op.key)
+      }
+    })
+  }
+}

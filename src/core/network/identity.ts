@@ -1,0 +1,29 @@
+/** The node's own identity (peer ID and public key), as `id` prints it before the network is up. */
+import { privateKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { fromString as u8FromString } from 'uint8arrays/from-string'
+import { toString as u8ToString } from 'uint8arrays/to-string'
+import type { Components } from '../node.ts'
+import { InvalidConfigError } from '../errors.ts'
+import pkg from '../../../package.json' with { type: 'json' }
+
+export const AGENT_VERSION = `tsipfs/${pkg.version}/`
+
+export function createIdentityApi ({ repo }: Pick<Components, 'repo'>) {
+  return {
+    /** Kubo's `id` output for this node (no addresses until the swarm runs) */
+    async id (): Promise<{ ID: string, PublicKey: string, Addresses: string[] | null, AgentVersion: string, Protocols: string[] | null }> {
+      const { PrivKey } = repo.config.Identity
+      if (PrivKey === undefined) throw new InvalidConfigError('config has no Identity.PrivKey')
+      const key = privateKeyFromProtobuf(u8FromString(PrivKey, 'base64pad'))
+      const peerId = peerIdFromPrivateKey(key)
+      return {
+        ID: peerId.toString(),
+        PublicKey: u8ToString(publicKeyToProtobuf(key.publicKey), 'base64pad'),
+        Addresses: null,
+        AgentVersion: AGENT_VERSION,
+        Protocols: null
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * createNode() wires every part of a tsipfs node explicitly. Each API factory gets the few components it
+ * uses; commands (src/commands) talk only to the TsipfsNode this returns.
+ */
+import { join } from 'node:path'
+import type { Blockstore as InterfaceBlockstore } from 'interface-blockstore'
+import { openRepo, defaultRepoPath, type Repo } from './repo/repo.ts'
+import { openLmdb, LmdbBlockStore, LmdbMetaStore, type LmdbEnv } from './blocks/lmdb-store.ts'
+import { asInterfaceBlockstore, type BlockStore } from './blocks/store.ts'
+import type { MetaStore } from './blocks/meta.ts'
+import { GcLock } from './gc/lock.ts'
+import { InvalidConfigError } from './errors.ts'
+import { createConfigApi } from './repo/config-api.ts'
+import { createBlockApi } from './blocks/api.ts'
+import { createUnixfsApi } from './unixfs/index.ts'
+import { createDagApi } from './dag/index.ts'
+import { createPinsApi } from './pins/index.ts'
+import { createRepoApi } from './gc/index.ts'
+import { createIdentityApi } from './network/identity.ts'
+import { FlatfsBlockStore } from './blocks/flatfs-store.ts'
+
+export interface NodeOptions {
+  /** Repo path; default $IPFS_PATH or ~/.tsipfs */
+  repoPath?: string
+}
+
+/** What the API factories are built from */
+export interface Components {
+  repo: Repo
+  /** Local blocks only */
+  blocks: BlockStore
+  /** The same store seen as an interface-blockstore, for the IPLD libraries */
+  blockstore: InterfaceBlockstore
+  meta: MetaStore
+  gcLock: GcLock
+}
+
+export async function createNode (options: NodeOptions = {}) {
+  const repo = await openRepo(options.repoPath ?? defaultRepoPath())
+  let env: LmdbEnv | undefined
+  try {
+    const spec = repo.config.Datastore?.Spec ?? { type: 'lmdb', path: 'datastore' }
+    let blocks: BlockStore
+    if (spec.type === 'lmdb') {
+      env = await openLmdb(join(repo.path, String(spec.path ?? 'datastore')))
+      blocks = new LmdbBlockStore(env)
+    } else if (spec.type === 'flatfs') {
+      const metaSpec = (spec.meta ?? {}) as { path?: string }
+      env = await openLmdb(join(repo.path, String(metaSpec.path ?? 'datastore')))
+      blocks = await FlatfsBlockStore.open(join(repo.path, String(spec.path ?? 'blocks')), { sync: spec.sync !== false })
+    } else {
+      throw new InvalidConfigError(`unknown Datastore.Spec.type "${String(spec.type)}" (use "lmdb" or "flatfs")`)
+    }
+    const components: Components = {
+      repo,
+      blocks,
+      blockstore: asInterfaceBlockstore(blocks),
+      meta: new LmdbMetaStore(env),
+      gcLock: new GcLock()
+    }
+    const pins = createPinsApi(components)
+    const lmdb = env
+    let stopped = false
+    const node = {
+      repoPath: repo.path,
+      components,
+      config: createConfigApi(components),
+      identity: createIdentityApi(components),
+      block: createBlockApi(components, { pins }),
+      unixfs: createUnixfsApi(components, { pins }),
+      dag: createDagApi(components, { pins }),
+      pins,
+      repo: createRepoApi(components, { pins }),
+      async stop (): Promise<void> {
+        if (stopped) return
+        stopped = true
+        await lmdb.root.flushed
+        await lmdb.root.close()
+        await repo.close()
+      }
+    }
+    return node
+  } catch (err) {
+    if (env !== undefined) await env.root.close()
+    await repo.close()
+    throw err
+  }
+}
+
+export type TsipfsNode = Awaited<ReturnType<typeof createNode>>

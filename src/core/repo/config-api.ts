@@ -1,0 +1,54 @@
+/** The config part of the core API: read and change the repo's config file. */
+import type { Components } from '../node.ts'
+import { getKey, setKey, validateConfig, type Config, type JSONValue } from './config.ts'
+import { applyProfiles } from './profiles.ts'
+import { InvalidConfigError } from '../errors.ts'
+
+/** Keys whose values are secret: `config show` and `config Identity.PrivKey` never print them */
+const PRIVATE_KEYS = ['Identity.PrivKey']
+
+export function createConfigApi ({ repo }: Pick<Components, 'repo'>) {
+  return {
+    /** The whole config, without the private key */
+    async show (): Promise<Config> {
+      const c = structuredClone(repo.config)
+      delete (c.Identity as { PrivKey?: string }).PrivKey
+      return c
+    },
+    async get (key: string): Promise<JSONValue> {
+      if (PRIVATE_KEYS.includes(key)) throw new InvalidConfigError('cannot show or change private key through API')
+      return structuredClone(getKey(repo.config, key))
+    },
+    async set (key: string, value: JSONValue): Promise<void> {
+      if (PRIVATE_KEYS.includes(key) || key === 'Identity' || key.startsWith('Identity.')) {
+        throw new InvalidConfigError('cannot show or change private key through API')
+      }
+      const next = structuredClone(repo.config)
+      setKey(next, key, value)
+      await repo.saveConfig(validateConfig(next))
+    },
+    /** Replace the config, keeping the identity (Kubo refuses to change the private key this way) */
+    async replace (config: unknown): Promise<void> {
+      const next = validateConfig(structuredClone(config))
+      const given = next.Identity as { PeerID?: string, PrivKey?: string }
+      if (given.PrivKey !== undefined) throw new InvalidConfigError('setting private key with API is not supported')
+      if (given.PeerID !== repo.config.Identity.PeerID) throw new InvalidConfigError('cannot change the peer ID (Identity.PeerID) with config replace')
+      next.Identity = structuredClone(repo.config.Identity)
+      await repo.saveConfig(next)
+    },
+    /** Apply profiles; returns the old and new config (without private key). `dryRun` changes nothing. */
+    async applyProfile (names: string[], options: { dryRun?: boolean } = {}): Promise<{ OldCfg: Config, NewCfg: Config }> {
+      const old = repo.config
+      const next = applyProfiles(old, names)
+      if (options.dryRun !== true) await repo.saveConfig(next)
+      const strip = (c: Config): Config => {
+        const copy = structuredClone(c)
+        delete (copy.Identity as { PrivKey?: string }).PrivKey
+        return copy
+      }
+      return { OldCfg: strip(old), NewCfg: strip(next) }
+    }
+  }
+}
+
+export type ConfigApi = ReturnType<typeof createConfigApi>

@@ -1,0 +1,159 @@
+/**
+ * The on-disk repo: `config` (Kubo-shaped JSON), `version`, `repo.lock`, and the stores named by
+ * Datastore.Spec. `initRepo` creates one; `openRepo` checks the version, takes the lock and opens the stores.
+ */
+import { mkdir, readFile, stat, rm } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { toString as u8ToString } from 'uint8arrays/to-string'
+import { InvalidConfigError, RepoExistsError, RepoNotInitializedError, RepoVersionError, UnknownProfileError } from '../errors.ts'
+import { defaultConfig, validateConfig, type Config } from './config.ts'
+import { acquireLock, type RepoLock } from './lock.ts'
+import { writeFileAtomic } from './fs-util.ts'
+import { applyProfiles } from './profiles.ts'
+
+/** The repo layout version this code writes and reads. Bump it together with a migration in migrations.ts. */
+export const REPO_VERSION = 1
+
+export function defaultRepoPath (): string {
+  const env = process.env.IPFS_PATH
+  return resolve(env !== undefined && env !== '' ? env : join(homedir(), '.tsipfs'))
+}
+
+export interface InitOptions {
+  /** Profiles to apply, in order */
+  profiles?: string[]
+  /** Start from this config instead of the default one (its Identity is kept if it has one) */
+  config?: Config | Record<string, unknown>
+  /** Key type for a new identity */
+  algorithm?: 'ed25519' | 'rsa' | 'secp256k1'
+  bits?: number
+}
+
+async function exists (path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export async function isInitialized (repoPath: string): Promise<boolean> {
+  return await exists(join(repoPath, 'config'))
+}
+
+export async function newIdentity (algorithm: InitOptions['algorithm'] = 'ed25519', bits = 2048): Promise<{ PeerID: string, PrivKey: string }> {
+  const key = algorithm === 'rsa'
+    ? await generateKeyPair('RSA', bits)
+    : algorithm === 'secp256k1' ? await generateKeyPair('secp256k1') : await generateKeyPair('Ed25519')
+  return {
+    PeerID: peerIdFromPrivateKey(key).toString(),
+    PrivKey: u8ToString(privateKeyToProtobuf(key), 'base64pad')
+  }
+}
+
+/** Create a repo. Fails with RepoExistsError when one is there already. */
+export async function initRepo (repoPath: string, options: InitOptions = {}): Promise<Config> {
+  if (await isInitialized(repoPath)) throw new RepoExistsError(`tsipfs configuration file already exists! Reinitializing would overwrite your keys (${join(repoPath, 'config')})`)
+  for (const p of options.profiles ?? []) {
+    if (p === '') throw new UnknownProfileError('empty profile name')
+  }
+  const given = options.config as Record<string, unknown> | undefined
+  const givenIdentity = given?.Identity as { PeerID?: unknown, PrivKey?: unknown } | undefined
+  const identity = typeof givenIdentity?.PeerID === 'string' && typeof givenIdentity.PrivKey === 'string'
+    ? { PeerID: givenIdentity.PeerID, PrivKey: givenIdentity.PrivKey }
+    : await newIdentity(options.algorithm, options.bits)
+  let config: Config = given !== undefined
+    ? validateConfig({ ...structuredClone(given), Identity: identity })
+    : defaultConfig(identity)
+  config = applyProfiles(config, options.profiles ?? [])
+  await mkdir(repoPath, { recursive: true, mode: 0o700 })
+  const lock = await acquireLock(repoPath)
+  try {
+    await writeFileAtomic(join(repoPath, 'version'), `${REPO_VERSION}\n`)
+    await writeFileAtomic(join(repoPath, 'config'), JSON.stringify(config, null, 2) + '\n')
+  } catch (err) {
+    await rm(join(repoPath, 'config'), { force: true })
+    throw err
+  } finally {
+    await lock.release()
+  }
+  return config
+}
+
+export async function readVersion (repoPath: string): Promise<number> {
+  let text: string
+  try {
+    text = await readFile(join(repoPath, 'version'), 'utf8')
+  } catch {
+    throw new RepoNotInitializedError()
+  }
+  const version = Number(text.trim())
+  if (!Number.isInteger(version)) throw new RepoVersionError(`repo version file holds "${text.trim()}", not a number`)
+  return version
+}
+
+export async function readConfig (repoPath: string): Promise<Config> {
+  let text: string
+  try {
+    text = await readFile(join(repoPath, 'config'), 'utf8')
+  } catch {
+    throw new RepoNotInitializedError(`no tsipfs repo found in ${repoPath}.\nplease run: 'tsipfs init'`)
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (err) {
+    throw new InvalidConfigError(`failure to decode config: ${(err as Error).message}`)
+  }
+  return validateConfig(parsed)
+}
+
+export async function writeConfig (repoPath: string, config: Config): Promise<void> {
+  validateConfig(config)
+  await writeFileAtomic(join(repoPath, 'config'), JSON.stringify(config, null, 2) + '\n')
+}
+
+export interface Repo {
+  readonly path: string
+  config: Config
+  readonly version: number
+  /** Replace the config on disk (atomically) and in memory */
+  saveConfig(config: Config): Promise<void>
+  close(): Promise<void>
+}
+
+/** Open an initialised repo for writing: checks its version and takes the lock */
+export async function openRepo (repoPath: string): Promise<Repo> {
+  if (!await isInitialized(repoPath)) throw new RepoNotInitializedError(`no tsipfs repo found in ${repoPath}.\nplease run: 'tsipfs init'`)
+  const version = await readVersion(repoPath)
+  if (version > REPO_VERSION) {
+    throw new RepoVersionError(`repo at ${repoPath} has version ${version}; this tsipfs understands up to ${REPO_VERSION}. Upgrade tsipfs.`)
+  }
+  if (version < REPO_VERSION) {
+    throw new RepoVersionError(`repo at ${repoPath} has version ${version} and needs migrating to ${REPO_VERSION}`)
+  }
+  const lock: RepoLock = await acquireLock(repoPath)
+  try {
+    const config = await readConfig(repoPath)
+    const repo: Repo = {
+      path: repoPath,
+      config,
+      version,
+      async saveConfig (next) {
+        await writeConfig(repoPath, next)
+        repo.config = next
+      },
+      async close () {
+        await lock.release()
+      }
+    }
+    return repo
+  } catch (err) {
+    await lock.release()
+    throw err
+  }
+}
