@@ -19,13 +19,16 @@ With no <path>, or with '-', reads the content from stdin.`,
   repo: 'write',
   async * run ({ node, files, options, signal }) {
     if (files === undefined) return
+    let last
     for await (const r of node.unixfs.add(files, { pin: options.pin !== false, pinName: options['pin-name'] as string | undefined, signal })) {
-      yield { Name: r.path, Hash: r.cid.toString(), Size: String(r.size) }
+      last = { Name: r.path, Hash: r.cid.toString(), Size: String(r.size) }
+      // -Q: only the root, which comes last
+      if (options.quieter !== true) yield last
     }
+    if (options.quieter === true && last !== undefined) yield last
   },
   text (out, options) {
-    if (options.quieter === true) return ''
-    if (options.quiet === true) return out.Hash + '\n'
+    if (options.quieter === true || options.quiet === true) return out.Hash + '\n'
     return `added ${out.Hash} ${out.Name}\n`
   }
 })

@@ -6,6 +6,8 @@ import commandsCmd, { registry } from './commands.ts'
 import configCmds from './config/index.ts'
 import id from './id.ts'
 import init from './init.ts'
+import pinCmds from './pin/index.ts'
+import repoCmds from './repo/index.ts'
 import version from './version.ts'
 
 export const commands: Command[] = [
@@ -15,6 +17,8 @@ export const commands: Command[] = [
   ...configCmds,
   id,
   init,
+  ...pinCmds,
+  ...repoCmds,
   version
 ] as Command[]
 

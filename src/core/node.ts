@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { Blockstore as InterfaceBlockstore } from 'interface-blockstore'
 import { openRepo, defaultRepoPath, type Repo } from './repo/repo.ts'
 import { openLmdb, LmdbBlockStore, LmdbMetaStore, type LmdbEnv } from './blocks/lmdb-store.ts'
-import { asInterfaceBlockstore, type BlockStore } from './blocks/store.ts'
+import { asInterfaceBlockstore, withIdentity, type BlockStore } from './blocks/store.ts'
 import type { MetaStore } from './blocks/meta.ts'
 import { GcLock } from './gc/lock.ts'
 import { InvalidConfigError } from './errors.ts'
@@ -51,6 +51,7 @@ export async function createNode (options: NodeOptions = {}) {
     } else {
       throw new InvalidConfigError(`unknown Datastore.Spec.type "${String(spec.type)}" (use "lmdb" or "flatfs")`)
     }
+    blocks = withIdentity(blocks)
     const components: Components = {
       repo,
       blocks,

@@ -63,8 +63,9 @@ export function createBlockApi ({ blocks, gcLock }: Pick<Components, 'blocks' | 
       yield * gcLock.exclusiveStream(async function * () {
         for (const cid of cids) {
           options.signal?.throwIfAborted()
-          if (await pins.isPinned(cid, options)) {
-            yield { Hash: cid, Error: new BlockPinnedError(`pinned: ${await pins.pinReason(cid, options)}`).message }
+          const [pin] = await pins.check([cid], options)
+          if (pin !== undefined) {
+            yield { Hash: cid, Error: new BlockPinnedError(`pinned: ${pin.type}`).message }
             continue
           }
           if (!await blocks.has(cid, options)) {

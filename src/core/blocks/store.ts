@@ -100,3 +100,26 @@ export function asInterfaceBlockstore (store: BlockStore): InterfaceBlockstore {
     }
   }
 }
+
+/**
+ * Identity CIDs carry their data in the multihash: reading one never touches the store, and writing one
+ * stores nothing (Kubo behaves the same way).
+ */
+export function withIdentity (store: BlockStore): BlockStore {
+  return {
+    async has (cid, options) {
+      return cid.multihash.code === 0x00 ? true : await store.has(cid, options)
+    },
+    async get (cid, options) {
+      return cid.multihash.code === 0x00 ? cid.multihash.digest : await store.get(cid, options)
+    },
+    async put (cid, bytes, options) {
+      if (cid.multihash.code !== 0x00) await store.put(cid, bytes, options)
+    },
+    async delete (cid, options) {
+      if (cid.multihash.code !== 0x00) await store.delete(cid, options)
+    },
+    keys: (options) => store.keys(options),
+    stat: async (options) => await store.stat(options)
+  }
+}

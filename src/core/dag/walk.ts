@@ -12,19 +12,34 @@ export interface WalkOptions extends AbortOptions {
   unique?: boolean
   /** Stop descending below this depth (root = 0); -1 for no limit */
   maxDepth?: number
+  /** Multihashes (as `bytes.toString()` keys) already known: neither yielded nor descended into */
+  seen?: Set<string>
+  /**
+   * Raw and identity blocks have no links; by default they are yielded without reading them (bytes is
+   * undefined). Set to read them too (to check they are present or to verify them).
+   */
+  readLeaves?: boolean
 }
 
 export interface WalkEntry {
   cid: CID
-  bytes: Uint8Array
+  /** undefined for raw leaves not read (see readLeaves) */
+  bytes?: Uint8Array
   depth: number
   /** the CID of the block that linked here, and the link's name */
   parent?: CID
   name?: string
 }
 
+const NO_LINKS = new Set([0x55, 0x00])
+
+/** The key used to recognise a block whatever its CID version or codec */
+export function mhKey (cid: CID): string {
+  return cid.multihash.bytes.toString()
+}
+
 export async function * walkDag (blocks: BlockStore, root: CID, options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
-  const seen = new Set<string>()
+  const seen = options.seen ?? new Set<string>()
   const unique = options.unique !== false
   const maxDepth = options.maxDepth ?? -1
   let queue: Array<{ cid: CID, depth: number, parent?: CID, name?: string }> = [{ cid: root, depth: 0 }]
@@ -32,16 +47,16 @@ export async function * walkDag (blocks: BlockStore, root: CID, options: WalkOpt
     const next: typeof queue = []
     for (const item of queue) {
       options.signal?.throwIfAborted()
-      const key = item.cid.multihash.bytes.toString()
+      const key = mhKey(item.cid)
       if (unique && seen.has(key)) continue
       seen.add(key)
-      const bytes = await blocks.get(item.cid, options)
+      const leaf = NO_LINKS.has(item.cid.code) || item.cid.multihash.code === 0x00
+      const bytes = leaf && options.readLeaves !== true ? undefined : await blocks.get(item.cid, options)
       if (!(options.skipRoot === true && item.depth === 0)) {
         yield { cid: item.cid, bytes, depth: item.depth, parent: item.parent, name: item.name }
       }
-      if (maxDepth !== -1 && item.depth >= maxDepth) continue
-      const codec = codecByCode(item.cid.code === 0x00 ? 0x55 : item.cid.code)
-      for (const link of linksOf(codec, bytes)) {
+      if (leaf || bytes === undefined || (maxDepth !== -1 && item.depth >= maxDepth)) continue
+      for (const link of linksOf(codecByCode(item.cid.code), bytes)) {
         next.push({ cid: link.cid, depth: item.depth + 1, parent: item.cid, name: link.name })
       }
     }

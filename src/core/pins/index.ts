@@ -1,13 +1,15 @@
 /**
  * Pins: recursive (the root and its whole DAG), direct (the block alone) and, derived from those, indirect
  * (a block inside a recursively pinned DAG). Stored in the meta store under `pins/<cid>` as
- * `{ type, name }`, written only after every block of the DAG is present and committed.
+ * `{ type, name }`, written only after every block of the DAG is present and committed, so an acknowledged
+ * pin always has its whole DAG.
  */
 import { CID } from 'multiformats/cid'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Components } from '../node.ts'
-import { NotPinnedError } from '../errors.ts'
-import { walkDag } from '../dag/walk.ts'
+import { NotPinnedError, PinError, toTsipfsError } from '../errors.ts'
+import { walkDag, mhKey } from '../dag/walk.ts'
+import { verifyBlock } from '../blocks/verify.ts'
 
 export type PinType = 'recursive' | 'direct' | 'indirect'
 
@@ -16,34 +18,85 @@ export interface PinRecord {
   name?: string
 }
 
-const PREFIX = 'pins/'
-
-function pinKey (cid: CID): string {
-  return PREFIX + cid.toV1().toString()
+export interface PinEntry {
+  cid: CID
+  type: PinType
+  name?: string
 }
 
-export function createPinsApi ({ blocks, meta }: Pick<Components, 'blocks' | 'meta' | 'gcLock'>) {
+export interface PinAddOptions extends AbortOptions {
+  recursive?: boolean
+  name?: string
+  /** The caller has just written every block of the DAG (add, dag import): skip the presence walk */
+  complete?: boolean
+  onProgress?: (blocksVisited: number) => void
+}
+
+const PREFIX = 'pins/'
+/** Extra GC roots registered by other subsystems (the MFS root…): `roots/<name>` → CID string */
+export const ROOTS_PREFIX = 'roots/'
+
+function pinKey (cid: CID): string {
+  return PREFIX + cid.toString()
+}
+
+function keyToCid (key: string, prefix: string): CID {
+  return CID.parse(key.slice(prefix.length))
+}
+
+export function createPinsApi ({ blocks, meta }: Pick<Components, 'blocks' | 'meta'>) {
+  async function * stored (options: AbortOptions = {}): AsyncGenerator<{ cid: CID, record: PinRecord }> {
+    for await (const { key, value } of meta.list<PinRecord>(PREFIX)) {
+      options.signal?.throwIfAborted()
+      yield { cid: keyToCid(key, PREFIX), record: value }
+    }
+  }
+
+  /** Every block reachable from recursive pins, as multihash keys, with the pin that reaches it first */
+  async function indirectSet (options: AbortOptions = {}): Promise<Map<string, { cid: CID, via: CID }>> {
+    const out = new Map<string, { cid: CID, via: CID }>()
+    const seen = new Set<string>()
+    for await (const { cid, record } of stored(options)) {
+      if (record.type !== 'recursive') continue
+      for await (const entry of walkDag(blocks, cid, { signal: options.signal, skipRoot: true, seen })) {
+        out.set(mhKey(entry.cid), { cid: entry.cid, via: cid })
+      }
+    }
+    return out
+  }
+
   const api = {
-    /** Pin a CID. Recursive pins fetch/check every block of the DAG first. */
-    async add (cid: CID, options: AbortOptions & { recursive?: boolean, name?: string } = {}): Promise<CID> {
+    /** Pin a CID. Recursive pins check every block of the DAG is present first (unless `complete`). */
+    async add (cid: CID, options: PinAddOptions = {}): Promise<CID> {
       const recursive = options.recursive !== false
-      if (recursive) {
-        for await (const _ of walkDag(blocks, cid, { signal: options.signal })) { /* every block must be present */ }
-      } else {
+      const existing = await meta.get<PinRecord>(pinKey(cid))
+      if (!recursive && existing?.type === 'recursive') {
+        throw new PinError(`${cid.toString()} already pinned recursively`)
+      }
+      if (recursive && options.complete !== true) {
+        let visited = 0
+        for await (const _ of walkDag(blocks, cid, { signal: options.signal, readLeaves: true })) {
+          visited++
+          if (visited % 256 === 0) options.onProgress?.(visited)
+        }
+        options.onProgress?.(visited)
+      } else if (!await blocks.has(cid, options)) {
         await blocks.get(cid, options)
       }
-      const existing = await meta.get<PinRecord>(pinKey(cid))
-      if (existing?.type === 'recursive' && !recursive) return cid
       const record: PinRecord = { type: recursive ? 'recursive' : 'direct' }
-      if (options.name !== undefined && options.name !== '') record.name = options.name
-      else if (existing?.name !== undefined) record.name = existing.name
+      const name = options.name ?? existing?.name
+      if (name !== undefined && name !== '') record.name = name
       await meta.put(pinKey(cid), record)
       return cid
     },
 
     async rm (cid: CID, options: AbortOptions & { recursive?: boolean } = {}): Promise<CID> {
       const existing = await meta.get<PinRecord>(pinKey(cid))
-      if (existing === undefined) throw new NotPinnedError('not pinned or pinned indirectly')
+      if (existing === undefined) {
+        const reason = await api.pinReason(cid, options)
+        if (reason !== undefined) throw new NotPinnedError(`${cid.toString()} is ${reason}`)
+        throw new NotPinnedError('not pinned or pinned indirectly')
+      }
       if (existing.type === 'recursive' && options.recursive === false) {
         throw new NotPinnedError(`${cid.toString()} is pinned recursively`)
       }
@@ -51,12 +104,44 @@ export function createPinsApi ({ blocks, meta }: Pick<Components, 'blocks' | 'me
       return cid
     },
 
-    /** Direct and recursive pins as stored */
-    async * list (options: AbortOptions = {}): AsyncGenerator<{ cid: CID, type: 'recursive' | 'direct', name?: string }> {
-      for await (const { key, value } of meta.list<PinRecord>(PREFIX)) {
-        options.signal?.throwIfAborted()
-        yield { cid: CID.parse(key.slice(PREFIX.length)), type: value.type, name: value.name }
+    /** Move a recursive pin from one root to another (the new DAG is checked first) */
+    async update (from: CID, to: CID, options: AbortOptions & { unpin?: boolean } = {}): Promise<void> {
+      const existing = await meta.get<PinRecord>(pinKey(from))
+      if (existing?.type !== 'recursive') throw new NotPinnedError(`'from' cid was not recursively pinned already`)
+      if (from.equals(to)) return
+      await api.add(to, { recursive: true, name: existing.name, signal: options.signal })
+      if (options.unpin !== false) await meta.delete(pinKey(from))
+    },
+
+    /** Pins of the given type (default all), with indirect ones computed in one pass */
+    async * ls (options: AbortOptions & { type?: PinType | 'all' } = {}): AsyncGenerator<PinEntry> {
+      const type = options.type ?? 'all'
+      for await (const { cid, record } of stored(options)) {
+        if (type === 'all' || type === record.type) yield { cid, type: record.type, name: record.name }
       }
+      if (type === 'all' || type === 'indirect') {
+        const own = new Set<string>()
+        if (type === 'all') for await (const { cid } of stored(options)) own.add(mhKey(cid))
+        for (const { cid } of (await indirectSet(options)).values()) {
+          if (!own.has(mhKey(cid))) yield { cid, type: 'indirect' }
+        }
+      }
+    },
+
+    /** How specific CIDs are pinned; undefined for those that are not */
+    async check (cids: CID[], options: AbortOptions = {}): Promise<Array<PinEntry | undefined>> {
+      const out: Array<PinEntry | undefined> = []
+      let indirect: Map<string, { cid: CID, via: CID }> | undefined
+      for (const cid of cids) {
+        const own = await meta.get<PinRecord>(pinKey(cid))
+        if (own !== undefined) {
+          out.push({ cid, type: own.type, name: own.name })
+          continue
+        }
+        indirect ??= await indirectSet(options)
+        out.push(indirect.has(mhKey(cid)) ? { cid, type: 'indirect' } : undefined)
+      }
+      return out
     },
 
     async isPinned (cid: CID, options: AbortOptions = {}): Promise<boolean> {
@@ -66,15 +151,42 @@ export function createPinsApi ({ blocks, meta }: Pick<Components, 'blocks' | 'me
     /** Why a CID is pinned: 'recursive', 'direct', 'indirect through <cid>', or undefined */
     async pinReason (cid: CID, options: AbortOptions = {}): Promise<string | undefined> {
       const own = await meta.get<PinRecord>(pinKey(cid))
-      if (own !== undefined) return own.type
-      const want = cid.multihash.bytes.toString()
-      for await (const pin of api.list(options)) {
-        if (pin.type !== 'recursive') continue
-        for await (const { cid: child } of walkDag(blocks, pin.cid, { signal: options.signal, skipRoot: true })) {
-          if (child.multihash.bytes.toString() === want) return `indirect through ${pin.cid.toString()}`
+      if (own !== undefined) return `pinned ${own.type === 'recursive' ? 'recursively' : 'directly'}`
+      const via = (await indirectSet(options)).get(mhKey(cid))
+      return via === undefined ? undefined : `pinned via ${via.via.toString()}`
+    },
+
+    /** Check every pin's DAG is present and hashes correctly */
+    async * verify (options: AbortOptions = {}): AsyncGenerator<{ cid: CID, ok: boolean, badNodes: Array<{ cid: CID, err: string }> }> {
+      for await (const { cid, record } of stored(options)) {
+        const badNodes: Array<{ cid: CID, err: string }> = []
+        const check = async (c: CID, bytes?: Uint8Array): Promise<void> => {
+          try {
+            await verifyBlock(c, bytes ?? await blocks.get(c, options))
+          } catch (err) {
+            badNodes.push({ cid: c, err: toTsipfsError(err).message })
+          }
         }
+        if (record.type === 'direct') {
+          await check(cid)
+        } else {
+          try {
+            for await (const e of walkDag(blocks, cid, { signal: options.signal, readLeaves: true })) await check(e.cid, e.bytes)
+          } catch (err) {
+            options.signal?.throwIfAborted()
+            badNodes.push({ cid, err: toTsipfsError(err).message })
+          }
+        }
+        yield { cid, ok: badNodes.length === 0, badNodes }
       }
-      return undefined
+    },
+
+    /** Every CID GC must keep: pins plus registered roots, each with its DAG */
+    async * roots (options: AbortOptions = {}): AsyncGenerator<{ cid: CID, recursive: boolean }> {
+      for await (const { cid, record } of stored(options)) yield { cid, recursive: record.type === 'recursive' }
+      for await (const { value } of meta.list<string>(ROOTS_PREFIX)) {
+        if (typeof value === 'string') yield { cid: CID.parse(value), recursive: true }
+      }
     }
   }
   return api

@@ -36,7 +36,7 @@ export function createAdder ({ blockstore, gcLock }: Components, { pins }: { pin
           yield result
         }
         if (last !== undefined && options.pin !== false && options.onlyHash !== true) {
-          await pins.add(last.cid, { recursive: true, name: options.pinName, signal: options.signal })
+          await pins.add(last.cid, { recursive: true, name: options.pinName, signal: options.signal, complete: true })
         }
       })
     }

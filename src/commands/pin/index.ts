@@ -1,0 +1,174 @@
+import { command, type Command } from '../command.ts'
+import { InvalidArgumentError } from '../../core/errors.ts'
+import { formatCid } from '../util.ts'
+import type { PinType } from '../../core/pins/index.ts'
+
+const add = command({
+  path: ['pin', 'add'],
+  tagline: 'Pin objects to local storage.',
+  description: 'Stores an IPFS object(s) from a given path locally to disk, protecting it from garbage collection.',
+  args: [{ name: 'ipfs-path', type: 'string', required: true, variadic: true, stdin: true, description: 'Path to object(s) to be pinned.' }],
+  options: [
+    { name: 'recursive', aliases: ['r'], type: 'bool', default: true, description: 'Recursively pin the object linked to by the specified object(s).' },
+    { name: 'name', type: 'string', description: 'An optional name for created pin(s).' },
+    { name: 'progress', type: 'bool', default: false, description: 'Show progress.' }
+  ],
+  output: 'stream',
+  repo: 'write',
+  async * run ({ node, args, options, signal }) {
+    const recursive = options.recursive !== false
+    const pinned: string[] = []
+    const progress = options.progress === true
+    const events: number[] = []
+    for (const path of args) {
+      const cid = await node.unixfs.resolve(path, { signal })
+      await node.components.gcLock.shared(async () => {
+        await node.pins.add(cid, { recursive, name: options.name as string | undefined, signal, onProgress: progress ? (n) => events.push(n) : undefined })
+      })
+      while (events.length > 0) yield { Progress: events.shift() as number }
+      pinned.push(formatCid(cid, options))
+    }
+    yield { Pins: pinned }
+  },
+  text (out, options) {
+    if ('Progress' in out) return ''
+    const how = options.recursive !== false ? 'recursively' : 'directly'
+    return out.Pins.map(p => `pinned ${p} ${how}\n`).join('')
+  }
+})
+
+const rm = command({
+  path: ['pin', 'rm'],
+  tagline: 'Remove object from pin-list.',
+  description: 'Removes the pin from the given object allowing it to be garbage collected if needed.',
+  args: [{ name: 'ipfs-path', type: 'string', required: true, variadic: true, stdin: true, description: 'Path to object(s) to be unpinned.' }],
+  options: [{ name: 'recursive', aliases: ['r'], type: 'bool', default: true, description: 'Recursively unpin the object linked to by the specified object(s).' }],
+  output: 'value',
+  repo: 'write',
+  async run ({ node, args, options, signal }) {
+    const out: string[] = []
+    for (const path of args) {
+      const cid = await node.unixfs.resolve(path, { signal })
+      await node.pins.rm(cid, { recursive: options.recursive !== false, signal })
+      out.push(formatCid(cid, options))
+    }
+    return { Pins: out }
+  },
+  text: (out) => out.Pins.map(p => `unpinned ${p}\n`).join('')
+})
+
+const TYPES = ['all', 'direct', 'indirect', 'recursive']
+
+interface PinLsEntry { Cid: string, Type: string, Name: string }
+
+const ls = command<PinLsEntry | { Keys: Record<string, { Type: string, Name: string }> }>({
+  path: ['pin', 'ls'],
+  tagline: 'List objects pinned to local storage.',
+  description: `
+Returns a list of objects that are pinned locally. By default, all pinned objects are returned, but the
+'--type' flag or arguments can restrict that to a specific pin type or to some specific objects.
+
+Use --type=<type> to specify the type of pinned keys to list: "direct", "indirect", "recursive", or "all".`,
+  args: [{ name: 'ipfs-path', type: 'string', variadic: true, description: 'Path to object(s) to be listed.' }],
+  options: [
+    { name: 'type', aliases: ['t'], type: 'string', default: 'all', description: 'The type of pinned keys to list. Can be "direct", "indirect", "recursive", or "all".' },
+    { name: 'quiet', aliases: ['q'], type: 'bool', default: false, description: 'Output only the CIDs of pins.' },
+    { name: 'name', aliases: ['n'], type: 'string', description: 'Limit returned pins to ones with names that contain the value provided (case-sensitive, partial match). Implies --names=true.' },
+    { name: 'stream', aliases: ['s'], type: 'bool', default: false, description: 'Enable streaming of pins as they are discovered.' },
+    { name: 'names', type: 'bool', default: false, description: 'Include pin names in the output (slower, disabled by default).' }
+  ],
+  output: 'stream',
+  repo: 'read',
+  async * run ({ node, args, options, signal }) {
+    const type = String(options.type)
+    if (!TYPES.includes(type)) throw new InvalidArgumentError(`invalid type '${type}', must be one of {direct, indirect, recursive, all}`)
+    const nameFilter = typeof options.name === 'string' ? options.name : undefined
+    const withNames = options.names === true || nameFilter !== undefined
+    const entries: PinLsEntry[] = []
+    const emit = (cid: Parameters<typeof formatCid>[0], t: string, name?: string): PinLsEntry | undefined => {
+      if (nameFilter !== undefined && !(name ?? '').includes(nameFilter)) return undefined
+      return { Cid: formatCid(cid, options), Type: t, Name: withNames ? name ?? '' : '' }
+    }
+    if (args.length > 0) {
+      const cids = []
+      for (const a of args) cids.push(await node.unixfs.resolve(a, { signal }))
+      const found = await node.pins.check(cids, { signal })
+      for (let i = 0; i < cids.length; i++) {
+        const pin = found[i]
+        const cid = cids[i] as (typeof cids)[number]
+        if (pin === undefined || (type !== 'all' && pin.type !== type)) {
+          throw new InvalidArgumentError(`path '${args[i] as string}' is not pinned`)
+        }
+        const e = emit(cid, pin.type === 'indirect' ? `indirect through ${cid.toString()}` : pin.type, pin.name)
+        if (e !== undefined) entries.push(e)
+      }
+    } else {
+      for await (const pin of node.pins.ls({ type: type as PinType | 'all', signal })) {
+        const e = emit(pin.cid, pin.type, pin.name)
+        if (e === undefined) continue
+        if (options.stream === true) yield e
+        else entries.push(e)
+      }
+    }
+    if (options.stream === true) {
+      yield * entries
+      return
+    }
+    const keys: Record<string, { Type: string, Name: string }> = {}
+    for (const e of entries) keys[e.Cid] = { Type: e.Type, Name: e.Name }
+    yield { Keys: keys }
+  },
+  text (out, options) {
+    const line = (cid: string, t: string, name: string): string =>
+      options.quiet === true ? `${cid}\n` : `${cid} ${t}${name !== '' ? ' ' + name : ''}\n`
+    if ('Keys' in out) return Object.entries(out.Keys).map(([cid, v]) => line(cid, v.Type, v.Name)).join('')
+    return line(out.Cid, out.Type, out.Name)
+  }
+})
+
+const update = command({
+  path: ['pin', 'update'],
+  tagline: 'Update a recursive pin.',
+  description: 'Efficiently pins a new object based on differences from an existing one and, by default, removes the old pin.',
+  args: [
+    { name: 'from-path', type: 'string', required: true, description: 'Path to old object.' },
+    { name: 'to-path', type: 'string', required: true, description: 'Path to a new object to be pinned.' }
+  ],
+  options: [{ name: 'unpin', type: 'bool', default: true, description: 'Remove the old pin.' }],
+  output: 'value',
+  repo: 'write',
+  async run ({ node, args, options, signal }) {
+    const from = await node.unixfs.resolve(args[0] as string, { signal })
+    const to = await node.unixfs.resolve(args[1] as string, { signal })
+    await node.components.gcLock.shared(async () => {
+      await node.pins.update(from, to, { unpin: options.unpin !== false, signal })
+    })
+    return { Pins: [formatCid(from, options), formatCid(to, options)] }
+  },
+  text: (out) => `updated ${out.Pins[0] ?? ''} to ${out.Pins[1] ?? ''}\n`
+})
+
+const verify = command({
+  path: ['pin', 'verify'],
+  tagline: 'Verify that recursive pins are complete.',
+  options: [
+    { name: 'verbose', type: 'bool', default: false, description: 'Also write the hashes of non-broken pins.' },
+    { name: 'quiet', aliases: ['q'], type: 'bool', default: false, description: 'Write just hashes of broken pins.' }
+  ],
+  output: 'stream',
+  repo: 'read',
+  async * run ({ node, options, signal }) {
+    for await (const r of node.pins.verify({ signal })) {
+      if (r.ok && options.verbose !== true) continue
+      yield { Cid: formatCid(r.cid, options), Ok: r.ok, BadNodes: r.badNodes.map(b => ({ Cid: formatCid(b.cid, options), Err: b.err })) }
+    }
+  },
+  text (out, options) {
+    if (options.quiet === true) return out.Ok ? '' : `${out.Cid}\n`
+    if (out.Ok) return `${out.Cid} ok\n`
+    return `${out.Cid} broken\n` + out.BadNodes.map(b => `  ${b.Cid}: ${b.Err}\n`).join('')
+  }
+})
+
+export default [add, rm, ls, update, verify] as Command[]
+
