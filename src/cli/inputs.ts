@@ -63,12 +63,13 @@ async function ignoreRules (options: WalkOptions): Promise<Array<(rel: string, i
   return patterns.map(compileIgnore).filter(f => f !== undefined)
 }
 
-function metadata (st: { mode: number, mtimeMs: number, mtime: Date }, options: WalkOptions): Pick<InputEntry, 'mode' | 'mtime'> {
+async function metadata (path: string, st: Stats, options: WalkOptions): Promise<Pick<InputEntry, 'mode' | 'mtime'>> {
   const out: Pick<InputEntry, 'mode' | 'mtime'> = {}
   if (options.preserveMode === true) out.mode = st.mode & 0o7777
   if (options.preserveMtime === true) {
-    const ms = st.mtime.getTime()
-    out.mtime = { secs: BigInt(Math.floor(ms / 1000)), nsecs: (ms % 1000) * 1e6 }
+    // nanosecond precision, as Kubo stores it
+    const ns = (await lstat(path, { bigint: true })).mtimeNs
+    out.mtime = { secs: ns / 1_000_000_000n, nsecs: Number(ns % 1_000_000_000n) }
   }
   return out
 }
@@ -94,9 +95,9 @@ export async function * localEntries (paths: string[], options: WalkOptions = {}
 async function * walk (abs: string, path: string, st: Stats, rel: string,
   rules: Array<(rel: string, isDir: boolean) => boolean>, options: WalkOptions): AsyncGenerator<InputEntry> {
   if (st.isSymbolicLink()) {
-    yield { path, type: 'symlink', target: await readlink(abs), ...metadata(st, options) }
+    yield { path, type: 'symlink', target: await readlink(abs), ...await metadata(abs, st, options) }
   } else if (st.isDirectory()) {
-    yield { path, type: 'directory', ...metadata(st, options) }
+    yield { path, type: 'directory', ...await metadata(abs, st, options) }
     let names: string[]
     try {
       names = (await readdir(abs)).sort()
@@ -112,7 +113,7 @@ async function * walk (abs: string, path: string, st: Stats, rel: string,
       yield * walk(childAbs, `${path}/${name}`, childSt, childRel, rules, options)
     }
   } else if (st.isFile()) {
-    yield { path, type: 'file', content: fileContent(abs), ...metadata(st, options) }
+    yield { path, type: 'file', content: fileContent(abs), ...await metadata(abs, st, options) }
   } else {
     throw new LocalFileError(`${relative('.', abs).split(sep).join('/')}: unsupported file type`)
   }

@@ -81,14 +81,31 @@ export async function main (argv: string[]): Promise<number> {
     const parsed = parseCommandLine(commands, argv)
     const options = withDefaults(parsed.command, parsed.options)
     debug = options.debug === true
+    // on a terminal, commands that report progress show it unless told not to (as Kubo's add does)
+    if (options.progress === undefined && parsed.command.progress !== undefined && process.stderr.isTTY === true) options.progress = true
     encoding(options)
     const inputs = fileInputs(parsed.command, parsed.args, options)
     const args = await stdinArgs(parsed.command, inputs.args)
     checkArgs(parsed.command, args, inputs.files !== undefined)
     const results = runLocal({ command: parsed.command, args, options, files: inputs.files, signal: controller.signal })
+    const tty = process.stderr.isTTY === true && encoding(options) === 'text'
+    let progressShown = false
     for await (const value of results) {
-      if (parsed.command.output === 'bytes') await write(process.stdout, value as Uint8Array)
-      else await write(process.stdout, formatResult(parsed.command, value, options))
+      if (parsed.command.output === 'bytes') {
+        await write(process.stdout, value as Uint8Array)
+        continue
+      }
+      const line = tty ? parsed.command.progress?.(value) : undefined
+      if (line !== undefined) {
+        await write(process.stderr, `\r\x1b[K${line}`)
+        progressShown = true
+        continue
+      }
+      if (progressShown) {
+        await write(process.stderr, '\r\x1b[K')
+        progressShown = false
+      }
+      await write(process.stdout, formatResult(parsed.command, value, options))
     }
     return 0
   } catch (err) {

@@ -1,34 +1,138 @@
-import { command } from './command.ts'
+import { pushable } from 'it-pushable'
+import { command, type Options } from './command.ts'
+import { InvalidArgumentError } from '../core/errors.ts'
+import { formatCid } from './util.ts'
+import type { AddOptions } from '../core/unixfs/add.ts'
 
-export default command({
+interface AddOutput { Name: string, Hash?: string, Size?: string, Bytes?: number }
+
+function int (options: Options, name: string): number | undefined {
+  const v = options[name]
+  return typeof v === 'number' ? v : undefined
+}
+
+/** Map the command's flags to the core API's options (unset flags stay unset so config defaults apply) */
+export function addOptions (options: Options, signal: AbortSignal): AddOptions {
+  const mtimeSecs = int(options, 'mtime')
+  const nsecs = int(options, 'mtime-nsecs')
+  if (nsecs !== undefined && mtimeSecs === undefined) throw new InvalidArgumentError('option --mtime-nsecs requires --mtime')
+  if (nsecs !== undefined && nsecs > 999999999) throw new InvalidArgumentError('mtime-nsecs must be less than 1000000000')
+  const mode = options.mode
+  let modeNum: number | undefined
+  if (typeof mode === 'string' && mode !== '') {
+    if (!/^[0-7]{1,4}$/.test(mode)) throw new InvalidArgumentError(`invalid mode "${mode}": use octal digits, e.g. 0644`)
+    modeNum = parseInt(mode, 8)
+  }
+  return {
+    pin: options.pin !== false,
+    pinName: typeof options['pin-name'] === 'string' ? options['pin-name'] : undefined,
+    onlyHash: options['only-hash'] === true,
+    cidVersion: int(options, 'cid-version'),
+    rawLeaves: typeof options['raw-leaves'] === 'boolean' ? options['raw-leaves'] : undefined,
+    chunker: typeof options.chunker === 'string' ? options.chunker : undefined,
+    trickle: options.trickle === true,
+    hash: typeof options.hash === 'string' ? options.hash : undefined,
+    inline: options.inline === true,
+    inlineLimit: int(options, 'inline-limit'),
+    wrapWithDirectory: options['wrap-with-directory'] === true,
+    maxFileLinks: int(options, 'max-file-links'),
+    maxHamtFanout: int(options, 'max-hamt-fanout'),
+    mode: modeNum,
+    mtime: mtimeSecs === undefined ? undefined : { secs: BigInt(mtimeSecs), nsecs },
+    metadata: options['preserve-mode'] === true || options['preserve-mtime'] === true,
+    signal
+  }
+}
+
+export default command<AddOutput>({
   path: ['add'],
   tagline: 'Add a file or directory to IPFS.',
   description: `
-Adds the content of <path> to IPFS. Use -r to add directories (recursively).
-With no <path>, or with '-', reads the content from stdin.`,
+Adds the content of <path> to IPFS. Use -r to add directories (recursively). With no <path>, or with '-',
+reads the content from stdin.
+
+The CID printed for the same bytes and options is the one Kubo prints. Defaults come from the Import.*
+config keys (CIDv0, 256 KiB chunks, balanced layout, 174 links per node unless configured otherwise);
+--cid-version=1 implies --raw-leaves, and a hash other than sha2-256 implies --cid-version=1.
+
+  > tsipfs add example.jpg
+  added QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH example.jpg
+
+  > tsipfs add -r foo
+  added QmVmDn8RXz7dEfEYQmdbtaVy3UeGPCkBGh8aJLUZLSWVVs foo/bar
+  added QmSwa6Po5tqvvgSpfK6pVsrLMEqyHb16ZmLTqkDwT8qVRv foo`,
   args: [{ name: 'path', type: 'file', required: true, variadic: true, stdin: true, description: 'The path to a file to be added to IPFS.' }],
   options: [
     { name: 'recursive', aliases: ['r'], type: 'bool', default: false, description: 'Add directory paths recursively.' },
+    { name: 'dereference-args', type: 'bool', default: false, description: 'Symlinks supplied in arguments are dereferenced.' },
+    { name: 'stdin-name', type: 'string', description: 'Assign a name if the file source is stdin.' },
+    { name: 'hidden', aliases: ['H'], type: 'bool', default: false, description: 'Include files that are hidden. Only takes effect on recursive add.' },
+    { name: 'ignore', type: 'strings', description: 'A rule (.gitignore-stype) defining which file(s) should be ignored (variadic, experimental).' },
+    { name: 'ignore-rules-path', type: 'string', description: 'A path to a file with .gitignore-style ignore rules (experimental).' },
     { name: 'quiet', aliases: ['q'], type: 'bool', default: false, description: 'Write minimal output.' },
     { name: 'quieter', aliases: ['Q'], type: 'bool', default: false, description: 'Write only final hash.' },
+    { name: 'silent', type: 'bool', default: false, description: 'Write no output.' },
+    { name: 'progress', aliases: ['p'], type: 'bool', description: 'Stream progress data.' },
+    { name: 'trickle', aliases: ['t'], type: 'bool', default: false, description: 'Use trickle-dag format for dag generation.' },
+    { name: 'only-hash', aliases: ['n'], type: 'bool', default: false, description: 'Only chunk and hash - do not write to disk.' },
+    { name: 'wrap-with-directory', aliases: ['w'], type: 'bool', default: false, description: 'Wrap files with a directory object.' },
+    { name: 'chunker', aliases: ['s'], type: 'string', description: 'Chunking algorithm, size-[bytes], rabin-[min]-[avg]-[max] or buzhash. Default: Import.UnixFSChunker (size-262144).' },
+    { name: 'raw-leaves', type: 'bool', description: 'Use raw blocks for leaf nodes. Default: Import.UnixFSRawLeaves (false, or true with --cid-version=1).' },
+    { name: 'max-file-links', type: 'int', description: 'Limit the maximum number of links in UnixFS file nodes to this value. Default: Import.UnixFSFileMaxLinks (174).' },
+    { name: 'max-hamt-fanout', type: 'int', description: 'Limit the maximum number of links of a UnixFS HAMT directory node to this (power of 2, multiple of 8). Default: Import.UnixFSHAMTDirectoryMaxFanout (256).' },
+    { name: 'cid-version', type: 'int', description: 'CID version. Defaults to 0 unless an option that depends on CIDv1 is passed. Default: Import.CidVersion.' },
+    { name: 'hash', type: 'string', description: 'Hash function to use. Implies CIDv1 if not sha2-256. Default: Import.HashFunction (sha2-256).' },
+    { name: 'inline', type: 'bool', default: false, description: 'Inline small blocks into CIDs.' },
+    { name: 'inline-limit', type: 'int', default: 32, description: 'Maximum block size to inline.' },
     { name: 'pin', type: 'bool', default: true, description: 'Pin locally to protect added files from garbage collection.' },
     { name: 'pin-name', type: 'string', description: 'Name to use for the pin. Requires explicit value (e.g., --pin-name=myname).' },
-    { name: 'stdin-name', type: 'string', description: 'Assign a name if the file source is stdin.' }
+    { name: 'preserve-mode', type: 'bool', default: false, description: 'Apply existing POSIX permissions to created UnixFS entries.' },
+    { name: 'preserve-mtime', type: 'bool', default: false, description: 'Apply existing POSIX modification time to created UnixFS entries.' },
+    { name: 'mode', type: 'string', description: 'Custom POSIX file mode (octal) to store in created UnixFS entries.' },
+    { name: 'mtime', type: 'int', description: 'Custom POSIX modification time (seconds before or since the Unix Epoch) to store in created UnixFS entries.' },
+    { name: 'mtime-nsecs', type: 'uint', description: 'Custom POSIX modification time (optional time fraction in nanoseconds).' }
   ],
   output: 'stream',
   repo: 'write',
   async * run ({ node, files, options, signal }) {
-    if (files === undefined) return
-    let last
-    for await (const r of node.unixfs.add(files, { pin: options.pin !== false, pinName: options['pin-name'] as string | undefined, signal })) {
-      last = { Name: r.path, Hash: r.cid.toString(), Size: String(r.size) }
-      // -Q: only the root, which comes last
-      if (options.quieter !== true) yield last
-    }
-    if (options.quieter === true && last !== undefined) yield last
+    if (files === undefined) throw new InvalidArgumentError('argument "path" is required')
+    const opts = addOptions(options, signal)
+    const out = pushable<AddOutput>({ objectMode: true })
+    if (options.progress === true) opts.onProgress = (e) => { out.push({ Name: e.name, Bytes: e.bytes }) }
+    const quieter = options.quieter === true
+    void (async () => {
+      let last: AddOutput | undefined
+      try {
+        for await (const r of node.unixfs.add(files, opts)) {
+          const cid = formatCid(r.cid, options)
+          last = { Name: r.path === '' ? cid : r.path, Hash: cid, Size: String(r.size) }
+          // -Q: only the root, which comes last
+          if (!quieter) out.push(last)
+        }
+        if (quieter && last !== undefined) out.push(last)
+        out.end()
+      } catch (err) {
+        out.end(err as Error)
+      }
+    })()
+    yield * out
   },
   text (out, options) {
+    if (out.Hash === undefined) return ''
+    if (options.silent === true) return ''
     if (options.quieter === true || options.quiet === true) return out.Hash + '\n'
     return `added ${out.Hash} ${out.Name}\n`
-  }
+  },
+  progress: (out) => (out.Hash === undefined && out.Bytes !== undefined ? `${out.Name} ${humanBytes(out.Bytes)}` : undefined)
 })
+
+function humanBytes (n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let i = 0
+  let v = n
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${v.toFixed(i === 0 ? 0 : 2)} ${units[i] as string}`
+}

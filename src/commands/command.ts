@@ -78,6 +78,8 @@ export interface Command<Out = unknown> {
   run(ctx: RunContext): Promise<Out> | AsyncIterable<Out>
   /** Text output for one result. Absent: JSON. */
   text?(out: Out, options: Options): string
+  /** A progress line for the CLI to draw on a terminal's stderr, for results that are progress events */
+  progress?(out: Out): string | undefined
   /** Only the CLI runs it (init, daemon): it has no /api/v0 endpoint */
   cliOnly?: boolean
 }

@@ -1,15 +1,43 @@
-/** `add`: import files and directories as UnixFS with Kubo's options, so CIDs equal Kubo's. */
-import { importer, type ImportCandidate } from 'ipfs-unixfs-importer'
+/**
+ * `add`: import files and directories as UnixFS with Kubo's options and defaults, so CIDs equal Kubo's.
+ * Defaults come from the Import.* config keys, as in Kubo; the caller's options override them.
+ */
+import { importer, type ImportCandidate, type ImporterOptions } from 'ipfs-unixfs-importer'
+import { balanced, trickle } from 'ipfs-unixfs-importer/layout'
 import type { CID } from 'multiformats/cid'
 import type { AbortOptions } from '@libp2p/interface'
+import type { Mtime } from 'ipfs-unixfs'
 import type { Components } from '../node.ts'
 import type { PinsApi } from '../pins/index.ts'
 import type { InputEntry } from '../../commands/command.ts'
+import type { ImportConfig } from '../repo/config.ts'
+import { parseSize } from '../repo/config.ts'
+import { parseChunker } from './chunkers/index.ts'
+import { hasherByName } from '../blocks/hashers.ts'
+import { Rehasher, type BlockSink } from './rehash.ts'
+import { leafWriter } from './leaves.ts'
+import { InvalidArgumentError } from '../errors.ts'
 
 export interface AddOptions extends AbortOptions {
   pin?: boolean
   pinName?: string
   onlyHash?: boolean
+  cidVersion?: number
+  rawLeaves?: boolean
+  chunker?: string
+  trickle?: boolean
+  hash?: string
+  inline?: boolean
+  inlineLimit?: number
+  wrapWithDirectory?: boolean
+  maxFileLinks?: number
+  maxHamtFanout?: number
+  /** Mode and mtime stored on every entry (overriding those the entries carry) */
+  mode?: number
+  mtime?: Mtime
+  /** The entries carry their own mode (--preserve-mode): check every node keeps it, even a default one */
+  metadata?: boolean
+  onProgress?: (event: { name: string, bytes: number }) => void
 }
 
 export interface AddResult {
@@ -18,27 +46,133 @@ export interface AddResult {
   size: number
 }
 
-export function createAdder ({ blockstore, gcLock }: Components, { pins }: { pins: PinsApi }) {
+/** Kubo's defaults for unset Import.* keys */
+const DEFAULTS = { CidVersion: 0, UnixFSRawLeaves: false, UnixFSChunker: 'size-262144', HashFunction: 'sha2-256', UnixFSFileMaxLinks: 174, UnixFSHAMTDirectoryMaxFanout: 256, UnixFSHAMTDirectorySizeThreshold: '256KiB', UnixFSHAMTDirectorySizeEstimation: 'links' }
+
+export interface ResolvedAddOptions {
+  cidVersion: 0 | 1
+  rawLeaves: boolean
+  chunker: string
+  hash: string
+  trickle: boolean
+  inlineLimit?: number
+  maxFileLinks: number
+  fanout: number
+  shardThreshold: number
+  shardStrategy: 'links-bytes' | 'block-bytes'
+}
+
+/** Apply Kubo's rules: config defaults, non-sha2-256 hashes force CIDv1, CIDv1 implies raw leaves unless set */
+export function resolveAddOptions (config: ImportConfig | undefined, o: AddOptions): ResolvedAddOptions {
+  const c = config ?? {}
+  const hash = o.hash ?? c.HashFunction ?? DEFAULTS.HashFunction
+  hasherByName(hash)
+  let cidVersion = o.cidVersion ?? c.CidVersion ?? DEFAULTS.CidVersion
+  if (cidVersion !== 0 && cidVersion !== 1) throw new InvalidArgumentError(`unknown CID version: ${cidVersion}`)
+  if (hash !== 'sha2-256' && cidVersion === 0) cidVersion = 1
+  const rawLeavesSet = o.rawLeaves !== undefined || (c.UnixFSRawLeaves !== undefined && c.UnixFSRawLeaves !== null)
+  const metadata = o.mode !== undefined || o.mtime !== undefined || o.metadata === true
+  // UnixFS metadata needs dag-pb leaves: with it, CIDv1 no longer implies raw leaves (as in Kubo)
+  const rawLeaves = o.rawLeaves ?? c.UnixFSRawLeaves ?? (cidVersion === 1 && !rawLeavesSet && !metadata)
+  const maxFileLinks = o.maxFileLinks ?? c.UnixFSFileMaxLinks ?? DEFAULTS.UnixFSFileMaxLinks
+  if (!Number.isInteger(maxFileLinks) || maxFileLinks < 2) throw new InvalidArgumentError(`max-file-links must be at least 2, got ${maxFileLinks}`)
+  const fanout = o.maxHamtFanout ?? c.UnixFSHAMTDirectoryMaxFanout ?? DEFAULTS.UnixFSHAMTDirectoryMaxFanout
+  if (fanout < 8 || fanout > 1024 || (fanout & (fanout - 1)) !== 0 || fanout % 8 !== 0) {
+    throw new InvalidArgumentError(`max-hamt-fanout must be a power of 2, a multiple of 8 and at most 1024, got ${fanout}`)
+  }
+  const estimation = c.UnixFSHAMTDirectorySizeEstimation ?? DEFAULTS.UnixFSHAMTDirectorySizeEstimation
+  const thresholdText = c.UnixFSHAMTDirectorySizeThreshold ?? DEFAULTS.UnixFSHAMTDirectorySizeThreshold
+  let shardThreshold = parseSize(thresholdText)
+  if (estimation === 'disabled') shardThreshold = Number.POSITIVE_INFINITY
+  else if (estimation !== 'links' && estimation !== 'block') throw new InvalidArgumentError(`invalid Import.UnixFSHAMTDirectorySizeEstimation "${estimation}"`)
+  if (o.rawLeaves === true && metadata) {
+    throw new InvalidArgumentError("raw-leaves can't be used with UnixFS metadata like mode or modification time")
+  }
+  let inlineLimit: number | undefined
+  if (o.inline === true) {
+    inlineLimit = o.inlineLimit ?? 32
+    if (inlineLimit > 128) throw new InvalidArgumentError('max inline limit is 128 bytes')
+  }
+  return {
+    cidVersion: cidVersion === 1 ? 1 : 0,
+    rawLeaves,
+    chunker: o.chunker ?? c.UnixFSChunker ?? DEFAULTS.UnixFSChunker,
+    hash,
+    trickle: o.trickle === true,
+    inlineLimit,
+    maxFileLinks,
+    fanout,
+    shardThreshold,
+    shardStrategy: estimation === 'block' ? 'block-bytes' : 'links-bytes'
+  }
+}
+
+function importerOptions (r: ResolvedAddOptions, o: AddOptions): ImporterOptions {
+  return {
+    cidVersion: r.cidVersion,
+    rawLeaves: r.rawLeaves,
+    reduceSingleLeafToSelf: true,
+    // Kubo's trickle builder makes dag-pb leaves of UnixFS type raw; the balanced one of type file
+    leafType: r.trickle ? 'raw' : 'file',
+    bufferImporter: leafWriter({ rawLeaves: r.rawLeaves, leafType: r.trickle ? 'raw' : 'file', cidVersion: r.cidVersion }),
+    chunker: parseChunker(r.chunker),
+    layout: r.trickle ? trickle({ maxChildrenPerNode: r.maxFileLinks }) : balanced({ maxChildrenPerNode: r.maxFileLinks }),
+    shardSplitThresholdBytes: r.shardThreshold,
+    shardSplitStrategy: r.shardStrategy,
+    shardFanoutBits: Math.log2(r.fanout),
+    wrapWithDirectory: o.wrapWithDirectory === true,
+    onProgress: o.onProgress === undefined
+      ? undefined
+      : (evt) => {
+          if (evt.type === 'unixfs:importer:progress:file:read') {
+            const d = evt.detail as { bytesRead: bigint, path?: string }
+            o.onProgress?.({ name: d.path ?? '', bytes: Number(d.bytesRead) })
+          }
+        }
+  }
+}
+
+export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { pins: PinsApi }) {
   return {
     async * add (source: AsyncIterable<InputEntry>, options: AddOptions = {}): AsyncGenerator<AddResult> {
+      const resolved = resolveAddOptions(repo.config.Import, options)
       const candidates = async function * (): AsyncGenerator<ImportCandidate> {
         for await (const entry of source) {
-          if (entry.type === 'file') yield { path: entry.path, content: entry.content }
-          else if (entry.type === 'directory') yield { path: entry.path }
+          options.signal?.throwIfAborted()
+          // Kubo stores no mode on symlinks, even when one is given
+          const meta = { mode: entry.type === 'symlink' ? undefined : options.mode ?? entry.mode, mtime: options.mtime ?? entry.mtime }
+          if (meta.mode !== undefined) modes.set(entry.path, meta.mode)
+          if (entry.type === 'file') yield { path: entry.path, content: entry.content ?? [], ...meta }
+          else if (entry.type === 'directory') yield { path: entry.path, ...meta }
+          else yield { path: entry.path, link: entry.target ?? '', ...meta }
         }
       }
-      yield * gcLock.sharedStream(async function * () {
+      const sink: BlockSink = options.onlyHash === true ? { put: async () => undefined } : blocks
+      const patchModes = options.mode !== undefined || options.metadata === true
+      const rehash = resolved.hash !== 'sha2-256' || resolved.inlineLimit !== undefined || patchModes
+        ? new Rehasher(sink, { hasher: hasherByName(resolved.hash), cidVersion: resolved.cidVersion, inlineLimit: resolved.inlineLimit, patchModes })
+        : undefined
+      const target = rehash ?? sink
+      const store = { put: async (cid: CID, bytes: Uint8Array, o?: AbortOptions) => { await target.put(cid, bytes, o); return cid } }
+      // the mode each entry was given, by path, for the nodes ipfs-unixfs would write without one
+      const modes = new Map<string, number>()
+      const run = async function * (): AsyncGenerator<AddResult> {
         let last: AddResult | undefined
-        for await (const entry of importer(candidates(), blockstore, { cidVersion: 0, rawLeaves: false })) {
+        for await (const entry of importer(candidates(), store as never, importerOptions(resolved, options))) {
           options.signal?.throwIfAborted()
-          const result: AddResult = { path: entry.path ?? entry.cid.toString(), cid: entry.cid, size: Number(entry.size) }
+          const mode = entry.path === undefined ? undefined : modes.get(entry.path)
+          const cid = rehash === undefined
+            ? entry.cid
+            : mode !== undefined && patchModes ? await rehash.setMode(entry.cid, mode, options) : rehash.translate(entry.cid)
+          const result: AddResult = { path: entry.path ?? cid.toString(), cid, size: Number(entry.size) }
           last = result
           yield result
         }
         if (last !== undefined && options.pin !== false && options.onlyHash !== true) {
           await pins.add(last.cid, { recursive: true, name: options.pinName, signal: options.signal, complete: true })
         }
-      })
+      }
+      yield * (options.onlyHash === true ? run() : gcLock.sharedStream(run))
     }
   }
 }
