@@ -1,0 +1,39 @@
+/**
+ * Kubo's CIDs for every add option: each vector is `tsipfs add -Q --only-hash <args>` on inputs made by
+ * test/vectors/inputs.ts, and must print the CID Kubo printed for the same command (test/vectors/add.json
+ * names its source).
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { harness } from '../helpers/cli.ts'
+import { makeInputs } from '../vectors/inputs.ts'
+
+interface Vector { args: string[], cid: string }
+const { vectors } = JSON.parse(await readFile(new URL('../vectors/add.json', import.meta.url), 'utf8')) as { vectors: Vector[] }
+
+test('add prints the CIDs Kubo prints, option by option', async (t) => {
+  const h = await harness(t)
+  const inputs = join(h.dir, 'inputs')
+  await makeInputs(inputs)
+  const failures: string[] = []
+  for (const v of vectors) {
+    const r = await h.run(['add', '-Q', '--only-hash', ...v.args], { cwd: inputs })
+    const got = r.stdout.trim()
+    if (r.code !== 0 || got !== v.cid) failures.push(`add ${v.args.join(' ')}: expected ${v.cid}, got ${got || r.stderr.trim()}`)
+  }
+  assert.deepEqual(failures, [])
+  assert.ok(vectors.length >= 40)
+})
+
+test('--only-hash stores nothing; a real add stores and pins the same CID', async (t) => {
+  const h = await harness(t)
+  const inputs = join(h.dir, 'inputs')
+  await makeInputs(inputs)
+  const hashed = (await h.ok(['add', '-Q', '--only-hash', '-r', 'tree'], { cwd: inputs })).trim()
+  assert.match(await h.ok(['repo', 'stat']), /NumObjects: 0\n/)
+  const added = (await h.ok(['add', '-Q', '-r', 'tree'], { cwd: inputs })).trim()
+  assert.equal(added, hashed)
+  assert.match(await h.ok(['pin', 'ls', '--type=recursive']), new RegExp(`^${added} recursive\n$`))
+})
