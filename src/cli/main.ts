@@ -88,6 +88,10 @@ export async function main (argv: string[]): Promise<number> {
     const args = await stdinArgs(parsed.command, inputs.args)
     checkArgs(parsed.command, args, inputs.files !== undefined)
     const results = runLocal({ command: parsed.command, args, options, files: inputs.files, signal: controller.signal })
+    if (parsed.command.consume !== undefined) {
+      await parsed.command.consume(results as AsyncIterable<never>, options, args)
+      return 0
+    }
     const tty = process.stderr.isTTY === true && encoding(options) === 'text'
     let progressShown = false
     for await (const value of results) {
@@ -119,4 +123,9 @@ export async function main (argv: string[]): Promise<number> {
   }
 }
 
+// a safety net: whatever escapes is still one line on stderr and exit status 1, never a stack trace
+process.on('unhandledRejection', (err) => {
+  process.stderr.write(`Error: ${toTsipfsError(err).message}\n`)
+  process.exit(1)
+})
 process.exitCode = await main(process.argv.slice(2))

@@ -80,6 +80,11 @@ export interface Command<Out = unknown> {
   text?(out: Out, options: Options): string
   /** A progress line for the CLI to draw on a terminal's stderr, for results that are progress events */
   progress?(out: Out): string | undefined
+  /**
+   * The CLI's side of the command, for results that are not printed: `get` extracts the tar stream the
+   * command produces (locally or from the daemon) into files. Runs in the CLI process only.
+   */
+  consume?(results: AsyncIterable<Out>, options: Options, args: string[]): Promise<void>
   /** Only the CLI runs it (init, daemon): it has no /api/v0 endpoint */
   cliOnly?: boolean
 }

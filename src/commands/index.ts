@@ -1,10 +1,16 @@
 /** THE command tree. The CLI, /api/v0, --help and docs/commands.md all read this list. */
 import type { Command } from './command.ts'
 import add from './add.ts'
+import blockCmds from './block/index.ts'
 import cat from './cat.ts'
 import commandsCmd, { registry } from './commands.ts'
 import configCmds from './config/index.ts'
+import get from './get.ts'
 import id from './id.ts'
+import ls from './ls.ts'
+import refs from './refs.ts'
+import refsLocal from './refs/local.ts'
+import resolve from './resolve.ts'
 import init from './init.ts'
 import pinCmds from './pin/index.ts'
 import repoCmds from './repo/index.ts'
@@ -12,10 +18,16 @@ import version from './version.ts'
 
 export const commands: Command[] = [
   add,
+  ...blockCmds,
   cat,
   commandsCmd,
   ...configCmds,
+  get,
   id,
+  ls,
+  refs,
+  refsLocal,
+  resolve,
   init,
   ...pinCmds,
   ...repoCmds,

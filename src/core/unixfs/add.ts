@@ -15,7 +15,7 @@ import { parseSize } from '../repo/config.ts'
 import { parseChunker } from './chunkers/index.ts'
 import { hasherByName } from '../blocks/hashers.ts'
 import { Rehasher, type BlockSink } from './rehash.ts'
-import { leafWriter } from './leaves.ts'
+import { leafWriter, dirBuilder } from './leaves.ts'
 import { InvalidArgumentError } from '../errors.ts'
 
 export interface AddOptions extends AbortOptions {
@@ -114,6 +114,7 @@ function importerOptions (r: ResolvedAddOptions, o: AddOptions): ImporterOptions
     reduceSingleLeafToSelf: true,
     // Kubo's trickle builder makes dag-pb leaves of UnixFS type raw; the balanced one of type file
     leafType: r.trickle ? 'raw' : 'file',
+    dirBuilder,
     bufferImporter: leafWriter({ rawLeaves: r.rawLeaves, leafType: r.trickle ? 'raw' : 'file', cidVersion: r.cidVersion }),
     chunker: parseChunker(r.chunker),
     layout: r.trickle ? trickle({ maxChildrenPerNode: r.maxFileLinks }) : balanced({ maxChildrenPerNode: r.maxFileLinks }),

@@ -1,36 +1,89 @@
-/** UnixFS out: cat, ls and get over ipfs-unixfs-exporter, resolving paths through any codec. */
-import { exporter } from 'ipfs-unixfs-exporter'
+/** UnixFS out: cat, ls, get and resolve over ipfs-unixfs-exporter, resolving paths through any codec. */
+import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import type { AbortOptions } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import type { Components } from '../node.ts'
 import { parsePath, formatPath } from '../path.ts'
 import { WrongNodeTypeError, toTsipfsError } from '../errors.ts'
+import { getEntries, type GetEntry } from './get.ts'
+import { refs, type Ref, type RefsOptions } from '../dag/refs.ts'
 
-export function createExporter ({ blockstore }: Components) {
+/** Kubo's numbers for entry types in `ls` (UnixFS Data.DataType) */
+export const LS_TYPE = { directory: 1, file: 2, symlink: 4 } as const
+
+export interface LsLink {
+  name: string
+  cid: CID
+  /** file size for files, 0 otherwise */
+  size: bigint
+  type: 'directory' | 'file' | 'symlink' | 'unknown'
+  target?: string
+}
+
+function kind (entry: UnixFSEntry): LsLink['type'] {
+  if (entry.type === 'directory') return 'directory'
+  if (entry.type === 'file') return entry.unixfs.type === 'symlink' ? 'symlink' : 'file'
+  if (entry.type === 'raw' || entry.type === 'identity') return 'file'
+  return 'unknown'
+}
+
+export function createExporter ({ blockstore, blocks }: Components) {
+  async function entryAt (path: string, options: AbortOptions): Promise<UnixFSEntry> {
+    try {
+      return await exporter(formatPath(parsePath(path)), blockstore, options)
+    } catch (err) {
+      throw toTsipfsError(err)
+    }
+  }
+
   return {
     /** The CID a path points at (the last node the path names) */
     async resolve (path: string, options: AbortOptions = {}): Promise<CID> {
       const p = parsePath(path)
       if (p.segments.length === 0) return p.root
-      try {
-        return (await exporter(formatPath(p), blockstore, options)).cid
-      } catch (err) {
-        throw toTsipfsError(err)
-      }
+      return (await entryAt(path, options)).cid
     },
 
     /** Bytes of a file, from `offset` for `length` bytes */
     async * cat (path: string, options: AbortOptions & { offset?: number, length?: number } = {}): AsyncGenerator<Uint8Array> {
-      const p = parsePath(path)
-      let entry
-      try {
-        entry = await exporter(formatPath(p), blockstore, options)
-      } catch (err) {
-        throw toTsipfsError(err)
-      }
+      const entry = await entryAt(path, options)
       if (entry.type === 'directory') throw new WrongNodeTypeError('this dag node is a directory')
-      if (entry.type === 'object') throw new WrongNodeTypeError('this dag node is not a file')
+      if (entry.type === 'object') throw new WrongNodeTypeError('this dag node is not a UnixFS file')
       yield * entry.content({ offset: options.offset, length: options.length, signal: options.signal })
+    },
+
+    /** The entries of a directory (or the file itself, as one entry with no name) */
+    async * ls (path: string, options: AbortOptions & { resolveType?: boolean } = {}): AsyncGenerator<LsLink> {
+      const entry = await entryAt(path, options)
+      if (entry.type !== 'directory') {
+        yield { name: '', cid: entry.cid, size: entry.type === 'file' ? entry.unixfs.fileSize() : entry.size, type: kind(entry) }
+        return
+      }
+      for await (const link of entry.entries({ signal: options.signal })) {
+        const child = await exporter(link.cid, blockstore, options)
+        const type = kind(child)
+        let target: string | undefined
+        if (type === 'symlink' && child.type === 'file') {
+          target = new TextDecoder().decode(child.unixfs.data ?? new Uint8Array())
+        }
+        const size = child.type === 'file' && type === 'file' ? child.unixfs.fileSize() : type === 'file' ? child.size : 0n
+        yield { name: link.name, cid: link.cid, size, type, target }
+      }
+    },
+
+    /** A tree of files for `get`, with every name checked (see get.ts) */
+    get (path: string, rootName: string, options: AbortOptions = {}): AsyncGenerator<GetEntry> {
+      return getEntries(blockstore, formatPath(parsePath(path)), rootName, options)
+    },
+
+    async * refs (path: string, options: RefsOptions = {}): AsyncGenerator<Ref> {
+      const root = await this.resolve(path, options)
+      yield * refs(blocks, root, options)
+    },
+
+    /** Every block in the local store */
+    refsLocal (options: AbortOptions = {}): AsyncIterable<CID> {
+      return blocks.keys(options)
     }
   }
 }

@@ -1,0 +1,92 @@
+import { command, type Command } from '../command.ts'
+import { InvalidArgumentError } from '../../core/errors.ts'
+import { parseCid } from '../../core/path.ts'
+import { HARD_MAX_BLOCK_SIZE } from '../../core/blocks/api.ts'
+import { formatCid, readAll } from '../util.ts'
+
+const get = command<Uint8Array>({
+  path: ['block', 'get'],
+  tagline: 'Get a raw IPFS block.',
+  description: "'tsipfs block get' is a plumbing command for retrieving raw IPFS blocks. It outputs to stdout, and <cid> is a base58 or multibase encoded CID.",
+  args: [{ name: 'cid', type: 'string', required: true, stdin: true, description: 'The CID of an existing block to get.' }],
+  output: 'bytes',
+  repo: 'read',
+  async * run ({ node, args, signal }) {
+    yield await node.block.get(await node.unixfs.resolve(args[0] as string, { signal }), { signal })
+  }
+})
+
+const stat = command({
+  path: ['block', 'stat'],
+  tagline: 'Print information of a raw IPFS block.',
+  description: "'tsipfs block stat' is a plumbing command for retrieving information on raw IPFS blocks. It outputs:\n\n  Key: <cid>\n  Size: <size>",
+  args: [{ name: 'cid', type: 'string', required: true, stdin: true, description: 'The CID of an existing block to stat.' }],
+  output: 'value',
+  repo: 'read',
+  async run ({ node, args, options, signal }) {
+    const s = await node.block.stat(await node.unixfs.resolve(args[0] as string, { signal }), { signal })
+    return { Key: formatCid(s.Key, options), Size: s.Size }
+  },
+  text: (out) => `Key: ${out.Key}\nSize: ${out.Size}\n`
+})
+
+const put = command({
+  path: ['block', 'put'],
+  tagline: 'Store input as an IPFS block.',
+  description: "'tsipfs block put' is a plumbing command for storing raw IPFS blocks. It reads data from stdin or the files given, and outputs the block's CID to stdout.\n\nBlocks over 1 MiB are refused unless --allow-big-block is given (at most 4 MiB).",
+  args: [{ name: 'data', type: 'file', required: true, variadic: true, stdin: true, description: 'The data to be stored as an IPFS block.' }],
+  options: [
+    { name: 'cid-codec', type: 'string', default: 'raw', description: 'Multicodec to use in returned CID.' },
+    { name: 'mhtype', type: 'string', default: 'sha2-256', description: 'Multihash hash function.' },
+    { name: 'mhlen', type: 'int', default: -1, description: 'Multihash hash length.' },
+    { name: 'pin', type: 'bool', default: false, description: 'Pin added blocks recursively.' },
+    { name: 'allow-big-block', type: 'bool', default: false, description: 'Disable block size check and allow creation of blocks bigger than 1MiB. WARNING: such blocks won\'t be transferable over the standard bitswap.' }
+  ],
+  output: 'stream',
+  repo: 'write',
+  async * run ({ node, files, options, signal }) {
+    if (files === undefined) throw new InvalidArgumentError('argument "data" is required')
+    for await (const entry of files) {
+      if (entry.type !== 'file' || entry.content === undefined) throw new InvalidArgumentError(`${entry.path}: block put takes files, not directories`)
+      const bytes = await readAll(entry.content, HARD_MAX_BLOCK_SIZE)
+      const r = await node.block.put(bytes, {
+        codec: String(options['cid-codec']),
+        mhtype: String(options.mhtype),
+        mhlen: Number(options.mhlen),
+        pin: options.pin === true,
+        allowBigBlock: options['allow-big-block'] === true,
+        signal
+      })
+      yield { Key: formatCid(r.Key, options), Size: r.Size }
+    }
+  },
+  text: (out) => `${out.Key}\n`
+})
+
+const rm = command({
+  path: ['block', 'rm'],
+  tagline: 'Remove IPFS block(s) from the local datastore.',
+  description: "'tsipfs block rm' is a plumbing command for removing raw ipfs blocks. It takes a list of CIDs to remove from the local datastore. Pinned blocks are not removed.",
+  args: [{ name: 'cid', type: 'string', required: true, variadic: true, stdin: true, description: 'CIDs of block(s) to remove.' }],
+  options: [
+    { name: 'force', aliases: ['f'], type: 'bool', default: false, description: 'Ignore nonexistent blocks.' },
+    { name: 'quiet', aliases: ['q'], type: 'bool', default: false, description: 'Write minimal output.' }
+  ],
+  output: 'stream',
+  repo: 'write',
+  async * run ({ node, args, options, signal }) {
+    const cids = args.map(a => parseCid(a))
+    let failed = 0
+    for await (const r of node.block.rm(cids, { force: options.force === true, signal })) {
+      if (r.Error !== undefined) failed++
+      yield { Hash: formatCid(r.Hash, options), Error: r.Error ?? '' }
+    }
+    if (failed > 0) throw new InvalidArgumentError('some blocks not removed')
+  },
+  text (out, options) {
+    if (out.Error !== '') return `cannot remove ${out.Hash}: ${out.Error}\n`
+    return options.quiet === true ? '' : `removed ${out.Hash}\n`
+  }
+})
+
+export default [get, stat, put, rm] as Command[]

@@ -1,0 +1,86 @@
+import { createWriteStream } from 'node:fs'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { createGzip } from 'node:zlib'
+import { pack } from 'tar-stream'
+import { command } from './command.ts'
+import { InvalidArgumentError } from '../core/errors.ts'
+import { parsePath } from '../core/path.ts'
+import { extractTar } from '../cli/extract.ts'
+
+function level (options: Record<string, unknown>): number {
+  const l = typeof options['compression-level'] === 'number' ? options['compression-level'] : -1
+  if (l < -1 || l > 9) throw new InvalidArgumentError('compression level must be between 1 and 9')
+  return l
+}
+
+/** The name the output gets: -o, or the last path segment, or the CID */
+function outputName (path: string, options: Record<string, unknown>): string {
+  if (typeof options.output === 'string' && options.output !== '') return options.output
+  const p = parsePath(path)
+  return p.segments[p.segments.length - 1] ?? p.root.toString()
+}
+
+export default command<Uint8Array>({
+  path: ['get'],
+  tagline: 'Download IPFS objects.',
+  description: `
+Stores to disk the data contained an IPFS or IPNS object(s) at the given path.
+
+By default, the output will be stored at './<ipfs-path>', but an alternate path can be specified with
+'--output=<path>' or '-o=<path>'.
+
+To output a TAR archive instead of unpacked files, use '--archive' or '-a'.
+
+To compress the output with GZIP compression, use '--compress' or '-C'. You may also specify the level of
+compression by specifying '-l=<1-9>'.
+
+Names in the DAG that could lead outside the output path ('..', names with '/') are refused.`,
+  args: [{ name: 'ipfs-path', type: 'string', required: true, stdin: true, description: 'The path to the IPFS object(s) to be outputted.' }],
+  options: [
+    { name: 'output', aliases: ['o'], type: 'string', description: 'The path where the output should be stored.' },
+    { name: 'archive', aliases: ['a'], type: 'bool', default: false, description: 'Output a TAR archive.' },
+    { name: 'compress', aliases: ['C'], type: 'bool', default: false, description: 'Compress the output with GZIP compression.' },
+    { name: 'compression-level', aliases: ['l'], type: 'int', default: -1, description: 'The level of compression (1-9).' },
+    { name: 'progress', aliases: ['p'], type: 'bool', default: true, description: 'Stream progress data.' }
+  ],
+  output: 'bytes',
+  repo: 'read',
+  async * run ({ node, args, options, signal }) {
+    const path = args[0] as string
+    const compress = options.compress === true
+    const lvl = level(options)
+    const name = parsePath(path).segments.at(-1) ?? parsePath(path).root.toString()
+    const tar = pack()
+    const fill = async (): Promise<void> => {
+      for await (const e of node.unixfs.get(path, name, { signal })) {
+        const header = { name: e.path, mode: e.mode, mtime: e.mtime ?? new Date(0) }
+        if (e.type === 'directory') {
+          tar.entry({ ...header, type: 'directory' })
+        } else if (e.type === 'symlink') {
+          tar.entry({ ...header, type: 'symlink', linkname: e.target })
+        } else {
+          const stream = tar.entry({ ...header, type: 'file', size: Number(e.size) })
+          await pipeline(Readable.from(e.content ?? []), stream)
+        }
+      }
+      tar.finalize()
+    }
+    const filling = fill().catch((err: Error) => tar.destroy(err))
+    const source = compress ? tar.pipe(createGzip({ level: lvl })) : tar
+    for await (const chunk of source) yield chunk as Uint8Array
+    await filling
+  },
+  async consume (results, options, args) {
+    const name = outputName(args[0] as string, options)
+    if (options.archive === true) {
+      const file = name + (options.compress === true ? '.tar.gz' : '.tar')
+      process.stderr.write(`Saving archive to ${file}\n`)
+      await pipeline(Readable.from(results), createWriteStream(file, { flags: 'wx' }))
+      return
+    }
+    if (options.compress === true) throw new InvalidArgumentError('--compress without --archive is not supported: use -a -C to get a .tar.gz')
+    process.stderr.write(`Saving file(s) to ${name}\n`)
+    await extractTar(results, name)
+  }
+})

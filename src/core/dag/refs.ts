@@ -1,0 +1,41 @@
+/** `refs`: the links below a root, depth-first in link order as Kubo lists them */
+import type { CID } from 'multiformats/cid'
+import type { AbortOptions } from '@libp2p/interface'
+import type { BlockStore } from '../blocks/store.ts'
+import { codecByCode } from '../blocks/codecs.ts'
+import { linksOf } from './links.ts'
+import { mhKey } from './walk.ts'
+
+export interface RefsOptions extends AbortOptions {
+  recursive?: boolean
+  unique?: boolean
+  /** -1 = no limit; recursive without maxDepth is -1, non-recursive is 1 */
+  maxDepth?: number
+}
+
+export interface Ref {
+  source: CID
+  target: CID
+  name: string
+}
+
+export async function * refs (blocks: BlockStore, root: CID, options: RefsOptions = {}): AsyncGenerator<Ref> {
+  const maxDepth = options.maxDepth ?? (options.recursive === true ? -1 : 1)
+  const seen = new Set<string>()
+  async function * visit (cid: CID, depth: number): AsyncGenerator<Ref> {
+    if (maxDepth !== -1 && depth >= maxDepth) return
+    if (cid.code === 0x55 || cid.multihash.code === 0x00) return
+    options.signal?.throwIfAborted()
+    const bytes = await blocks.get(cid, options)
+    for (const link of linksOf(codecByCode(cid.code), bytes)) {
+      if (options.unique === true) {
+        const key = mhKey(link.cid)
+        if (seen.has(key)) continue
+        seen.add(key)
+      }
+      yield { source: cid, target: link.cid, name: link.name ?? '' }
+      yield * visit(link.cid, depth + 1)
+    }
+  }
+  yield * visit(root, 0)
+}

@@ -1,0 +1,64 @@
+/**
+ * `get`: a UnixFS tree as a stream of entries, depth-first, with names checked so that nothing can be
+ * written outside the output folder: a link name that is empty, `.`, `..`, or holds `/` or NUL is refused.
+ */
+import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
+import type { AbortOptions } from '@libp2p/interface'
+import type { ReadableStorage } from 'ipfs-unixfs-exporter'
+import { InvalidPathError, toTsipfsError } from '../errors.ts'
+
+export interface GetEntry {
+  /** relative path, '/'-separated, starting with the root's name */
+  path: string
+  type: 'file' | 'directory' | 'symlink'
+  content?: AsyncIterable<Uint8Array>
+  size: bigint
+  target?: string
+  mode?: number
+  mtime?: Date
+}
+
+export function checkName (name: string): string {
+  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0') || name.includes('\\')) {
+    throw new InvalidPathError(`refusing unsafe name ${JSON.stringify(name)} in DAG: it could write outside the output path`)
+  }
+  return name
+}
+
+function meta (entry: UnixFSEntry): Pick<GetEntry, 'mode' | 'mtime'> {
+  if (entry.type !== 'file' && entry.type !== 'directory') return {}
+  const u = entry.unixfs
+  const mtime = u.mtime === undefined ? undefined : new Date(Number(u.mtime.secs) * 1000 + Math.floor((u.mtime.nsecs ?? 0) / 1e6))
+  return { mode: u.mode, mtime }
+}
+
+export async function * getEntries (blockstore: ReadableStorage, path: string, rootName: string, options: AbortOptions = {}): AsyncGenerator<GetEntry> {
+  async function * walk (entry: UnixFSEntry, rel: string): AsyncGenerator<GetEntry> {
+    options.signal?.throwIfAborted()
+    if (entry.type === 'directory') {
+      yield { path: rel, type: 'directory', size: 0n, ...meta(entry) }
+      for await (const link of entry.entries({ signal: options.signal })) {
+        const name = checkName(link.name)
+        yield * walk(await exporter(link.cid, blockstore, options), `${rel}/${name}`)
+      }
+      return
+    }
+    if (entry.type === 'file' && entry.unixfs.type === 'symlink') {
+      yield { path: rel, type: 'symlink', size: 0n, target: new TextDecoder().decode(entry.unixfs.data ?? new Uint8Array()), ...meta(entry) }
+      return
+    }
+    if (entry.type === 'file' || entry.type === 'raw' || entry.type === 'identity') {
+      const size = entry.type === 'file' ? entry.unixfs.fileSize() : entry.size
+      yield { path: rel, type: 'file', size, content: entry.content({ signal: options.signal }), ...meta(entry) }
+      return
+    }
+    throw new InvalidPathError(`cannot get a ${entry.type} node as a file`)
+  }
+  let root: UnixFSEntry
+  try {
+    root = await exporter(path, blockstore, options)
+  } catch (err) {
+    throw toTsipfsError(err)
+  }
+  yield * walk(root, checkName(rootName))
+}

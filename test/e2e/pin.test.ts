@@ -1,0 +1,49 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { harness } from '../helpers/cli.ts'
+
+test('pins: recursive, direct, indirect, names, update, rm, verify; gc keeps pinned blocks only', async (t) => {
+  const h = await harness(t)
+  const src = join(h.dir, 'src')
+  await mkdir(src)
+  await writeFile(join(src, 'a'), 'aaa\n')
+  await writeFile(join(src, 'b'), 'bbb\n')
+  const root = (await h.ok(['add', '-Q', '-r', '--pin-name=mine', src])).trim()
+  const loose = (await h.ok(['add', '-Q', '--pin=false'], { input: 'loose\n' })).trim()
+  assert.match(await h.ok(['pin', 'ls', '--type=recursive', '--names']), new RegExp(`^${root} recursive mine\n$`))
+  const all = await h.ok(['pin', 'ls'])
+  assert.equal(all.split('\n').filter(l => l.endsWith(' indirect')).length, 2)
+  assert.match(await h.ok(['pin', 'ls', `${root}/a`]), /indirect through/)
+  const notPinned = await h.run(['pin', 'ls', loose])
+  assert.equal(notPinned.code, 1)
+  assert.match(notPinned.stderr, /is not pinned/)
+
+  const gc = await h.ok(['repo', 'gc'])
+  assert.equal(gc.trim().split('\n').length, 1, 'only the loose block goes')
+  assert.match(gc, /^removed bafk/)
+  const cat = await h.run(['cat', loose])
+  assert.equal(cat.code, 1)
+
+  const other = (await h.ok(['add', '-Q'], { input: 'other\n' })).trim()
+  await h.ok(['pin', 'rm', other])
+  await h.ok(['pin', 'add', '--recursive=false', other])
+  assert.match(await h.ok(['pin', 'ls', '--type=direct']), new RegExp(`^${other} direct\n$`))
+  await h.ok(['pin', 'update', root, other])
+  assert.match(await h.ok(['pin', 'ls', '--type=recursive', '--names']), new RegExp(`^${other} recursive mine\n$`))
+  const verify = await h.ok(['pin', 'verify', '--verbose'])
+  assert.match(verify, new RegExp(`${other} ok`))
+
+  const rm = await h.run(['pin', 'rm', root])
+  assert.equal(rm.code, 1)
+  assert.match(rm.stderr, /^Error: not pinned or pinned indirectly\n$/)
+  const blockRm = await h.run(['block', 'rm', other])
+  assert.equal(blockRm.code, 1)
+  assert.match(blockRm.stderr + blockRm.stdout, /pinned/)
+
+  assert.match(await h.ok(['repo', 'verify']), /verify complete, all blocks validated/)
+  const stat = JSON.parse(await h.ok(['repo', 'stat', '--enc=json'])) as Record<string, unknown>
+  assert.deepEqual(Object.keys(stat), ['RepoSize', 'StorageMax', 'NumObjects', 'RepoPath', 'Version'])
+  assert.equal(stat.StorageMax, 10e9)
+})

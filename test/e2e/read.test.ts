@@ -1,0 +1,91 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdir, writeFile, readFile, readlink, readdir, lstat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { harness } from '../helpers/cli.ts'
+
+async function tree (dir: string): Promise<void> {
+  await mkdir(join(dir, 'sub'), { recursive: true })
+  await writeFile(join(dir, 'a.txt'), 'a\n')
+  await writeFile(join(dir, 'sub', 'b.txt'), 'b'.repeat(300000))
+}
+
+test('cat with offset and length; ls; refs; resolve; get round-trips a tree', async (t) => {
+  const h = await harness(t)
+  const src = join(h.dir, 'src')
+  await tree(src)
+  const root = (await h.ok(['add', '-Q', '-r', src])).trim()
+  assert.equal(await h.ok(['cat', `/ipfs/${root}/sub/b.txt`, '--offset', '299998']), 'bb')
+  assert.equal(await h.ok(['cat', `${root}/sub/b.txt`, '-o', '10', '-l', '3']), 'bbb')
+  const ls = await h.ok(['ls', root])
+  assert.match(ls, /^Qm\S+ 2 a\.txt\nQm\S+ - sub\/\n$/)
+  const json = JSON.parse(await h.ok(['ls', root, '--enc=json'])) as { Objects: Array<{ Links: Array<{ Name: string, Type: number, Size: number }> }> }
+  assert.deepEqual(json.Objects[0]?.Links.map(l => [l.Name, l.Type]), [['a.txt', 2], ['sub', 1]])
+  const refs = (await h.ok(['refs', '-r', root])).trim().split('\n')
+  assert.equal(refs.length, 5) // a.txt, sub, b.txt and its 2 leaves
+  const unique = (await h.ok(['refs', '-r', '-u', '--format=<linkname>', root])).trim().split('\n')
+  assert.deepEqual(unique.slice(0, 2), ['a.txt', 'sub'])
+  const resolved = (await h.ok(['resolve', `/ipfs/${root}/sub`])).trim()
+  assert.match(resolved, /^\/ipfs\/Qm\w+$/)
+  const out = join(h.dir, 'out')
+  await h.ok(['get', '-o', out, root])
+  assert.equal(await readFile(join(out, 'sub', 'b.txt'), 'utf8'), 'b'.repeat(300000))
+  assert.equal(await readFile(join(out, 'a.txt'), 'utf8'), 'a\n')
+  await h.ok(['get', '-a', '-o', join(h.dir, 'arch'), root])
+  assert.ok((await lstat(join(h.dir, 'arch.tar'))).size > 300000)
+})
+
+test('reading a directory with cat, a missing block, or a bad path is a clear error', async (t) => {
+  const h = await harness(t)
+  const src = join(h.dir, 'src')
+  await tree(src)
+  const root = (await h.ok(['add', '-Q', '-r', src])).trim()
+  const dir = await h.run(['cat', root])
+  assert.equal(dir.code, 1)
+  assert.match(dir.stderr, /^Error: this dag node is a directory\n$/)
+  const missing = await h.run(['cat', 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'])
+  assert.equal(missing.code, 1)
+  assert.match(missing.stderr, /not found locally/)
+  const noLink = await h.run(['ls', `${root}/nope`])
+  assert.equal(noLink.code, 1)
+  assert.match(noLink.stderr, /^Error: /)
+})
+
+test('get never writes outside the output path, whatever names the DAG holds', async (t) => {
+  const h = await harness(t)
+  // a directory whose link is named "..", built from raw dag-pb bytes and stored with block put
+  const { encode, prepare } = await import('@ipld/dag-pb')
+  const { UnixFS } = await import('ipfs-unixfs')
+  const { CID } = await import('multiformats/cid')
+  const { sha256 } = await import('multiformats/hashes/sha2')
+  const file = encode(prepare({ Data: new UnixFS({ type: 'file', data: new TextEncoder().encode('pwned') }).marshal() }))
+  const fileCid = CID.createV0(await sha256.digest(file))
+  for (const name of ['..', '../escape', 'a/../../b', '/etc']) {
+    const dirBlock = encode(prepare({ Data: new UnixFS({ type: 'directory' }).marshal(), Links: [{ Name: name, Hash: fileCid, Tsize: file.length }] }))
+    const dirCid = CID.createV0(await sha256.digest(dirBlock))
+    await writeFile(join(h.dir, 'file.bin'), file)
+    await writeFile(join(h.dir, 'dir.bin'), dirBlock)
+    await h.ok(['block', 'put', '--cid-codec=dag-pb', join(h.dir, 'file.bin')])
+    await h.ok(['block', 'put', '--cid-codec=dag-pb', join(h.dir, 'dir.bin')])
+    const out = join(h.dir, 'nested', 'out')
+    await mkdir(join(h.dir, 'nested'), { recursive: true })
+    const r = await h.run(['get', '-o', out, dirCid.toString()])
+    assert.equal(r.code, 1, `name ${name} is refused`)
+    assert.match(r.stderr, /Error: refusing unsafe name/)
+    assert.deepEqual((await readdir(h.dir)).sort(), ['dir.bin', 'file.bin', 'nested', 'repo'])
+    assert.deepEqual(await readdir(join(h.dir, 'nested')).then(e => e.filter(n => n !== 'out')), [])
+  }
+})
+
+test('get recreates symlinks as symlinks and does not write through them', async (t) => {
+  const h = await harness(t)
+  const src = join(h.dir, 'src')
+  await mkdir(src)
+  await writeFile(join(src, 'a'), 'a')
+  const { symlink } = await import('node:fs/promises')
+  await symlink('/etc', join(src, 'l'))
+  const root = (await h.ok(['add', '-Q', '-r', src])).trim()
+  const out = join(h.dir, 'out')
+  await h.ok(['get', '-o', out, root])
+  assert.equal(await readlink(join(out, 'l')), '/etc')
+})
