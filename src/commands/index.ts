@@ -3,8 +3,10 @@ import type { Command } from './command.ts'
 import add from './add.ts'
 import blockCmds from './block/index.ts'
 import cat from './cat.ts'
+import cidCmds from './cid/index.ts'
 import commandsCmd, { registry } from './commands.ts'
 import configCmds from './config/index.ts'
+import dagCmds from './dag/index.ts'
 import get from './get.ts'
 import id from './id.ts'
 import ls from './ls.ts'
@@ -20,8 +22,10 @@ export const commands: Command[] = [
   add,
   ...blockCmds,
   cat,
+  ...cidCmds,
   commandsCmd,
   ...configCmds,
+  ...dagCmds,
   get,
   id,
   ls,

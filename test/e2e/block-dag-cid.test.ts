@@ -1,0 +1,84 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFile, writeFile, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { harness } from '../helpers/cli.ts'
+
+const FIXTURES = new URL('../../../shared/fixtures/gateway-conformance/', import.meta.url)
+
+test('block put/get/stat/rm', async (t) => {
+  const h = await harness(t)
+  const cid = (await h.ok(['block', 'put'], { input: 'hello block' })).trim()
+  assert.match(cid, /^bafkrei/)
+  assert.equal(await h.ok(['block', 'get', cid]), 'hello block')
+  assert.equal(await h.ok(['block', 'stat', cid]), `Key: ${cid}\nSize: 11\n`)
+  const v0 = (await h.ok(['block', 'put', '--cid-codec=dag-pb', '--mhtype=sha2-512'], { input: new Uint8Array([0x0a, 0x02, 0x08, 0x01]) })).trim()
+  assert.match(v0, /^bafybg/)
+  assert.match(await h.ok(['block', 'rm', cid]), new RegExp(`^removed ${cid}\n$`))
+  const again = await h.run(['block', 'rm', cid])
+  assert.equal(again.code, 1)
+  assert.equal((await h.run(['block', 'rm', '-f', cid])).code, 0)
+  const big = await h.run(['block', 'put'], { input: new Uint8Array(1024 * 1024 + 2048) })
+  assert.equal(big.code, 1)
+  assert.match(big.stderr, /over 1MiB/)
+})
+
+test('dag put/get/resolve/stat and a CAR round trip with identical bytes', async (t) => {
+  const h = await harness(t)
+  const file = (await h.ok(['add', '-Q'], { input: 'x'.repeat(600000) })).trim()
+  const node = (await h.ok(['dag', 'put'], { input: JSON.stringify({ a: 1, f: { '/': file }, l: [{ '/': file }] }) })).trim()
+  assert.match(node, /^bafyrei/)
+  assert.equal(await h.ok(['dag', 'get', `${node}/a`]), '1')
+  assert.deepEqual(JSON.parse(await h.ok(['dag', 'get', node])), { a: 1, f: { '/': file }, l: [{ '/': file }] })
+  assert.deepEqual(JSON.parse(await h.ok(['dag', 'resolve', `${node}/f`, '--enc=json'])), { Cid: { '/': file }, RemPath: '' })
+  const stat = JSON.parse(await h.ok(['dag', 'stat', node, '--enc=json'])) as { UniqueBlocks: number }
+  assert.equal(stat.UniqueBlocks, 4) // node, file root, 3 leaves of which 2 are the same bytes
+  const car = join(h.dir, 'x.car')
+  const exported = (await h.run(['dag', 'export', node])).stdoutBytes
+  await writeFile(car, exported)
+  const other = await harness(t)
+  const imported = await other.ok(['dag', 'import', '--stats', car])
+  assert.match(imported, new RegExp(`Pinned root\\t${node}\\tsuccess\\nImported 4 blocks`))
+  assert.deepEqual((await other.run(['dag', 'export', node])).stdoutBytes, exported)
+  assert.equal(await other.ok(['cat', `${node}/f`]), 'x'.repeat(600000))
+})
+
+test('dag import of the conformance fixtures, and of bad CARs', async (t) => {
+  const h = await harness(t)
+  const dir = new URL('path_gateway_unixfs/', FIXTURES)
+  const cars = (await readdir(dir)).filter(n => n.endsWith('.car')).slice(0, 5)
+  assert.ok(cars.length > 0)
+  for (const name of cars) {
+    const out = await h.ok(['dag', 'import', '--stats', new URL(name, dir).pathname])
+    assert.match(out, /Imported \d+ blocks/)
+  }
+  assert.match(await h.ok(['repo', 'verify']), /all blocks validated/)
+  const notCar = await h.run(['dag', 'import', new URL('../../package.json', import.meta.url).pathname])
+  assert.equal(notCar.code, 1)
+  assert.match(notCar.stderr, /^Error: invalid CAR/)
+  // a CAR whose block bytes do not match its CID
+  const good = await readFile(new URL(cars[0] as string, dir))
+  const bad = Buffer.from(good)
+  bad[bad.length - 1] = (bad[bad.length - 1] as number) ^ 0xff
+  await writeFile(join(h.dir, 'bad.car'), bad)
+  const tampered = await h.run(['dag', 'import', join(h.dir, 'bad.car')])
+  assert.equal(tampered.code, 1)
+  assert.match(tampered.stderr, /^Error: /)
+})
+
+test('cid format, base32, bases, codecs, hashes', async (t) => {
+  const h = await harness(t, { init: false })
+  const v0 = 'QmdxZDS4vJi3fp98uhdc6U2EoiL7YSfsttkDQDdUTLmZqx'
+  // expected values printed by Kubo v0.42.0 for the same commands
+  assert.equal(await h.ok(['cid', 'format', '-f', '%P', v0]), 'cidv0-dag-pb-sha2-256-32\n')
+  assert.equal(await h.ok(['cid', 'format', '-v', '1', '-b', 'base36', v0]), 'k2jmtxx5c6ct1u2d9r8on2r0mqdzf74w83z9mgnyhwhkq5uttjuq0muf\n')
+  assert.equal(await h.ok(['cid', 'base32', v0]), 'bafybeihiciacdpjr7lth5zcid62w5m5hcytgxp4aq3xgfhgl47rkg6tvu4\n')
+  assert.equal(await h.ok(['cid', 'format', '-f', '%b-%B-%h-%H-%L-%c-%C-%v-%V-%d', 'bafkqac3imvwgy3zao5xxe3de']), 'base32-b-identity-0-11-raw-85-cidv1-1-bnbswy3dpeb3w64tmmq\n')
+  assert.equal(await h.ok(['cid', 'format', '--mc', 'raw', v0]), 'zb2rhnGBhVHA9y4czzgtoPtnNQhZz3cFvzcofYHhtX4Dcjk3g\n')
+  const bad = await h.run(['cid', 'format', '-v', '0', 'bafkqac3imvwgy3zao5xxe3de'])
+  assert.equal(bad.code, 1)
+  assert.match(bad.stdout, /can't convert non-dag-pb nodes to cidv0/)
+  assert.match(await h.ok(['cid', 'bases', '--prefix']), /^b {2}base32$/m)
+  assert.match(await h.ok(['cid', 'codecs', '--supported', '--numeric']), /^ {2}112 {2}dag-pb$/m)
+  assert.match(await h.ok(['cid', 'hashes', '--supported']), /^blake3$/m)
+})
