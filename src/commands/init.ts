@@ -22,7 +22,7 @@ the repo location, set the $IPFS_PATH environment variable:
   options: [
     { name: 'algorithm', aliases: ['a'], type: 'string', default: 'ed25519', description: 'Cryptographic algorithm to use for key generation (ed25519, rsa, secp256k1).' },
     { name: 'bits', aliases: ['b'], type: 'int', default: 2048, description: 'Number of bits to use in the generated RSA private key.' },
-    { name: 'empty-repo', aliases: ['e'], type: 'bool', default: false, description: "Don't add and pin help files to the local storage." },
+    { name: 'empty-repo', aliases: ['e'], type: 'bool', default: true, description: "Don't add and pin help files to the local storage (tsipfs never adds them; accepted for Kubo compatibility)." },
     { name: 'profile', aliases: ['p'], type: 'string', description: "Apply profile settings to config. Multiple profiles can be separated by ','." }
   ],
   output: 'value',

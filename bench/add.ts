@@ -1,0 +1,92 @@
+/**
+ * bench/add: a large random file and a tree of small files, added with Kubo's default options by
+ *   - tsipfs through the real CLI (`tsipfs add -r -Q` on a fresh repo: the whole command),
+ *   - tsipfs through the core API in-process (no CLI start-up),
+ *   - Helia's path: ipfs-unixfs-importer with the same options into blockstore-fs,
+ * all in this run, each in its own process (peak memory is per process). Also the ceiling: SHA-256 of the
+ * same bytes on one core. Options: --size <MiB> (default 256), --files <n> (default 10000).
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { randomFile, smallTree } from './lib/data.ts'
+
+const BIN = fileURLToPath(new URL('../bin/tsipfs.js', import.meta.url))
+const WORKER = fileURLToPath(new URL('./lib/add-worker.ts', import.meta.url))
+
+interface Result { ms: number, cid: string, maxRssMB: number }
+
+function option (args: string[], name: string, dflt: number): number {
+  const i = args.indexOf(`--${name}`)
+  return i === -1 ? dflt : Number(args[i + 1])
+}
+
+function cli (dir: string, path: string): Result {
+  const repo = join(dir, `cli-${Math.random().toString(36).slice(2)}`)
+  execFileSync(process.execPath, [BIN, 'init', '--profile=test', '--empty-repo'], { env: { ...process.env, IPFS_PATH: repo }, stdio: 'ignore' })
+  const start = performance.now()
+  // /usr/bin/time -f %M reports the peak RSS of the whole command in KiB
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'add', '-r', '-Q', path], { env: { ...process.env, IPFS_PATH: repo }, encoding: 'utf8' })
+  const ms = performance.now() - start
+  if (r.status !== 0) throw new Error(`tsipfs add failed: ${r.stderr}`)
+  const rss = Number(r.stderr.trim().split('\n').pop())
+  return { ms, cid: r.stdout.trim(), maxRssMB: rss / 1024 }
+}
+
+function worker (mode: 'tsipfs' | 'helia', dir: string, path: string): Result {
+  const store = join(dir, `${mode}-${Math.random().toString(36).slice(2)}`)
+  if (mode === 'tsipfs') execFileSync(process.execPath, [BIN, 'init', '--profile=test', '--empty-repo'], { env: { ...process.env, IPFS_PATH: store }, stdio: 'ignore' })
+  const r = spawnSync(process.execPath, [WORKER, mode, store, path], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`${mode} worker failed: ${r.stderr}`)
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Result
+}
+
+async function sha256Rate (path: string): Promise<number> {
+  const start = performance.now()
+  const h = createHash('sha256')
+  let bytes = 0
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    h.update(chunk as Buffer)
+    bytes += (chunk as Buffer).length
+  }
+  h.digest()
+  return bytes / 1e6 / ((performance.now() - start) / 1000)
+}
+
+function row (name: string, r: Result, amount: number, unit: string, base?: Result): string {
+  const rate = amount / (r.ms / 1000)
+  const ratio = base === undefined ? '' : `${(base.ms / r.ms).toFixed(2)}x`
+  return `${name.padEnd(26)} ${(r.ms / 1000).toFixed(2).padStart(8)} s ${rate.toFixed(1).padStart(10)} ${unit} ${r.maxRssMB.toFixed(0).padStart(6)} MB  ${ratio.padStart(7)}`
+}
+
+export async function main (args: string[]): Promise<void> {
+  const sizeMiB = option(args, 'size', 256)
+  const files = option(args, 'files', 10000)
+  const dir = await mkdtemp(join(tmpdir(), 'tsipfs-bench-add-'))
+  try {
+    const big = join(dir, 'big.bin')
+    await randomFile(big, sizeMiB * 1024 * 1024)
+    const tree = join(dir, 'tree')
+    const treeBytes = await smallTree(tree, files)
+    const mb = sizeMiB * 1024 * 1024 / 1e6
+    console.log(`bench/add: ${sizeMiB} MiB file, ${files} small files (${(treeBytes / 1e6).toFixed(1)} MB); Kubo defaults (CIDv0, size-262144, balanced 174, pinned)`)
+    console.log(`ceiling: sha2-256 of the file on one core: ${(await sha256Rate(big)).toFixed(0)} MB/s`)
+    console.log(`${''.padEnd(26)} ${'time'.padStart(10)} ${'rate'.padStart(15)} ${'peak RSS'.padStart(9)} ${'vs Helia'.padStart(8)}`)
+    for (const [label, path, amount, unit] of [['file', big, mb, 'MB/s   '], ['tree', tree, files, 'files/s']] as const) {
+      const helia = worker('helia', dir, path)
+      const core = worker('tsipfs', dir, path)
+      const viaCli = cli(dir, path)
+      if (helia.cid !== core.cid || core.cid !== viaCli.cid) throw new Error(`CIDs differ: helia ${helia.cid}, tsipfs ${core.cid}, cli ${viaCli.cid}`)
+      console.log(`-- ${label}: ${core.cid}`)
+      console.log(row('helia (importer+fs)', helia, amount, unit))
+      console.log(row('tsipfs core API', core, amount, unit, helia))
+      console.log(row('tsipfs CLI (whole command)', viaCli, amount, unit, helia))
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
