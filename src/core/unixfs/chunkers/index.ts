@@ -1,7 +1,8 @@
 /** Kubo's chunker strings: `size-N`, `rabin`, `rabin-AVG`, `rabin-MIN-AVG-MAX`, `buzhash` (boxo chunker/parse.go) */
-import { fixedSize, rabin, type Chunker } from 'ipfs-unixfs-importer/chunker'
+import { fixedSize, type Chunker } from 'ipfs-unixfs-importer/chunker'
 import { InvalidArgumentError } from '../../errors.ts'
 import { buzhash } from './buzhash.ts'
+import { kuboRabin } from './rabin.ts'
 
 export const DEFAULT_CHUNK_SIZE = 262144
 /** Chunks larger than this could not travel over bitswap (Kubo's limit: 2 MiB block minus overhead) */
@@ -28,8 +29,10 @@ export function parseChunker (spec: string | undefined | null): Chunker {
   }
   if (s === 'rabin' || s.startsWith('rabin-')) {
     const parts = s.split('-')
-    if (parts.length === 1) return rabin({ avgChunkSize: DEFAULT_CHUNK_SIZE })
-    if (parts.length === 2) return rabin({ avgChunkSize: limit(int(parts[1], 'size')) })
+    // rabin-AVG: min = avg/3, max = avg + avg/2 (integer division, as Kubo)
+    const fromAvg = (avg: number): Chunker => kuboRabin(Math.floor(avg / 3), avg, limit(avg + Math.floor(avg / 2)))
+    if (parts.length === 1) return fromAvg(DEFAULT_CHUNK_SIZE)
+    if (parts.length === 2) return fromAvg(int(parts[1], 'size'))
     if (parts.length === 4) {
       const label = (part: string | undefined, name: string): number => {
         const sub = (part ?? '').split(':')
@@ -40,7 +43,8 @@ export function parseChunker (spec: string | undefined | null): Chunker {
       const avg = label(parts[2], 'avg')
       const max = limit(label(parts[3], 'max'))
       if (min < 16) throw new InvalidArgumentError('rabin min must be greater than 16')
-      return rabin({ minChunkSize: min, avgChunkSize: avg, maxChunkSize: max })
+      if (max < min) throw new InvalidArgumentError('rabin max must not be less than min')
+      return kuboRabin(min, avg, max)
     }
     throw new InvalidArgumentError("incorrect format (expected 'rabin' 'rabin-[avg]' or 'rabin-[min]-[avg]-[max]'")
   }
