@@ -4,7 +4,8 @@
  *   - tsipfs through the core API in-process (no CLI start-up),
  *   - Helia's path: ipfs-unixfs-importer with the same options into blockstore-fs,
  * all in this run, each in its own process (peak memory is per process). Also the ceiling: SHA-256 of the
- * same bytes on one core. Options: --size <MiB> (default 256), --files <n> (default 10000).
+ * same bytes on one core. Options: --size <MiB> (default 256), --files <n> (default 10000), --runs <n> (default 3;
+ * the median time is shown, and the highest peak memory).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -57,6 +58,13 @@ async function sha256Rate (path: string): Promise<number> {
   return bytes / 1e6 / ((performance.now() - start) / 1000)
 }
 
+/** The run with the median time; peak memory is the highest of all runs */
+function median (results: Result[]): Result {
+  const sorted = [...results].sort((a, b) => a.ms - b.ms)
+  const mid = sorted[Math.floor(sorted.length / 2)] as Result
+  return { ...mid, maxRssMB: Math.max(...results.map(r => r.maxRssMB)) }
+}
+
 function row (name: string, r: Result, amount: number, unit: string, base?: Result): string {
   const rate = amount / (r.ms / 1000)
   const ratio = base === undefined ? '' : `${(base.ms / r.ms).toFixed(2)}x`
@@ -66,6 +74,7 @@ function row (name: string, r: Result, amount: number, unit: string, base?: Resu
 export async function main (args: string[]): Promise<void> {
   const sizeMiB = option(args, 'size', 256)
   const files = option(args, 'files', 10000)
+  const repeat = option(args, 'runs', 3)
   const dir = await mkdtemp(join(tmpdir(), 'tsipfs-bench-add-'))
   try {
     const big = join(dir, 'big.bin')
@@ -77,9 +86,16 @@ export async function main (args: string[]): Promise<void> {
     console.log(`ceiling: sha2-256 of the file on one core: ${(await sha256Rate(big)).toFixed(0)} MB/s`)
     console.log(`${''.padEnd(26)} ${'time'.padStart(10)} ${'rate'.padStart(15)} ${'peak RSS'.padStart(9)} ${'vs Helia'.padStart(8)}`)
     for (const [label, path, amount, unit] of [['file', big, mb, 'MB/s   '], ['tree', tree, files, 'files/s']] as const) {
-      const helia = worker('helia', dir, path)
-      const core = worker('tsipfs', dir, path)
-      const viaCli = cli(dir, path)
+      // interleaved runs, median of each: the disk here is noisy
+      const runs: Record<'helia' | 'core' | 'cli', Result[]> = { helia: [], core: [], cli: [] }
+      for (let i = 0; i < repeat; i++) {
+        runs.helia.push(worker('helia', dir, path))
+        runs.core.push(worker('tsipfs', dir, path))
+        runs.cli.push(cli(dir, path))
+      }
+      const helia = median(runs.helia)
+      const core = median(runs.core)
+      const viaCli = median(runs.cli)
       if (helia.cid !== core.cid || core.cid !== viaCli.cid) throw new Error(`CIDs differ: helia ${helia.cid}, tsipfs ${core.cid}, cli ${viaCli.cid}`)
       console.log(`-- ${label}: ${core.cid}`)
       console.log(row('helia (importer+fs)', helia, amount, unit))

@@ -1,7 +1,8 @@
 /**
  * One add, measured in a process of its own so that its peak memory is its own. Prints one JSON line:
  * { ms, cid, maxRssMB }. Modes:
- *   tsipfs <repo> <path>  the core API (createNode + unixfs.add with Kubo's defaults, pinned)
+ *   tsipfs <repo> <path>  the core API (createNode + unixfs.add with Kubo's defaults, pinned), reading files
+ *                         with the CLI's own reader
  *   helia  <dir> <path>   ipfs-unixfs-importer with the same options into blockstore-fs (Helia's store)
  */
 import { createReadStream } from 'node:fs'
@@ -12,6 +13,7 @@ import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
 import { FsBlockstore } from 'blockstore-fs'
 import { createNode } from '../../src/core/node.ts'
+import { localEntries } from '../../src/cli/inputs.ts'
 import type { InputEntry } from '../../src/commands/command.ts'
 
 async function * walk (abs: string, rel: string): AsyncGenerator<InputEntry> {
@@ -29,7 +31,8 @@ const start = performance.now()
 let cid = ''
 if (mode === 'tsipfs') {
   const node = await createNode({ repoPath: store })
-  for await (const r of node.unixfs.add(walk(path, basename(path)))) cid = r.cid.toString()
+  // the CLI's own reader of local files
+  for await (const r of node.unixfs.add(localEntries([path], { recursive: true }))) cid = r.cid.toString()
   await node.stop()
 } else {
   const bs = new FsBlockstore(store)

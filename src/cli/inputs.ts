@@ -113,15 +113,22 @@ async function * walk (abs: string, path: string, st: Stats, rel: string,
       yield * walk(childAbs, `${path}/${name}`, childSt, childRel, rules, options)
     }
   } else if (st.isFile()) {
-    yield { path, type: 'file', content: fileContent(abs), ...await metadata(abs, st, options) }
+    yield { path, type: 'file', content: fileContent(abs, st.size), ...await metadata(abs, st, options) }
   } else {
     throw new LocalFileError(`${relative('.', abs).split(sep).join('/')}: unsupported file type`)
   }
 }
 
-async function * fileContent (path: string): AsyncGenerator<Uint8Array> {
+const READ_SIZE = 1024 * 1024
+
+/** A file's bytes: small files in one read, large ones streamed in 1 MiB pieces (memory flat in file size) */
+async function * fileContent (path: string, size: number): AsyncGenerator<Uint8Array> {
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) yield chunk as Uint8Array
+    if (size <= READ_SIZE) {
+      yield await readFile(path)
+      return
+    }
+    for await (const chunk of createReadStream(path, { highWaterMark: READ_SIZE })) yield chunk as Uint8Array
   } catch (err) {
     throw new LocalFileError(`${path}: ${(err as Error).message}`)
   }

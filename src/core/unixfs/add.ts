@@ -16,6 +16,7 @@ import { parseChunker } from './chunkers/index.ts'
 import { hasherByName } from '../blocks/hashers.ts'
 import { Rehasher, type BlockSink } from './rehash.ts'
 import { leafWriter, dirBuilder } from './leaves.ts'
+import { WriteBehind } from '../blocks/write-behind.ts'
 import { InvalidArgumentError } from '../errors.ts'
 
 export interface AddOptions extends AbortOptions {
@@ -148,7 +149,8 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
           else yield { path: entry.path, link: entry.target ?? '', ...meta }
         }
       }
-      const sink: BlockSink = options.onlyHash === true ? { put: async () => undefined } : blocks
+      const writer = new WriteBehind(blocks)
+      const sink: BlockSink = options.onlyHash === true ? { put: async () => undefined } : writer
       const patchModes = options.mode !== undefined || options.metadata === true
       const rehash = resolved.hash !== 'sha2-256' || resolved.inlineLimit !== undefined || patchModes
         ? new Rehasher(sink, { hasher: hasherByName(resolved.hash), cidVersion: resolved.cidVersion, inlineLimit: resolved.inlineLimit, patchModes })
@@ -169,6 +171,8 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
           last = result
           yield result
         }
+        // every block is committed before anything refers to the DAG
+        await writer.flush()
         if (last !== undefined && options.pin !== false && options.onlyHash !== true) {
           await pins.add(last.cid, { recursive: true, name: options.pinName, signal: options.signal, complete: true })
         }

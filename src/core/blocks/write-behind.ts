@@ -1,0 +1,44 @@
+/**
+ * Write-behind for bulk imports: `put` hands a block to the store and returns at once, so hashing and
+ * encoding go on while the store commits; at most `limit` bytes are in flight (memory stays bounded).
+ * `flush` waits until every block written so far is committed: callers flush before they write anything
+ * that references the blocks (a pin), so an acknowledged pin never has missing blocks.
+ */
+import type { CID } from 'multiformats/cid'
+import type { AbortOptions } from '@libp2p/interface'
+import type { BlockStore } from './store.ts'
+
+/** Bound on blocks in flight too: each queued write costs the store some memory of its own */
+const MAX_PENDING = 256
+
+export class WriteBehind {
+  private readonly store: BlockStore
+  private readonly limit: number
+  private readonly pending = new Set<Promise<void>>()
+  private bytes = 0
+  private failure: unknown
+
+  constructor (store: BlockStore, limit = 16 * 1024 * 1024) {
+    this.store = store
+    this.limit = limit
+  }
+
+  async put (cid: CID, block: Uint8Array, options?: AbortOptions): Promise<void> {
+    if (this.failure !== undefined) throw this.failure
+    while ((this.bytes > this.limit || this.pending.size >= MAX_PENDING) && this.pending.size > 0) await Promise.race(this.pending)
+    const size = block.byteLength
+    this.bytes += size
+    const p: Promise<void> = this.store.put(cid, block, options)
+      .catch((err: unknown) => { this.failure ??= err })
+      .finally(() => {
+        this.bytes -= size
+        this.pending.delete(p)
+      })
+    this.pending.add(p)
+  }
+
+  async flush (): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending)
+    if (this.failure !== undefined) throw this.failure
+  }
+}
