@@ -1,11 +1,21 @@
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createNode } from '../../src/core/node.ts'
+import { createNode, type TsipfsNode } from '../../src/core/node.ts'
 import { initRepo } from '../../src/core/repo/repo.ts'
 import type { InputEntry } from '../../src/commands/command.ts'
+
+/** A node on a fresh repo in a temporary folder, stopped and removed when the test ends */
+async function tempNode (t: TestContext): Promise<TsipfsNode> {
+  const dir = await mkdtemp(join(tmpdir(), 'tsipfs-gc-'))
+  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
+  await initRepo(dir, { profiles: ['test'] })
+  const node = await createNode({ repoPath: dir })
+  t.after(async () => { await node.stop() })
+  return node
+}
 
 async function * slowFile (name: string, chunks: number, gate: Promise<void>): AsyncGenerator<InputEntry> {
   yield {
@@ -21,11 +31,7 @@ async function * slowFile (name: string, chunks: number, gate: Promise<void>): A
 }
 
 test('GC running during an add removes nothing the add writes, and the add completes and is pinned', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'tsipfs-gc-'))
-  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
-  await initRepo(dir, { profiles: ['test'] })
-  const node = await createNode({ repoPath: dir })
-  t.after(async () => { await node.stop() })
+  const node = await tempNode(t)
 
   // garbage that GC must remove
   const loose = await node.block.put(new TextEncoder().encode('garbage'))
@@ -55,11 +61,7 @@ test('GC running during an add removes nothing the add writes, and the add compl
 })
 
 test('an add started while GC runs waits for it, then writes everything', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'tsipfs-gc-'))
-  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
-  await initRepo(dir, { profiles: ['test'] })
-  const node = await createNode({ repoPath: dir })
-  t.after(async () => { await node.stop() })
+  const node = await tempNode(t)
   for (let i = 0; i < 200; i++) await node.block.put(new TextEncoder().encode(`garbage ${i}`))
   const gc = node.repo.gc()
   const first = await gc.next() // GC holds the lock now

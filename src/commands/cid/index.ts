@@ -5,6 +5,20 @@ import { InvalidArgumentError, toTsipfsError } from '../../core/errors.ts'
 
 interface FormatOut { CidStr: string, Formatted: string, ErrorMsg: string }
 
+/** One result per CID, errors included as Kubo reports them; the command fails after if any did */
+async function * convertEach (args: string[], convert: (cid: string) => string): AsyncGenerator<FormatOut> {
+  let failed = false
+  for (const a of args) {
+    try {
+      yield { CidStr: a, Formatted: convert(a), ErrorMsg: '' }
+    } catch (err) {
+      failed = true
+      yield { CidStr: a, Formatted: '', ErrorMsg: toTsipfsError(err).message }
+    }
+  }
+  if (failed) throw new InvalidArgumentError('errors while displaying some entries')
+}
+
 const format = command<FormatOut>({
   path: ['cid', 'format'],
   tagline: 'Format and convert a CID in various useful ways.',
@@ -38,18 +52,7 @@ The optional format string is a printf style format string:
   ],
   output: 'stream',
   repo: 'none',
-  async * run ({ args, options }) {
-    let failed = false
-    for (const a of args) {
-      try {
-        yield { CidStr: a, Formatted: convertCid(a, { format: String(options.f), version: options.v as number | undefined, codec: options.mc as string | undefined, base: options.b as string | undefined }), ErrorMsg: '' }
-      } catch (err) {
-        failed = true
-        yield { CidStr: a, Formatted: '', ErrorMsg: toTsipfsError(err).message }
-      }
-    }
-    if (failed) throw new InvalidArgumentError('errors while displaying some entries')
-  },
+  run: ({ args, options }) => convertEach(args, a => convertCid(a, { format: String(options.f), version: options.v as number | undefined, codec: options.mc as string | undefined, base: options.b as string | undefined })),
   text: (out) => (out.ErrorMsg !== '' ? `${out.CidStr}: ${out.ErrorMsg}\n` : `${out.Formatted}\n`)
 })
 
@@ -60,18 +63,7 @@ const base32 = command<FormatOut>({
   args: [{ name: 'cid', type: 'string', required: true, variadic: true, stdin: true, description: 'CIDs to convert.' }],
   output: 'stream',
   repo: 'none',
-  async * run ({ args }) {
-    let failed = false
-    for (const a of args) {
-      try {
-        yield { CidStr: a, Formatted: convertCid(a, { version: 1, base: 'base32' }), ErrorMsg: '' }
-      } catch (err) {
-        failed = true
-        yield { CidStr: a, Formatted: '', ErrorMsg: toTsipfsError(err).message }
-      }
-    }
-    if (failed) throw new InvalidArgumentError('errors while displaying some entries')
-  },
+  run: ({ args }) => convertEach(args, a => convertCid(a, { version: 1, base: 'base32' })),
   text: (out) => (out.ErrorMsg !== '' ? `${out.CidStr}: ${out.ErrorMsg}\n` : `${out.Formatted}\n`)
 })
 
