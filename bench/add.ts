@@ -88,9 +88,14 @@ export async function main (args: string[]): Promise<void> {
     for (const [label, path, amount, unit] of [['file', big, mb, 'MB/s   '], ['tree', tree, files, 'files/s']] as const) {
       // interleaved runs, median of each: the disk here is noisy
       const runs: Record<'helia' | 'core' | 'cli', Result[]> = { helia: [], core: [], cli: [] }
+      // each run starts with the page cache written back (`sync`), so no run pays for the previous one's writes
+      const settle = (): void => { execFileSync('sync') }
       for (let i = 0; i < repeat; i++) {
+        settle()
         runs.helia.push(worker('helia', dir, path))
+        settle()
         runs.core.push(worker('tsipfs', dir, path))
+        settle()
         runs.cli.push(cli(dir, path))
       }
       const helia = median(runs.helia)

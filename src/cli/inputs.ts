@@ -119,9 +119,9 @@ async function * walk (abs: string, path: string, st: Stats, rel: string,
   }
 }
 
-const READ_SIZE = 1024 * 1024
+const READ_SIZE = 256 * 1024
 
-/** A file's bytes: small files in one read, large ones streamed in 1 MiB pieces (memory flat in file size) */
+/** A file's bytes: small files in one read, large ones streamed in 256 KiB pieces (the default chunk size; memory flat in file size) */
 async function * fileContent (path: string, size: number): AsyncGenerator<Uint8Array> {
   try {
     if (size <= READ_SIZE) {

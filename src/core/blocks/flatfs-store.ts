@@ -24,11 +24,11 @@ function shard (name: string): string {
 
 export class FlatfsBlockStore implements BlockStore {
   readonly path: string
-  private readonly sync: boolean
+  private readonly syncFiles: boolean
 
   private constructor (path: string, sync: boolean) {
     this.path = path
-    this.sync = sync
+    this.syncFiles = sync
   }
 
   static async open (path: string, options: { sync?: boolean } = {}): Promise<FlatfsBlockStore> {
@@ -69,12 +69,15 @@ export class FlatfsBlockStore implements BlockStore {
     const fh = await open(tmp, 'w', 0o600)
     try {
       await fh.writeFile(bytes)
-      if (this.sync) await fh.sync()
+      if (this.syncFiles) await fh.sync()
     } finally {
       await fh.close()
     }
     await rename(tmp, file)
   }
+
+  /** Each block file is synced before it is renamed into place (when `sync` is on) */
+  async sync (): Promise<void> {}
 
   async delete (cid: CID): Promise<void> {
     await rm(this.file(cid), { force: true })

@@ -20,6 +20,8 @@ export interface BlockStore {
   keys(options?: AbortOptions): AsyncIterable<CID>
   /** Number of blocks and the sum of their sizes */
   stat(options?: AbortOptions): Promise<{ numObjects: number, size: number }>
+  /** Resolves once every write so far is on stable storage (not only committed) */
+  sync(): Promise<void>
 }
 
 /** Key under which a block is stored: its multihash bytes */
@@ -120,6 +122,7 @@ export function withIdentity (store: BlockStore): BlockStore {
       if (cid.multihash.code !== 0x00) await store.delete(cid, options)
     },
     keys: (options) => store.keys(options),
-    stat: async (options) => await store.stat(options)
+    stat: async (options) => await store.stat(options),
+    sync: async () => { await store.sync() }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Write-behind for bulk imports: `put` hands a block to the store and returns at once, so hashing and
  * encoding go on while the store commits; at most `limit` bytes are in flight (memory stays bounded).
- * `flush` waits until every block written so far is committed: callers flush before they write anything
+ * `flush` waits until every block written so far is committed and synced: callers flush before they write anything
  * that references the blocks (a pin), so an acknowledged pin never has missing blocks.
  */
 import type { CID } from 'multiformats/cid'
@@ -18,7 +18,7 @@ export class WriteBehind {
   private bytes = 0
   private failure: unknown
 
-  constructor (store: BlockStore, limit = 16 * 1024 * 1024) {
+  constructor (store: BlockStore, limit = 8 * 1024 * 1024) {
     this.store = store
     this.limit = limit
   }
@@ -37,8 +37,10 @@ export class WriteBehind {
     this.pending.add(p)
   }
 
+  /** Wait until every block put so far is committed and on disk */
   async flush (): Promise<void> {
     while (this.pending.size > 0) await Promise.all(this.pending)
     if (this.failure !== undefined) throw this.failure
+    await this.store.sync()
   }
 }

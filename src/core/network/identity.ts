@@ -1,6 +1,4 @@
 /** The node's own identity (peer ID and public key), as `id` prints it before the network is up. */
-import { privateKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { fromString as u8FromString } from 'uint8arrays/from-string'
 import { toString as u8ToString } from 'uint8arrays/to-string'
 import type { Components } from '../node.ts'
@@ -15,6 +13,9 @@ export function createIdentityApi ({ repo }: Pick<Components, 'repo'>) {
     async id (): Promise<{ ID: string, PublicKey: string, Addresses: string[] | null, AgentVersion: string, Protocols: string[] | null }> {
       const { PrivKey } = repo.config.Identity
       if (PrivKey === undefined) throw new InvalidConfigError('config has no Identity.PrivKey')
+      // loaded on use: the key libraries cost every other command ~15 MB of memory
+      const { privateKeyFromProtobuf, publicKeyToProtobuf } = await import('@libp2p/crypto/keys')
+      const { peerIdFromPrivateKey } = await import('@libp2p/peer-id')
       const key = privateKeyFromProtobuf(u8FromString(PrivKey, 'base64pad'))
       const peerId = peerIdFromPrivateKey(key)
       return {

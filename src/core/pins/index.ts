@@ -83,6 +83,8 @@ export function createPinsApi ({ blocks, meta }: Pick<Components, 'blocks' | 'me
       } else if (!await blocks.has(cid, options)) {
         await blocks.get(cid, options)
       }
+      // the blocks must be on disk before the pin that needs them is
+      await blocks.sync()
       const record: PinRecord = { type: recursive ? 'recursive' : 'direct' }
       const name = options.name ?? existing?.name
       if (name !== undefined && name !== '') record.name = name

@@ -5,8 +5,6 @@
 import { mkdir, readFile, stat, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { toString as u8ToString } from 'uint8arrays/to-string'
 import { InvalidConfigError, RepoExistsError, RepoNotInitializedError, RepoVersionError, UnknownProfileError } from '../errors.ts'
 import { defaultConfig, validateConfig, type Config } from './config.ts'
@@ -46,6 +44,9 @@ export async function isInitialized (repoPath: string): Promise<boolean> {
 }
 
 export async function newIdentity (algorithm: InitOptions['algorithm'] = 'ed25519', bits = 2048): Promise<{ PeerID: string, PrivKey: string }> {
+  // loaded on use, so that opening a repo does not pay for the key libraries
+  const { generateKeyPair, privateKeyToProtobuf } = await import('@libp2p/crypto/keys')
+  const { peerIdFromPrivateKey } = await import('@libp2p/peer-id')
   const key = algorithm === 'rsa'
     ? await generateKeyPair('RSA', bits)
     : algorithm === 'secp256k1' ? await generateKeyPair('secp256k1') : await generateKeyPair('Ed25519')
