@@ -8,7 +8,8 @@ import { commandHelp, groupHelp, subcommandsOf } from './help.ts'
 import { runLocal, checkArgs } from './execute.ts'
 import { formatResult, encoding } from './output.ts'
 import { localEntries, stdinEntry } from './inputs.ts'
-import { toTsipfsError } from '../core/errors.ts'
+import { toTsipfsError, DaemonNotRunningError } from '../core/errors.ts'
+import { findDaemon, runRemote } from './remote.ts'
 import type { Command, InputEntry, Options } from '../commands/command.ts'
 
 function write (stream: NodeJS.WriteStream, text: string | Uint8Array): Promise<void> {
@@ -87,7 +88,14 @@ export async function main (argv: string[]): Promise<number> {
     const inputs = fileInputs(parsed.command, parsed.args, options)
     const args = await stdinArgs(parsed.command, inputs.args)
     checkArgs(parsed.command, args, inputs.files !== undefined)
-    const results = runLocal({ command: parsed.command, args, options, files: inputs.files, signal: controller.signal })
+    // a running daemon gets every command it serves; without one, the command runs here on the repo
+    const daemon = parsed.command.cliOnly === true ? undefined : await findDaemon(options)
+    if (daemon === undefined && parsed.command.daemonOnly === true) throw new DaemonNotRunningError()
+    const sent = { ...parsed.options }
+    if (options.progress === true) sent.progress = true
+    const results = daemon !== undefined
+      ? runRemote(daemon, parsed.command, args, sent, inputs.files, controller.signal)
+      : runLocal({ command: parsed.command, args, options, files: inputs.files, signal: controller.signal })
     if (parsed.command.consume !== undefined) {
       await parsed.command.consume(results as AsyncIterable<never>, options, args)
       return 0

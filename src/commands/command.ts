@@ -54,6 +54,8 @@ export interface RunContext {
   onProgress?: (event: ProgressEvent) => void
   /** Where the command runs: in the CLI process on the repo, or in the daemon */
   mode: 'local' | 'daemon'
+  /** In the daemon: stop it (the `shutdown` command) */
+  shutdown?: () => void
 }
 
 /**

@@ -6,6 +6,7 @@ import cat from './cat.ts'
 import cidCmds from './cid/index.ts'
 import commandsCmd, { registry } from './commands.ts'
 import configCmds from './config/index.ts'
+import daemon from './daemon.ts'
 import dagCmds from './dag/index.ts'
 import get from './get.ts'
 import id from './id.ts'
@@ -13,6 +14,7 @@ import ls from './ls.ts'
 import refs from './refs.ts'
 import refsLocal from './refs/local.ts'
 import resolve from './resolve.ts'
+import shutdown from './shutdown.ts'
 import init from './init.ts'
 import pinCmds from './pin/index.ts'
 import repoCmds from './repo/index.ts'
@@ -25,6 +27,7 @@ export const commands: Command[] = [
   ...cidCmds,
   commandsCmd,
   ...configCmds,
+  daemon,
   ...dagCmds,
   get,
   id,
@@ -32,6 +35,7 @@ export const commands: Command[] = [
   refs,
   refsLocal,
   resolve,
+  shutdown,
   init,
   ...pinCmds,
   ...repoCmds,

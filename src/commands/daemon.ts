@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises'
+import { command } from './command.ts'
+import { InvalidConfigError, LocalFileError } from '../core/errors.ts'
+import { parseProfileList } from '../core/repo/profiles.ts'
+import { runDaemon } from '../daemon/index.ts'
+import { repoPathFrom } from '../cli/execute.ts'
+
+export default command<string>({
+  path: ['daemon'],
+  tagline: 'Run a network-connected IPFS node.',
+  description: `
+'tsipfs daemon' runs a persistent tsipfs node that serves the RPC API (Addresses.API, default
+/ip4/127.0.0.1/tcp/5001). While it runs, other tsipfs commands are sent to it. It writes the API address to
+$IPFS_PATH/api and removes it on exit. Stop it with Ctrl-C, SIGTERM or 'tsipfs shutdown'.
+
+The gateway and the network (swarm, routing, pubsub) are not part of tsipfs yet.`,
+  options: [
+    { name: 'init', type: 'bool', default: false, description: 'Initialize tsipfs with default settings if not already initialized.' },
+    { name: 'init-config', type: 'string', description: 'Path to existing configuration file to be loaded during --init.' },
+    { name: 'init-profile', type: 'string', description: "Configuration profiles to apply for --init. Multiple profiles can be separated by ','." },
+    { name: 'migrate', type: 'bool', default: false, description: 'If true, assume yes at the migrate prompt. If false, assume no.' },
+    { name: 'enable-gc', type: 'bool', default: false, description: 'Enable automatic periodic repo garbage collection (not implemented yet: accepted and ignored).' },
+    { name: 'routing', type: 'string', default: 'default', description: 'Overrides the routing option (accepted; routing is not implemented yet).' },
+    { name: 'enable-pubsub-experiment', type: 'bool', default: false, description: 'Enable experimental pubsub (accepted; pubsub is not implemented yet).' },
+    { name: 'enable-namesys-pubsub', type: 'bool', default: false, description: 'Enable IPNS over pubsub (accepted; not implemented yet).' }
+  ],
+  output: 'stream',
+  repo: 'none',
+  cliOnly: true,
+  async * run ({ options, signal }) {
+    let initConfig: Record<string, unknown> | undefined
+    const file = options['init-config']
+    if (typeof file === 'string' && file !== '') {
+      let text: string
+      try {
+        text = await readFile(file, 'utf8')
+      } catch (err) {
+        throw new LocalFileError(`could not read ${file}: ${(err as Error).message}`)
+      }
+      try {
+        initConfig = JSON.parse(text) as Record<string, unknown>
+      } catch (err) {
+        throw new InvalidConfigError(`${file} is not valid JSON: ${(err as Error).message}`)
+      }
+    }
+    yield * runDaemon({
+      repoPath: repoPathFrom(options),
+      init: options.init === true || initConfig !== undefined,
+      initConfig,
+      initProfiles: parseProfileList(options['init-profile'] as string | undefined),
+      signal
+    })
+  },
+  text: (line) => `${line}\n`
+})

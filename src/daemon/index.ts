@@ -1,0 +1,78 @@
+/**
+ * The daemon: open (or create) the repo, start the node and the RPC API on every Addresses.API address,
+ * write $IPFS_PATH/api, print Kubo's ready lines, and on SIGINT/SIGTERM or `shutdown` stop in order:
+ * stop accepting requests, let those in flight finish, close the node, remove the api file.
+ */
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createNode, type TsipfsNode } from '../core/node.ts'
+import { initRepo, isInitialized, REPO_VERSION } from '../core/repo/repo.ts'
+import { writeFileAtomic } from '../core/repo/fs-util.ts'
+import { InvalidConfigError, RepoNotInitializedError } from '../core/errors.ts'
+import type { Config } from '../core/repo/config.ts'
+import { commands } from '../commands/index.ts'
+import { startRpcServer, type RpcServer } from '../rpc/server.ts'
+import pkg from '../../package.json' with { type: 'json' }
+
+export interface DaemonOptions {
+  repoPath: string
+  init?: boolean
+  initConfig?: Record<string, unknown>
+  initProfiles?: string[]
+  signal: AbortSignal
+}
+
+/** host and port of a /ip4|ip6|dns…/…/tcp/<port> multiaddr */
+export function tcpAddress (ma: string): { host: string, port: number, family: 'ip4' | 'ip6' | 'dns' } {
+  const m = /^\/(ip4|ip6|dns4|dns6|dns)\/([^/]+)\/tcp\/(\d+)(\/http)?\/?$/.exec(ma)
+  if (m === null) throw new InvalidConfigError(`unsupported API address ${JSON.stringify(ma)}: use /ip4/<addr>/tcp/<port>`)
+  const port = Number(m[3])
+  if (port > 65535) throw new InvalidConfigError(`invalid port in ${ma}`)
+  return { host: m[2] as string, port, family: m[1] === 'ip4' ? 'ip4' : m[1] === 'ip6' ? 'ip6' : 'dns' }
+}
+
+function addresses (value: string | string[] | undefined): string[] {
+  if (value === undefined) return []
+  return Array.isArray(value) ? value : [value]
+}
+
+/** Runs until the signal aborts or `shutdown` is called; yields the lines to print as it goes */
+export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> {
+  yield 'Initializing daemon...'
+  yield `tsipfs version: ${pkg.version}`
+  yield `Repo version: ${REPO_VERSION}`
+  yield `System version: ${process.arch}/${process.platform}`
+  yield `Node.js version: ${process.version}`
+  if (!await isInitialized(opts.repoPath)) {
+    if (opts.init !== true) throw new RepoNotInitializedError(`no tsipfs repo found in ${opts.repoPath}.\nplease run: 'tsipfs init' (or start the daemon with --init)`)
+    yield `initializing tsipfs node at ${opts.repoPath}`
+    await initRepo(opts.repoPath, { config: opts.initConfig as Config | undefined, profiles: opts.initProfiles })
+  }
+  const node: TsipfsNode = await createNode({ repoPath: opts.repoPath })
+  const servers: RpcServer[] = []
+  const apiFile = join(opts.repoPath, 'api')
+  let stop = (): void => {}
+  const stopped = new Promise<void>(resolve => { stop = resolve })
+  const onAbort = (): void => { stop() }
+  opts.signal.addEventListener('abort', onAbort)
+  try {
+    const listen = addresses(node.components.repo.config.Addresses?.API)
+    for (const ma of listen) {
+      const { host, port, family } = tcpAddress(ma)
+      const server = await startRpcServer(host, port, { node, commands, shutdown: () => { stop() } })
+      servers.push(server)
+      const real = `/${family === 'dns' ? 'ip4' : family}/${host}/tcp/${server.port}`
+      yield `RPC API server listening on ${real}`
+      if (servers.length === 1) await writeFileAtomic(apiFile, real, 0o600)
+    }
+    if (opts.signal.aborted) stop()
+    yield 'Daemon is ready'
+    await stopped
+    yield 'Received interrupt signal, shutting down...'
+  } finally {
+    opts.signal.removeEventListener('abort', onAbort)
+    await rm(apiFile, { force: true })
+    await Promise.all(servers.map(async s => { await s.close() }))
+    await node.stop()
+  }
+}
