@@ -7,7 +7,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Command, RunContext } from '../commands/command.ts'
 import type { TsipfsNode } from '../core/node.ts'
-import { toTsipfsError, TsipfsError, UnknownCommandError } from '../core/errors.ts'
+import type { TsipfsError} from '../core/errors.ts';
+import { toTsipfsError, UnknownCommandError } from '../core/errors.ts'
 import { signalFor } from '../cli/execute.ts'
 import { toJSON } from '../cli/output.ts'
 import { parseQuery, multipartEntries } from './request.ts'
