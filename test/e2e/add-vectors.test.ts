@@ -37,3 +37,21 @@ test('--only-hash stores nothing; a real add stores and pins the same CID', asyn
   assert.equal(added, hashed)
   assert.match(await h.ok(['pin', 'ls', '--type=recursive']), new RegExp(`^${added} recursive\n$`))
 })
+
+test('add -r lists files, then directories children-first with empty ones, as Kubo prints them', async (t) => {
+  const h = await harness(t)
+  const { mkdir, writeFile } = await import('node:fs/promises')
+  const root = join(h.dir, 'e')
+  await mkdir(join(root, 'a', 'b'), { recursive: true })
+  await mkdir(join(root, 'c'))
+  await writeFile(join(root, 'a', 'x'), 'x\n')
+  // `ipfs add -r -n e` with Kubo v0.42.0
+  assert.equal(await h.ok(['add', '-r', '-n', 'e'], { cwd: h.dir }), [
+    'added QmUNXr47Bja3aHUMfhXX5mMWTFJKuoUGETcA48vHG7dhag e/a/x',
+    'added QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn e/a/b',
+    'added QmNkagWqfTUaoWypPytzwWX9UQuedGnG8wkiFWk4S5jLNW e/a',
+    'added QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn e/c',
+    'added QmTHQroD922s3To48DeGLGczUHG2wVdcUPjmr5vH6kGECU e',
+    ''
+  ].join('\n'))
+})

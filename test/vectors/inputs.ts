@@ -45,6 +45,11 @@ export async function makeInputs (dir: string): Promise<void> {
   await writeFile(join(tree, 'sub', 'deeper', 'd.txt'), 'd\n')
   await symlink('../a.txt', join(tree, 'sub', 'link'))
   await writeFile(join(dir, 'ignore-rules'), '*.log\n')
+  // empty directories, nested and not
+  const withEmpty = join(dir, 'withempty')
+  await mkdir(join(withEmpty, 'a', 'b'), { recursive: true })
+  await mkdir(join(withEmpty, 'c'), { recursive: true })
+  await writeFile(join(withEmpty, 'a', 'x'), 'x\n')
   // enough entries that the "links" size estimate passes 256 KiB: Kubo shards this directory (HAMT)
   const big = join(dir, 'bigdir')
   await mkdir(big, { recursive: true })

@@ -4,7 +4,10 @@
  */
 import { importer, type ImportCandidate, type ImporterOptions } from 'ipfs-unixfs-importer'
 import { balanced, trickle } from 'ipfs-unixfs-importer/layout'
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
+import * as dagPb from '@ipld/dag-pb'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { UnixFS } from 'ipfs-unixfs'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Mtime } from 'ipfs-unixfs'
 import type { Components } from '../node.ts'
@@ -15,7 +18,7 @@ import { parseSize } from '../repo/config.ts'
 import { parseChunker } from './chunkers/index.ts'
 import { hasherByName } from '../blocks/hashers.ts'
 import { Rehasher, type BlockSink } from './rehash.ts'
-import { leafWriter, dirBuilder } from './leaves.ts'
+import { leafWriter } from './leaves.ts'
 import { WriteBehind } from '../blocks/write-behind.ts'
 import { InvalidArgumentError } from '../errors.ts'
 
@@ -108,14 +111,14 @@ export function resolveAddOptions (config: ImportConfig | undefined, o: AddOptio
   }
 }
 
-function importerOptions (r: ResolvedAddOptions, o: AddOptions): ImporterOptions {
+function importerOptions (r: ResolvedAddOptions, o: AddOptions, dirBuilder: ImporterOptions['dirBuilder']): ImporterOptions {
   return {
+    dirBuilder,
     cidVersion: r.cidVersion,
     rawLeaves: r.rawLeaves,
     reduceSingleLeafToSelf: true,
     // Kubo's trickle builder makes dag-pb leaves of UnixFS type raw; the balanced one of type file
     leafType: r.trickle ? 'raw' : 'file',
-    dirBuilder,
     bufferImporter: leafWriter({ rawLeaves: r.rawLeaves, leafType: r.trickle ? 'raw' : 'file', cidVersion: r.cidVersion }),
     chunker: parseChunker(r.chunker),
     layout: r.trickle ? trickle({ maxChildrenPerNode: r.maxFileLinks }) : balanced({ maxChildrenPerNode: r.maxFileLinks }),
@@ -134,6 +137,19 @@ function importerOptions (r: ResolvedAddOptions, o: AddOptions): ImporterOptions
   }
 }
 
+/** Paths in post-order: children before their parent, siblings in name order */
+export function postOrder (paths: string[]): string[] {
+  const split = (p: string): string[] => (p === '' ? [] : p.split('/'))
+  return [...paths].sort((a, b) => {
+    const x = split(a)
+    const y = split(b)
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      if (x[i] !== y[i]) return (x[i] as string) < (y[i] as string) ? -1 : 1
+    }
+    return y.length - x.length
+  })
+}
+
 export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { pins: PinsApi }) {
   return {
     async * add (source: AsyncIterable<InputEntry>, options: AddOptions = {}): AsyncGenerator<AddResult> {
@@ -144,6 +160,8 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
           // Kubo stores no mode on symlinks, even when one is given
           const meta = { mode: entry.type === 'symlink' ? undefined : options.mode ?? entry.mode, mtime: options.mtime ?? entry.mtime }
           if (meta.mode !== undefined) modes.set(entry.path, meta.mode)
+          emptyDirs.delete(entry.path.split('/').slice(0, -1).join('/'))
+          if (entry.type === 'directory') emptyDirs.set(entry.path, meta)
           if (entry.type === 'file') yield { path: entry.path, content: entry.content ?? [], ...meta }
           else if (entry.type === 'directory') yield { path: entry.path, ...meta }
           else yield { path: entry.path, link: entry.target ?? '', ...meta }
@@ -159,21 +177,59 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
       const store = { put: async (cid: CID, bytes: Uint8Array, o?: AbortOptions) => { await target.put(cid, bytes, o); return cid } }
       // the mode each entry was given, by path, for the nodes ipfs-unixfs would write without one
       const modes = new Map<string, number>()
+      // directories given, for those that stay empty
+      const emptyDirs = new Map<string, { mode?: number, mtime?: Mtime }>()
+      const emptyDirNode = async (meta: { mode?: number, mtime?: Mtime }): Promise<{ cid: CID, block: Uint8Array, unixfs: UnixFS }> => {
+        const unixfs = new UnixFS({ type: 'directory', mode: meta.mode, mtime: meta.mtime })
+        const block = dagPb.encode(dagPb.prepare({ Data: unixfs.marshal() }))
+        return { cid: CID.create(resolved.cidVersion, dagPb.code, await sha256.digest(block)), block, unixfs }
+      }
+      // The importer writes an empty node for every directory it is given, before its tree builder writes
+      // the real one: a stray block Kubo never stores. This builder writes nothing; the directories that
+      // stay empty are written at the end. (With re-hashing, the node goes through the re-hasher now, so
+      // that parents link to its final CID.)
+      const dirBuilder: ImporterOptions['dirBuilder'] = async (dir) => {
+        const { cid, block, unixfs } = await emptyDirNode(dir)
+        if (rehash !== undefined) {
+          await rehash.put(cid, block)
+          // a directory that stays empty is never reported by the importer: give it its mode now
+          if (patchModes && dir.mode !== undefined) await rehash.setMode(cid, dir.mode)
+        }
+        return { cid, path: dir.path, unixfs, size: BigInt(block.length), originalPath: dir.originalPath }
+      }
       const run = async function * (): AsyncGenerator<AddResult> {
+        const finalCid = async (cid: CID, path: string | undefined): Promise<CID> => {
+          if (rehash === undefined) return cid
+          const mode = path === undefined ? undefined : modes.get(path)
+          return mode !== undefined && patchModes ? await rehash.setMode(cid, mode, options) : rehash.translate(cid)
+        }
+        // files are reported as they finish; directories at the end, children before parents, siblings by
+        // name, empty ones included (the importer does not report those), as Kubo lists them
+        const dirs = new Map<string, AddResult>()
         let last: AddResult | undefined
-        for await (const entry of importer(candidates(), store as never, importerOptions(resolved, options))) {
+        for await (const entry of importer(candidates(), store as never, importerOptions(resolved, options, dirBuilder))) {
           options.signal?.throwIfAborted()
           // The importer keeps every file entry in its directory tree until the directories are written, and
           // a single-block file's entry holds its bytes; directories need only the CID and size, so drop the
           // bytes (measured: 10,000 small files peaked 50 MB lower).
           if (entry.unixfs?.type === 'file' || entry.unixfs?.type === 'raw') entry.unixfs.data = undefined
-          const mode = entry.path === undefined ? undefined : modes.get(entry.path)
-          const cid = rehash === undefined
-            ? entry.cid
-            : mode !== undefined && patchModes ? await rehash.setMode(entry.cid, mode, options) : rehash.translate(entry.cid)
+          const cid = await finalCid(entry.cid, entry.path)
           const result: AddResult = { path: entry.path ?? cid.toString(), cid, size: Number(entry.size) }
+          if (entry.unixfs?.isDirectory() === true) {
+            dirs.set(result.path, result)
+            continue
+          }
           last = result
           yield result
+        }
+        for (const [path, meta] of emptyDirs) {
+          const { cid, block } = await emptyDirNode(meta)
+          if (rehash === undefined) await sink.put(cid, block, options)
+          if (!dirs.has(path)) dirs.set(path, { path, cid: await finalCid(cid, path), size: block.byteLength })
+        }
+        for (const path of postOrder([...dirs.keys()])) {
+          last = dirs.get(path) as AddResult
+          yield last
         }
         // every block is committed before anything refers to the DAG
         await writer.flush()

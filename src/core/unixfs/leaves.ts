@@ -9,9 +9,7 @@ import * as raw from 'multiformats/codecs/raw'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { UnixFS } from 'ipfs-unixfs'
-import type { BufferImporter, ImporterOptions } from 'ipfs-unixfs-importer'
-
-type DirBuilder = NonNullable<ImporterOptions['dirBuilder']>
+import type { BufferImporter } from 'ipfs-unixfs-importer'
 
 function varintLength (n: number): number {
   let len = 1
@@ -77,14 +75,3 @@ export function leafWriter (options: { rawLeaves: boolean, leafType: 'file' | 'r
   }
 }
 
-/**
- * The importer's default directory builder writes an empty directory node for every directory it is
- * given, before the tree builder writes the real one: a stray block Kubo never stores. This one computes
- * the same CID without writing; the tree builder writes every directory (empty ones too) when it flushes.
- */
-export const dirBuilder: DirBuilder = async (dir, _blockstore, options) => {
-  const unixfs = new UnixFS({ type: 'directory', mtime: dir.mtime, mode: dir.mode })
-  const block = dagPb.encode(dagPb.prepare({ Data: unixfs.marshal() }))
-  const cid = CID.create(options.cidVersion, dagPb.code, await sha256.digest(block))
-  return { cid, path: dir.path, unixfs, size: BigInt(block.length), originalPath: dir.originalPath, block }
-}
