@@ -19,7 +19,7 @@ The gateway and the network (swarm, routing, pubsub) are not part of tsipfs yet.
     { name: 'init-config', type: 'string', description: 'Path to existing configuration file to be loaded during --init.' },
     { name: 'init-profile', type: 'string', description: "Configuration profiles to apply for --init. Multiple profiles can be separated by ','." },
     { name: 'migrate', type: 'bool', default: false, description: 'If true, assume yes at the migrate prompt. If false, assume no.' },
-    { name: 'enable-gc', type: 'bool', default: false, description: 'Enable automatic periodic repo garbage collection (not implemented yet: accepted and ignored).' },
+    { name: 'enable-gc', type: 'bool', default: false, description: 'Enable automatic periodic repo garbage collection: every Datastore.GCPeriod, once the repo passes Datastore.StorageGCWatermark percent of Datastore.StorageMax.' },
     { name: 'routing', type: 'string', default: 'default', description: 'Overrides the routing option (accepted; routing is not implemented yet).' },
     { name: 'enable-pubsub-experiment', type: 'bool', default: false, description: 'Enable experimental pubsub (accepted; pubsub is not implemented yet).' },
     { name: 'enable-namesys-pubsub', type: 'bool', default: false, description: 'Enable IPNS over pubsub (accepted; not implemented yet).' }
@@ -48,6 +48,7 @@ The gateway and the network (swarm, routing, pubsub) are not part of tsipfs yet.
       init: options.init === true || initConfig !== undefined,
       initConfig,
       initProfiles: parseProfileList(options['init-profile'] as string | undefined),
+      enableGc: options['enable-gc'] === true,
       signal
     })
   },

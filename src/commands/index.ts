@@ -8,6 +8,7 @@ import commandsCmd, { registry } from './commands.ts'
 import configCmds from './config/index.ts'
 import daemon from './daemon.ts'
 import dagCmds from './dag/index.ts'
+import diagSys from './diag/sys.ts'
 import get from './get.ts'
 import id from './id.ts'
 import ls from './ls.ts'
@@ -15,6 +16,7 @@ import refs from './refs.ts'
 import refsLocal from './refs/local.ts'
 import resolve from './resolve.ts'
 import shutdown from './shutdown.ts'
+import statsCmds from './stats/index.ts'
 import init from './init.ts'
 import pinCmds from './pin/index.ts'
 import repoCmds from './repo/index.ts'
@@ -29,6 +31,7 @@ export const commands: Command[] = [
   ...configCmds,
   daemon,
   ...dagCmds,
+  diagSys,
   get,
   id,
   ls,
@@ -36,6 +39,7 @@ export const commands: Command[] = [
   refsLocal,
   resolve,
   shutdown,
+  ...statsCmds,
   init,
   ...pinCmds,
   ...repoCmds,

@@ -12,6 +12,8 @@ import { InvalidConfigError, RepoNotInitializedError } from '../core/errors.ts'
 import type { Config } from '../core/repo/config.ts'
 import { commands } from '../commands/index.ts'
 import { startRpcServer, type RpcServer } from '../rpc/server.ts'
+import { Metrics } from './metrics.ts'
+import { parseDuration, parseSize } from '../core/repo/config.ts'
 import pkg from '../../package.json' with { type: 'json' }
 
 export interface DaemonOptions {
@@ -19,6 +21,8 @@ export interface DaemonOptions {
   init?: boolean
   initConfig?: Record<string, unknown>
   initProfiles?: string[]
+  /** Collect garbage every Datastore.GCPeriod once the repo passes StorageGCWatermark % of StorageMax */
+  enableGc?: boolean
   signal: AbortSignal
 }
 
@@ -36,6 +40,26 @@ function addresses (value: string | string[] | undefined): string[] {
   return Array.isArray(value) ? value : [value]
 }
 
+let gcRunning = false
+
+/** One periodic GC pass, when the repo is over its watermark; errors are reported, never fatal */
+async function periodicGc (node: TsipfsNode): Promise<void> {
+  if (gcRunning) return
+  gcRunning = true
+  try {
+    const ds = node.components.repo.config.Datastore
+    const max = parseSize(ds?.StorageMax ?? '10GB')
+    const watermark = Number(ds?.StorageGCWatermark ?? 90)
+    const { RepoSize } = await node.repo.stat({ sizeOnly: true })
+    if (RepoSize < max * watermark / 100) return
+    for await (const _ of node.repo.gc()) { /* drain */ }
+  } catch (err) {
+    process.stderr.write(`periodic GC failed: ${(err as Error).message}\n`)
+  } finally {
+    gcRunning = false
+  }
+}
+
 /** Runs until the signal aborts or `shutdown` is called; yields the lines to print as it goes */
 export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> {
   yield 'Initializing daemon...'
@@ -50,6 +74,8 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
   }
   const node: TsipfsNode = await createNode({ repoPath: opts.repoPath })
   const servers: RpcServer[] = []
+  const metrics = new Metrics()
+  let gcTimer: NodeJS.Timeout | undefined
   const apiFile = join(opts.repoPath, 'api')
   let stop = (): void => {}
   const stopped = new Promise<void>(resolve => { stop = resolve })
@@ -59,17 +85,25 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
     const listen = addresses(node.components.repo.config.Addresses?.API)
     for (const ma of listen) {
       const { host, port, family } = tcpAddress(ma)
-      const server = await startRpcServer(host, port, { node, commands, shutdown: () => { stop() } })
+      const server = await startRpcServer(host, port, { node, commands, shutdown: () => { stop() }, metrics })
       servers.push(server)
       const real = `/${family === 'dns' ? 'ip4' : family}/${host}/tcp/${server.port}`
       yield `RPC API server listening on ${real}`
       if (servers.length === 1) await writeFileAtomic(apiFile, real, 0o600)
+    }
+    if (opts.enableGc === true) {
+      const period = parseDuration(String(node.components.repo.config.Datastore?.GCPeriod ?? '1h'))
+      if (period > 0) {
+        gcTimer = setInterval(() => { void periodicGc(node) }, period)
+        gcTimer.unref()
+      }
     }
     if (opts.signal.aborted) stop()
     yield 'Daemon is ready'
     await stopped
     yield 'Received interrupt signal, shutting down...'
   } finally {
+    clearInterval(gcTimer)
     opts.signal.removeEventListener('abort', onAbort)
     await rm(apiFile, { force: true })
     await Promise.all(servers.map(async s => { await s.close() }))

@@ -13,12 +13,14 @@ import { signalFor } from '../cli/execute.ts'
 import { toJSON } from '../cli/output.ts'
 import { parseQuery, multipartEntries } from './request.ts'
 import { checkAccess, corsHeaders } from './security.ts'
+import type { Metrics } from '../daemon/metrics.ts'
 
 export interface RpcOptions {
   node: TsipfsNode
   commands: Command[]
   /** Called by the `shutdown` command */
   shutdown: () => void
+  metrics?: Metrics
 }
 
 const EXPOSE = 'X-Stream-Output, X-Chunked-Output, X-Content-Length'
@@ -46,6 +48,12 @@ export function createRpcHandler (opts: RpcOptions) {
   const byPath = new Map(opts.commands.filter(c => c.cliOnly !== true).map(c => [c.path.join('/'), c]))
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname === '/debug/metrics/prometheus' && req.method === 'GET' && opts.metrics !== undefined) {
+      const body = await opts.metrics.render(opts.node)
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' })
+      res.end(body)
+      return
+    }
     if (!url.pathname.startsWith('/api/v0/')) {
       sendError(res, 404, new UnknownCommandError('404 page not found'))
       return
@@ -93,6 +101,7 @@ export function createRpcHandler (opts: RpcOptions) {
     }
     const base = { ...cors, 'Access-Control-Expose-Headers': EXPOSE, 'Cache-Control': 'no-cache', Vary: 'Origin' }
     let started = false
+    let failed = false
     try {
       const result = cmd.run(ctx)
       if (cmd.output === 'value') {
@@ -118,6 +127,7 @@ export function createRpcHandler (opts: RpcOptions) {
       }
       res.end()
     } catch (err) {
+      failed = true
       const e = toTsipfsError(err)
       if (!started) {
         // as Kubo: a request that cannot be parsed is 400, any error from the command itself is 500
@@ -126,6 +136,8 @@ export function createRpcHandler (opts: RpcOptions) {
         res.addTrailers({ 'X-Stream-Error': e.message })
         res.end()
       }
+    } finally {
+      opts.metrics?.countRequest(cmd.path.join(' '), failed)
     }
   }
 }
