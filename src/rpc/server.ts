@@ -151,7 +151,7 @@ export interface RpcServer {
 
 export async function startRpcServer (host: string, port: number, opts: RpcOptions): Promise<RpcServer> {
   const handler = createRpcHandler(opts)
-  const server = createServer({ requestTimeout: 0 }, (req, res) => {
+  const server = createServer({ requestTimeout: 0, highWaterMark: 1024 * 1024 }, (req, res) => {
     handler(req, res).catch((err: unknown) => { sendError(res, 500, toTsipfsError(err)) })
   })
   server.headersTimeout = 60_000
