@@ -11,6 +11,7 @@ import dagCmds from './dag/index.ts'
 import diagSys from './diag/sys.ts'
 import get from './get.ts'
 import id from './id.ts'
+import logCmds from './log/index.ts'
 import ls from './ls.ts'
 import refs from './refs.ts'
 import refsLocal from './refs/local.ts'
@@ -34,6 +35,7 @@ export const commands: Command[] = [
   diagSys,
   get,
   id,
+  ...logCmds,
   ls,
   refs,
   refsLocal,

@@ -13,6 +13,7 @@ import type { Config } from '../core/repo/config.ts'
 import { commands } from '../commands/index.ts'
 import { startRpcServer, type RpcServer } from '../rpc/server.ts'
 import { Metrics } from './metrics.ts'
+import { logger } from '../core/log.ts'
 import { parseDuration, parseSize } from '../core/repo/config.ts'
 import pkg from '../../package.json' with { type: 'json' }
 
@@ -40,6 +41,7 @@ function addresses (value: string | string[] | undefined): string[] {
   return Array.isArray(value) ? value : [value]
 }
 
+const log = logger('tsipfs:gc')
 let gcRunning = false
 
 /** One periodic GC pass, when the repo is over its watermark; errors are reported, never fatal */
@@ -52,9 +54,12 @@ async function periodicGc (node: TsipfsNode): Promise<void> {
     const watermark = Number(ds?.StorageGCWatermark ?? 90)
     const { RepoSize } = await node.repo.stat({ sizeOnly: true })
     if (RepoSize < max * watermark / 100) return
-    for await (const _ of node.repo.gc()) { /* drain */ }
+    log.info(`repo is ${RepoSize} bytes, over ${watermark}% of ${max}: collecting garbage`)
+    let removed = 0
+    for await (const r of node.repo.gc()) if (r.cid !== undefined) removed++
+    log.info(`periodic GC removed ${removed} blocks`)
   } catch (err) {
-    process.stderr.write(`periodic GC failed: ${(err as Error).message}\n`)
+    log.error(`periodic GC failed: ${(err as Error).message}`)
   } finally {
     gcRunning = false
   }

@@ -14,6 +14,7 @@ import { toJSON } from '../cli/output.ts'
 import { parseQuery, multipartEntries } from './request.ts'
 import { checkAccess, corsHeaders } from './security.ts'
 import type { Metrics } from '../daemon/metrics.ts'
+import { logger } from '../core/log.ts'
 
 export interface RpcOptions {
   node: TsipfsNode
@@ -22,6 +23,8 @@ export interface RpcOptions {
   shutdown: () => void
   metrics?: Metrics
 }
+
+const log = logger('tsipfs:rpc')
 
 const EXPOSE = 'X-Stream-Output, X-Chunked-Output, X-Content-Length'
 
@@ -138,6 +141,7 @@ export function createRpcHandler (opts: RpcOptions) {
       }
     } finally {
       opts.metrics?.countRequest(cmd.path.join(' '), failed)
+      log.debug(`${cmd.path.join(' ')} ${failed ? 'failed' : 'ok'}`)
     }
   }
 }

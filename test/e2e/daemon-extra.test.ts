@@ -48,3 +48,28 @@ test('--enable-gc collects garbage once the repo passes its watermark', async (t
   }
   assert.equal(await h.ok(['cat', kept]), 'kept\n')
 })
+
+test('log ls, log level and log tail on the daemon', async (t) => {
+  const h = await harness(t)
+  const d = await startDaemon(t, h)
+  const subsystems = (await h.ok(['log', 'ls'])).trim().split('\n')
+  assert.ok(subsystems.includes('tsipfs:rpc') && subsystems.includes('tsipfs:gc'))
+  assert.equal(await h.ok(['log', 'level', 'tsipfs:rpc', 'debug']), "Changed log level of 'tsipfs:rpc' to 'debug'\n")
+  const bad = await h.run(['log', 'level', 'tsipfs:rpc', 'loud'])
+  assert.equal(bad.code, 1)
+  assert.match(bad.stderr, /invalid log level/)
+  // tail streams entries as they happen (the response starts with the first entry)
+  const controller = new AbortController()
+  const response = fetch(`${d.url}/api/v0/log/tail`, { method: 'POST', signal: controller.signal })
+  await new Promise(resolve => setTimeout(resolve, 300))
+  await h.ok(['version'])
+  const reader = ((await response).body as ReadableStream<Uint8Array>).getReader()
+  const { value } = await reader.read()
+  const entry = JSON.parse(new TextDecoder().decode(value).split('\n')[0] as string) as { logger: string, level: string }
+  assert.equal(entry.logger, 'tsipfs:rpc')
+  controller.abort()
+  const offline = await harness(t)
+  const needsDaemon = await offline.run(['log', 'tail'])
+  assert.equal(needsDaemon.code, 1)
+  assert.match(needsDaemon.stderr, /online mode/)
+})
