@@ -70,3 +70,28 @@ test('RPC API: Kubo wire shapes, methods, origins and bad requests; the daemon k
   // still serving after all that
   assert.equal((await post('id')).status, 200)
 })
+
+test('a client that goes away mid-stream aborts its command; the daemon keeps serving', async (t) => {
+  const h = await harness(t)
+  const d = await startDaemon(t, h)
+  const cid = (await h.ok(['add', '-Q', '--chunker=size-65536'], { input: new Uint8Array(32 * 1024 * 1024).fill(7) })).trim()
+  for (let i = 0; i < 5; i++) {
+    const controller = new AbortController()
+    const res = await fetch(`${d.url}/api/v0/cat?arg=${cid}`, { method: 'POST', signal: controller.signal })
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+    await reader.read()
+    controller.abort()
+  }
+  const upload = new AbortController()
+  const slowBody = new ReadableStream<Uint8Array>({
+    start (c) { c.enqueue(new TextEncoder().encode('--b\r\nContent-Disposition: form-data; name="file"; filename="x"\r\n\r\npartial')) }
+  })
+  const pending = fetch(`${d.url}/api/v0/add`, { method: 'POST', body: slowBody, signal: upload.signal, headers: { 'Content-Type': 'multipart/form-data; boundary=b' }, duplex: 'half' } as RequestInit)
+  await new Promise(resolve => setTimeout(resolve, 300))
+  upload.abort()
+  await pending.catch(() => {})
+  assert.equal((await fetch(`${d.url}/api/v0/version`, { method: 'POST' })).status, 200)
+  // the aborted add pinned nothing; the store is intact
+  assert.equal(await h.ok(['pin', 'ls', '--type=recursive', '-q']), `${cid}\n`)
+  assert.match(await h.ok(['repo', 'verify']), /all blocks validated/)
+})
