@@ -94,9 +94,11 @@ config keys (CIDv0, 256 KiB chunks, balanced layout, 174 links per node unless c
   ],
   output: 'stream',
   repo: 'write',
-  async * run ({ node, files, options, signal }) {
+  async * run ({ node, files, options, signal, mode }) {
     if (files === undefined) throw new InvalidArgumentError('argument "path" is required')
     const opts = addOptions(options, signal)
+    // in the daemon the files arrive as one multipart stream, which can only be read in order
+    opts.inOrder = mode === 'daemon'
     const out = pushable<AddOutput>({ objectMode: true })
     if (options.progress === true) opts.onProgress = (e) => { out.push({ Name: e.name, Bytes: e.bytes }) }
     const quieter = options.quieter === true

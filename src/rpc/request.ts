@@ -4,10 +4,10 @@
  * unknown ones are ignored), and file arguments arrive as multipart/form-data parts.
  */
 import type { IncomingMessage } from 'node:http'
-import multipart from 'it-multipart'
 import type { Command, InputEntry, Options } from '../commands/command.ts'
 import { coerceOption, optionsFor, withDefaults } from '../cli/parse.ts'
 import { InvalidArgumentError, TooLargeError } from '../core/errors.ts'
+import { readMultipart } from './multipart.ts'
 
 /** Limits on what one request may carry outside of file bodies */
 export const MAX_ARGS = 1024
@@ -66,7 +66,8 @@ function partMeta (headers: IncomingMessage['headers'], disposition: string): Pi
  */
 export async function * multipartEntries (req: IncomingMessage): AsyncGenerator<InputEntry> {
   const type = headerValue(req.headers['content-type'])
-  if (!type.startsWith('multipart/form-data') || !/boundary=/i.test(type)) {
+  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type)
+  if (!type.startsWith('multipart/form-data') || boundary === null) {
     throw new InvalidArgumentError('file argument expected: send multipart/form-data')
   }
   const seenDirs = new Set<string>()
@@ -81,7 +82,7 @@ export async function * multipartEntries (req: IncomingMessage): AsyncGenerator<
     }
   }
   try {
-    for await (const part of multipart(req)) {
+    for await (const part of readMultipart(req, (boundary[1] ?? boundary[2]) as string)) {
       const disposition = headerValue(part.headers['content-disposition'])
       const contentType = headerValue(part.headers['content-type'])
       const path = partName(disposition).replace(/^\/+/, '')
@@ -103,7 +104,8 @@ export async function * multipartEntries (req: IncomingMessage): AsyncGenerator<
       }
     }
   } catch (err) {
-    if ((err as Error).name === 'InvalidArgumentError') throw err
+    const name = (err as Error).name
+    if (name === 'InvalidArgumentError' || name === 'TooLargeError') throw err
     throw new InvalidArgumentError(`malformed multipart body: ${(err as Error).message}`)
   }
 }

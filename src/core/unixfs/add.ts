@@ -41,6 +41,11 @@ export interface AddOptions extends AbortOptions {
   mtime?: Mtime
   /** The entries carry their own mode (--preserve-mode): check every node keeps it, even a default one */
   metadata?: boolean
+  /**
+   * The source can only be read in order (an HTTP upload): import one file at a time, reading each to its
+   * end before asking for the next entry, so no file's bytes have to be held in memory.
+   */
+  inOrder?: boolean
   onProgress?: (event: { name: string, bytes: number }) => void
 }
 
@@ -126,6 +131,7 @@ function importerOptions (r: ResolvedAddOptions, o: AddOptions, dirBuilder: Impo
     shardSplitStrategy: r.shardStrategy,
     shardFanoutBits: Math.log2(r.fanout),
     wrapWithDirectory: o.wrapWithDirectory === true,
+    fileImportConcurrency: o.inOrder === true ? 1 : 50,
     onProgress: o.onProgress === undefined
       ? undefined
       : (evt) => {
