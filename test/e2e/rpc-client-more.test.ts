@@ -4,7 +4,7 @@ import { create } from 'kubo-rpc-client'
 import { harness } from '../helpers/cli.ts'
 import { startDaemon } from '../helpers/daemon.ts'
 
-test('kubo-rpc-client: get, dag import, config replace, pin add with progress, stop', async (t) => {
+test('kubo-rpc-client: get, dag import, config replace, pin addAll, pin ls --stream, stats, stop', async (t) => {
   const h = await harness(t)
   const d = await startDaemon(t, h)
   const client = create({ url: `${d.url}/api/v0` })
@@ -31,6 +31,13 @@ test('kubo-rpc-client: get, dag import, config replace, pin add with progress, s
   const events = []
   for await (const e of client.pin.addAll([{ cid: root.cid }])) events.push(e)
   assert.equal(events[0]?.toString(), root.cid.toString())
+  const streamed = []
+  for await (const p of client.pin.ls({ type: 'recursive', stream: true } as never)) streamed.push(p.cid.toString())
+  assert.ok(streamed.includes(root.cid.toString()))
+  const bw = []
+  for await (const b of client.stats.bw()) bw.push(b)
+  assert.equal(Number(bw[0]?.totalIn), 0)
+  assert.ok((await client.stats.repo()).numObjects > 0n)
   await client.stop()
   assert.equal(await d.exited, 0)
 })
