@@ -28,6 +28,7 @@ export function parseQuery (cmd: Command, params: URLSearchParams): { args: stri
   }
   // the RPC API answers in JSON unless asked otherwise
   if (options.encoding === undefined) options.encoding = 'json'
+  if (options.encoding !== 'json' && options.encoding !== 'text') throw new InvalidArgumentError(`invalid encoding: ${String(options.encoding)}`)
   return { args, options: withDefaults(cmd, options) }
 }
 

@@ -10,7 +10,7 @@ import type { TsipfsNode } from '../core/node.ts'
 import type { TsipfsError} from '../core/errors.ts';
 import { toTsipfsError, UnknownCommandError } from '../core/errors.ts'
 import { signalFor } from '../cli/execute.ts'
-import { toJSON } from '../cli/output.ts'
+import { toJSON, formatResult } from '../cli/output.ts'
 import { parseQuery, multipartEntries } from './request.ts'
 import { checkAccess, corsHeaders } from './security.ts'
 import type { Metrics } from '../daemon/metrics.ts'
@@ -106,11 +106,14 @@ export function createRpcHandler (opts: RpcOptions) {
     let started = false
     let failed = false
     try {
+      // ?encoding=text gives what the CLI prints; JSON otherwise
+      const text = parsed.options.encoding === 'text' && cmd.text !== undefined
+      const encode = (value: unknown): string => (text ? formatResult(cmd, value, parsed.options) : toJSON(value) + '\n')
       const result = cmd.run(ctx)
       if (cmd.output === 'value') {
         const value = await (result as Promise<unknown>)
-        const body = toJSON(value) + '\n'
-        res.writeHead(200, { ...base, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) })
+        const body = encode(value)
+        res.writeHead(200, { ...base, 'Content-Type': text ? 'text/plain' : 'application/json', 'Content-Length': Buffer.byteLength(body) })
         res.end(body)
         return
       }
@@ -119,13 +122,13 @@ export function createRpcHandler (opts: RpcOptions) {
       let next = await iterator.next()
       res.writeHead(200, {
         ...base,
-        'Content-Type': cmd.output === 'bytes' ? 'text/plain' : 'application/json',
+        'Content-Type': cmd.output === 'bytes' || text ? 'text/plain' : 'application/json',
         [cmd.output === 'bytes' ? 'X-Stream-Output' : 'X-Chunked-Output']: '1',
         Trailer: 'X-Stream-Error'
       })
       started = true
       while (next.done !== true) {
-        await write(res, cmd.output === 'bytes' ? next.value as Uint8Array : toJSON(next.value) + '\n')
+        await write(res, cmd.output === 'bytes' ? next.value as Uint8Array : encode(next.value))
         next = await iterator.next()
       }
       res.end()

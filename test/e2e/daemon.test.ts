@@ -67,6 +67,11 @@ test('RPC API: Kubo wire shapes, methods, origins and bad requests; the daemon k
   const cat = await post('cat?arg=QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN')
   assert.equal(cat.headers.get('x-stream-output'), '1')
   assert.equal(await cat.text(), 'hello\n')
+  // ?encoding=text is what the CLI prints
+  const textAdd = await post('pin/ls?type=recursive&encoding=text')
+  assert.equal(textAdd.headers.get('content-type'), 'text/plain')
+  assert.match(await textAdd.text(), /^QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN recursive\n$/)
+  assert.equal((await post('version?encoding=xml')).status, 400)
   // still serving after all that
   assert.equal((await post('id')).status, 200)
 })
