@@ -3,7 +3,7 @@
  * exit status 1; a stack trace only with --debug.
  */
 import { commands } from '../commands/index.ts'
-import { parseCommandLine, withDefaults, findCommand } from './parse.ts'
+import { parseCommandLine, withDefaults, findCommand, commandWords } from './parse.ts'
 import { commandHelp, groupHelp, subcommandsOf } from './help.ts'
 import { runLocal, checkArgs } from './execute.ts'
 import { formatResult, encoding } from './output.ts'
@@ -60,7 +60,7 @@ export async function main (argv: string[]): Promise<number> {
   process.once('SIGTERM', onSignal)
   let debug = argv.includes('--debug') || argv.includes('-D')
   try {
-    const words = argv.filter(a => !a.startsWith('-'))
+    const words = commandWords(commands, argv)
     const wantsHelp = argv.includes('--help') || argv.includes('-h') || argv[0] === 'help'
     const { command, used } = findCommand(commands, argv[0] === 'help' ? words.slice(1) : words)
     if (wantsHelp || command === undefined) {

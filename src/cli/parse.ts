@@ -70,13 +70,32 @@ export function withDefaults (cmd: Command, given: Options): Options {
   return out
 }
 
-export function parseCommandLine (commands: Command[], argv: string[]): ParsedCommandLine {
-  // first pass: words before the first option-looking token pick the command
+/**
+ * The words of a command line that are not options or option values (`--api /ip4/… version` → version).
+ * Options may come anywhere, as in Kubo; an option that takes a value and has no `=` consumes the next token.
+ */
+export function commandWords (commands: Command[], argv: string[]): string[] {
+  const takesValue = new Set<string>()
+  for (const o of [...GLOBAL_OPTIONS, ...commands.flatMap(c => c.options ?? [])]) {
+    if (o.type !== 'bool') for (const n of [o.name, ...(o.aliases ?? [])]) takesValue.add(n)
+  }
   const words: string[] = []
-  for (const a of argv) {
-    if (a.startsWith('-')) break
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string
+    if (a === '--') break
+    if (a.startsWith('-') && a !== '-') {
+      const body = a.replace(/^--?/, '')
+      if (!body.includes('=') && takesValue.has(body)) i++
+      continue
+    }
     words.push(a)
   }
+  return words
+}
+
+export function parseCommandLine (commands: Command[], argv: string[]): ParsedCommandLine {
+  // the leading words pick the command
+  const words = commandWords(commands, argv)
   const { command, used } = findCommand(commands, words)
   if (command === undefined) {
     const first = words[0]
