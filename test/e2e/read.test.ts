@@ -89,3 +89,12 @@ test('get recreates symlinks as symlinks and does not write through them', async
   await h.ok(['get', '-o', out, root])
   assert.equal(await readlink(join(out, 'l')), '/etc')
 })
+
+test('--timeout stops a long command with Kubo\'s "context deadline exceeded"', async (t) => {
+  const h = await harness(t)
+  const cid = (await h.ok(['add', '-Q', '--chunker=size-1000'], { input: new Uint8Array(3_000_000).map((_, i) => i % 251) })).trim()
+  const r = await h.run(['refs', '-r', cid, '--timeout=1ms'])
+  assert.equal(r.code, 1)
+  assert.equal(r.stderr, 'Error: context deadline exceeded\n')
+  assert.equal((await h.run(['refs', '-r', cid, '--timeout=1m'])).code, 0)
+})

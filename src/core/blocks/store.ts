@@ -8,6 +8,7 @@ import * as raw from 'multiformats/codecs/raw'
 import { decode as decodeDigest } from 'multiformats/hashes/digest'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Blockstore as InterfaceBlockstore, Pair, InputPair } from 'interface-blockstore'
+import { breathe } from '../breathe.ts'
 
 export interface BlockStore {
   has(cid: CID, options?: AbortOptions): Promise<boolean>
@@ -77,6 +78,8 @@ export function asInterfaceBlockstore (store: BlockStore): InterfaceBlockstore {
       }
     },
     async * get (cid, options) {
+      await breathe()
+      options?.signal?.throwIfAborted()
       yield await store.get(cid, options)
     },
     async * getMany (source, options) {

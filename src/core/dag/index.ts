@@ -11,6 +11,7 @@ import { verifyBlock } from '../blocks/verify.ts'
 import { HARD_MAX_BLOCK_SIZE, MAX_BLOCK_SIZE } from '../blocks/api.ts'
 import { linksOf } from './links.ts'
 import { mhKey } from './walk.ts'
+import { breathe } from '../breathe.ts'
 import { parsePath } from '../path.ts'
 import { InvalidArgumentError, InvalidCarError, PathNotFoundError, TooLargeError, toTsipfsError } from '../errors.ts'
 
@@ -101,6 +102,7 @@ export function createDagApi ({ blocks, gcLock }: Components, { pins }: { pins: 
       const seen = new Set<string>()
       const stack: CID[] = [root]
       while (stack.length > 0) {
+        await breathe()
         options.signal?.throwIfAborted()
         const cid = stack.pop() as CID
         const key = mhKey(cid)

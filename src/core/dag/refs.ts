@@ -5,6 +5,7 @@ import type { BlockStore } from '../blocks/store.ts'
 import { codecByCode } from '../blocks/codecs.ts'
 import { linksOf } from './links.ts'
 import { mhKey } from './walk.ts'
+import { breathe } from '../breathe.ts'
 
 export interface RefsOptions extends AbortOptions {
   recursive?: boolean
@@ -25,6 +26,7 @@ export async function * refs (blocks: BlockStore, root: CID, options: RefsOption
   async function * visit (cid: CID, depth: number): AsyncGenerator<Ref> {
     if (maxDepth !== -1 && depth >= maxDepth) return
     if (cid.code === 0x55 || cid.multihash.code === 0x00) return
+    await breathe()
     options.signal?.throwIfAborted()
     const bytes = await blocks.get(cid, options)
     for (const link of linksOf(codecByCode(cid.code), bytes)) {

@@ -4,6 +4,7 @@ import type { AbortOptions } from '@libp2p/interface'
 import type { BlockStore } from '../blocks/store.ts'
 import { codecByCode } from '../blocks/codecs.ts'
 import { linksOf } from './links.ts'
+import { breathe } from '../breathe.ts'
 
 export interface WalkOptions extends AbortOptions {
   /** Do not yield the root itself */
@@ -46,6 +47,7 @@ export async function * walkDag (blocks: BlockStore, root: CID, options: WalkOpt
   while (queue.length > 0) {
     const next: typeof queue = []
     for (const item of queue) {
+      await breathe()
       options.signal?.throwIfAborted()
       const key = mhKey(item.cid)
       if (unique && seen.has(key)) continue

@@ -10,6 +10,7 @@ import { parseSize } from '../repo/config.ts'
 import { walkDag, mhKey } from '../dag/walk.ts'
 import { verifyBlock } from '../blocks/verify.ts'
 import { toTsipfsError, RepoCorruptError } from '../errors.ts'
+import { breathe } from '../breathe.ts'
 
 export interface GcResult {
   cid?: CID
@@ -57,6 +58,7 @@ export function createRepoApi ({ repo, blocks, gcLock }: Components, { pins }: {
         }
         const doomed: CID[] = []
         for await (const cid of blocks.keys(options)) {
+          await breathe()
           if (!keep.has(mhKey(cid))) doomed.push(cid)
         }
         for (const cid of doomed) {
@@ -88,6 +90,8 @@ export function createRepoApi ({ repo, blocks, gcLock }: Components, { pins }: {
       let count = 0
       let bad = 0
       for await (const cid of blocks.keys(options)) {
+        await breathe()
+        options.signal?.throwIfAborted()
         count++
         try {
           await verifyBlock(cid, await blocks.get(cid, options))
