@@ -10,6 +10,7 @@ import { formatResult, encoding } from './output.ts'
 import { localEntries, stdinEntry } from './inputs.ts'
 import { toTsipfsError, DaemonNotRunningError } from '../core/errors.ts'
 import { findDaemon, runRemote } from './remote.ts'
+import { logger } from '../core/log.ts'
 import type { Command, InputEntry, Options } from '../commands/command.ts'
 
 function write (stream: NodeJS.WriteStream, text: string | Uint8Array): Promise<void> {
@@ -80,6 +81,7 @@ export async function main (argv: string[]): Promise<number> {
       return wantsHelp || groupPath.length > 0 ? 0 : 1
     }
     const parsed = parseCommandLine(commands, argv)
+    runningDaemon = parsed.command.path.join(' ') === 'daemon'
     const options = withDefaults(parsed.command, parsed.options)
     debug = options.debug === true
     // on a terminal, commands that report progress show it unless told not to (as Kubo's add does)
@@ -131,8 +133,16 @@ export async function main (argv: string[]): Promise<number> {
   }
 }
 
-// a safety net: whatever escapes is still one line on stderr and exit status 1, never a stack trace
+// A safety net: whatever escapes a command is still one line on stderr and exit status 1, never a stack
+// trace. In the daemon, a rejection nobody awaited (a library's read-ahead cancelled with its request) is
+// logged and the daemon goes on serving.
+const unhandled = logger('tsipfs:unhandled')
+let runningDaemon = false
 process.on('unhandledRejection', (err) => {
+  if (runningDaemon) {
+    unhandled.warn(toTsipfsError(err).message)
+    return
+  }
   process.stderr.write(`Error: ${toTsipfsError(err).message}\n`)
   process.exit(1)
 })
