@@ -119,7 +119,7 @@ export async function main (argv: string[]): Promise<number> {
         await write(process.stderr, '\r\x1b[K')
         progressShown = false
       }
-      await write(process.stdout, formatResult(parsed.command, value, options))
+      await write(process.stdout, formatResult(parsed.command, value, options, parsed.args))
     }
     return 0
   } catch (err) {

@@ -17,7 +17,8 @@ export function encoding (options: Options): 'json' | 'text' {
   return enc
 }
 
-export function formatResult (cmd: Command, value: unknown, options: Options): string {
+export function formatResult (cmd: Command, value: unknown, options: Options, args: string[] = []): string {
+  if (value === undefined) return ''
   if (encoding(options) === 'json' || cmd.text === undefined) return toJSON(value) + '\n'
-  return cmd.text(value as never, options)
+  return cmd.text(value as never, options, args)
 }

@@ -129,7 +129,8 @@ export async function * runRemote (endpoint: Endpoint, cmd: Command, args: strin
   } else {
     let text = ''
     for await (const chunk of res) text += String(chunk)
-    yield JSON.parse(text)
+    // an empty body: the command returned nothing
+    yield text.trim() === '' ? undefined : JSON.parse(text)
   }
   const trailer = res.trailers['x-stream-error']
   if (trailer !== undefined && trailer !== '') throw new TsipfsError(trailer)

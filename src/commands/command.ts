@@ -79,7 +79,7 @@ export interface Command<Out = unknown> {
   /** Run against the core API. `value` commands return one result, the others an async iterable */
   run(ctx: RunContext): Promise<Out> | AsyncIterable<Out>
   /** Text output for one result. Absent: JSON. */
-  text?(out: Out, options: Options): string
+  text?(out: Out, options: Options, args: string[]): string
   /** A progress line for the CLI to draw on a terminal's stderr, for results that are progress events */
   progress?(out: Out): string | undefined
   /**

@@ -108,11 +108,12 @@ export function createRpcHandler (opts: RpcOptions) {
     try {
       // ?encoding=text gives what the CLI prints; JSON otherwise
       const text = parsed.options.encoding === 'text' && cmd.text !== undefined
-      const encode = (value: unknown): string => (text ? formatResult(cmd, value, parsed.options) : toJSON(value) + '\n')
+      const encode = (value: unknown): string => (text ? formatResult(cmd, value, parsed.options, parsed.args) : toJSON(value) + '\n')
       const result = cmd.run(ctx)
       if (cmd.output === 'value') {
         const value = await (result as Promise<unknown>)
-        const body = encode(value)
+        // a command with nothing to say answers with an empty body, as Kubo's do
+        const body = value === undefined ? '' : encode(value)
         res.writeHead(200, { ...base, 'Content-Type': text ? 'text/plain' : 'application/json', 'Content-Length': Buffer.byteLength(body) })
         res.end(body)
         return

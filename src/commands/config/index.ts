@@ -51,7 +51,8 @@ Set a JSON value:
     await node.config.set(key, value)
     return { Key: key, Value: value }
   },
-  text: (out) => (typeof out.Value === 'string' ? out.Value : JSON.stringify(out.Value, null, 2)) + '\n'
+  // setting a value prints nothing, as Kubo
+  text: (out, _options, args) => args.length === 2 ? '' : (typeof out.Value === 'string' ? out.Value : JSON.stringify(out.Value, null, 2)) + '\n'
 })
 
 const show = command({
