@@ -9,6 +9,7 @@ import configCmds from './config/index.ts'
 import daemon from './daemon.ts'
 import dagCmds from './dag/index.ts'
 import diagSys from './diag/sys.ts'
+import filesCmds from './files/index.ts'
 import get from './get.ts'
 import id from './id.ts'
 import logCmds from './log/index.ts'
@@ -33,6 +34,7 @@ export const commands: Command[] = [
   daemon,
   ...dagCmds,
   diagSys,
+  ...filesCmds,
   get,
   id,
   ...logCmds,

@@ -260,13 +260,33 @@ export class RepoCorruptError extends TsipfsError {
   }
 }
 
+/** An MFS path names nothing (Kubo's message: "file does not exist") */
+export class FileNotFoundError extends TsipfsError {
+  override readonly status = 404
+  constructor (message = 'file does not exist', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'FileNotFoundError'
+  }
+}
+
+/** An MFS path is already taken (Kubo's message: "file already exists") */
+export class FileExistsError extends TsipfsError {
+  override readonly code = 1
+  override readonly status = 409
+  constructor (message = 'file already exists', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'FileExistsError'
+  }
+}
+
 /** Names of every error class, for the docs test */
 export const errorClasses = [
   InvalidArgumentError, MissingArgumentError, UnknownCommandError, InvalidCIDError, InvalidPathError,
   BlockNotFoundError, PathNotFoundError, WrongNodeTypeError, HashMismatchError, UnsupportedError,
   RepoNotInitializedError, RepoExistsError, RepoLockedError, RepoVersionError, InvalidConfigError,
   ConfigKeyNotFoundError, UnknownProfileError, PinError, NotPinnedError, BlockPinnedError, TooLargeError,
-  DaemonNotRunningError, AbortedError, LocalFileError, InvalidCarError, RepoCorruptError
+  DaemonNotRunningError, AbortedError, LocalFileError, InvalidCarError, RepoCorruptError, FileNotFoundError,
+  FileExistsError
 ]
 
 /**

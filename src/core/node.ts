@@ -18,6 +18,7 @@ import { createPinsApi } from './pins/index.ts'
 import { createRepoApi } from './gc/index.ts'
 import { createIdentityApi } from './network/identity.ts'
 import { FlatfsBlockStore } from './blocks/flatfs-store.ts'
+import { createFilesApi } from './files/index.ts'
 
 export interface NodeOptions {
   /** Repo path; default $IPFS_PATH or ~/.tsipfs */
@@ -72,6 +73,7 @@ export async function createNode (options: NodeOptions = {}) {
       dag: createDagApi(components, { pins }),
       pins,
       repo: createRepoApi(components, { pins }),
+      files: createFilesApi(components),
       async stop (): Promise<void> {
         if (stopped) return
         stopped = true

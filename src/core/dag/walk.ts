@@ -20,6 +20,8 @@ export interface WalkOptions extends AbortOptions {
    * undefined). Set to read them too (to check they are present or to verify them).
    */
   readLeaves?: boolean
+  /** Pass over blocks that are not in the store (GC's best-effort roots, such as the MFS root) */
+  skipMissing?: boolean
 }
 
 export interface WalkEntry {
@@ -53,7 +55,11 @@ export async function * walkDag (blocks: BlockStore, root: CID, options: WalkOpt
       if (unique && seen.has(key)) continue
       seen.add(key)
       const leaf = NO_LINKS.has(item.cid.code) || item.cid.multihash.code === 0x00
-      const bytes = leaf && options.readLeaves !== true ? undefined : await blocks.get(item.cid, options)
+      let bytes: Uint8Array | undefined
+      if (!leaf || options.readLeaves === true) {
+        if (options.skipMissing === true && !await blocks.has(item.cid, options)) continue
+        bytes = await blocks.get(item.cid, options)
+      }
       if (!(options.skipRoot === true && item.depth === 0)) {
         yield { cid: item.cid, bytes, depth: item.depth, parent: item.parent, name: item.name }
       }

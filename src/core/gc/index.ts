@@ -50,7 +50,7 @@ export function createRepoApi ({ repo, blocks, gcLock }: Components, { pins }: {
             continue
           }
           try {
-            for await (const _ of walkDag(blocks, root.cid, { signal: options.signal, seen: keep })) { /* marks */ }
+            for await (const _ of walkDag(blocks, root.cid, { signal: options.signal, seen: keep, skipMissing: root.bestEffort })) { /* marks */ }
           } catch (err) {
             options.signal?.throwIfAborted()
             throw new RepoCorruptError(`could not retrieve links for ${root.cid.toString()}: ${toTsipfsError(err).message}; garbage collection aborted, nothing was removed`)

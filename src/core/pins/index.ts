@@ -184,10 +184,11 @@ export function createPinsApi ({ blocks, meta }: Pick<Components, 'blocks' | 'me
     },
 
     /** Every CID GC must keep: pins plus registered roots, each with its DAG */
-    async * roots (options: AbortOptions = {}): AsyncGenerator<{ cid: CID, recursive: boolean }> {
+    async * roots (options: AbortOptions = {}): AsyncGenerator<{ cid: CID, recursive: boolean, bestEffort?: boolean }> {
       for await (const { cid, record } of stored(options)) yield { cid, recursive: record.type === 'recursive' }
+      // registered roots may reference DAGs that are only partly local (MFS's lazy copies): keep what is here
       for await (const { value } of meta.list<string>(ROOTS_PREFIX)) {
-        if (typeof value === 'string') yield { cid: CID.parse(value), recursive: true }
+        if (typeof value === 'string') yield { cid: CID.parse(value), recursive: true, bestEffort: true }
       }
     }
   }
