@@ -163,3 +163,39 @@ test('kubo-rpc-client files API: the calls the IPFS Web UI makes', async (t) => 
   assert.deepEqual(rest, ['note.txt'])
   await assert.rejects(client.files.stat('/photos'), /file does not exist/)
 })
+
+test('a write at an offset stores only the blocks it touches', async (t) => {
+  const h = await harness(t)
+  await writeFile(join(h.dir, 'five'), prngBytes('mfs-offset', 5_000_000))
+  await writeFile(join(h.dir, 'patch'), 'patched!')
+  await h.ok(['files', 'write', '--create', '/f', join(h.dir, 'five')])
+  const count = async (): Promise<number> => (await h.ok(['refs', 'local'])).split('\n').filter(Boolean).length
+  const before = await count()
+  await h.ok(['files', 'write', '--offset', '3000000', '/f', join(h.dir, 'patch')])
+  // one leaf, the file's root, and the MFS root: nothing else is rewritten
+  assert.equal(await count() - before, 3)
+  const read = await h.run(['files', 'read', '--offset', '2999996', '--count', '16', '/f'])
+  assert.equal(read.stdoutBytes.subarray(4, 12).toString(), 'patched!')
+})
+
+test('GC while MFS writes stream in: no deadlock, nothing lost', { timeout: 60_000 }, async (t) => {
+  const h = await harness(t)
+  const d = await startDaemon(t, h)
+  const client = create({ url: `${d.url}/api/v0` })
+  const big = prngBytes('mfs-gc-race', 24 * 1024 * 1024)
+  const writes = Promise.all([
+    client.files.write('/big', big, { create: true }),
+    client.files.write('/big2', big.subarray(0, 8 * 1024 * 1024), { create: true })
+  ])
+  const gcs = (async () => {
+    for (let i = 0; i < 3; i++) for await (const _ of client.repo.gc()) { /* drain */ }
+  })()
+  const dirs = Promise.all(Array.from({ length: 5 }, async (_, i) => { await client.files.mkdir(`/d${i}`) }))
+  await Promise.all([writes, gcs, dirs])
+  for await (const _ of client.repo.gc()) { /* drain */ }
+  assert.ok((await collect(client.files.read('/big'))).equals(Buffer.from(big)))
+  assert.equal((await client.files.stat('/big2')).size, 8 * 1024 * 1024)
+  const names = []
+  for await (const e of client.files.ls('/')) names.push(e.name)
+  assert.deepEqual(names, ['big', 'big2', 'd0', 'd1', 'd2', 'd3', 'd4'])
+})

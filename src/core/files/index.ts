@@ -76,9 +76,14 @@ export function createFilesApi (components: Components) {
     return asDir(await store.load(CID.parse(stored), options), '/')
   }
 
-  /** Run a change of the tree: the new root is stored only once its blocks are */
-  async function change<T> (fn: (root: DirNode) => Promise<{ root: DirNode, result: T }>, options: AbortOptions): Promise<T> {
-    return await tree.run(async () => await gcLock.shared(async () => {
+  /**
+   * Run a change of the tree: the new root is stored only once its blocks are. Locks are always taken in
+   * one order: the GC lock (shared), then a file's lock (writes), then the tree mutex; `gcHeld` says the
+   * caller holds the GC lock already (taking it twice could wait behind a queued GC forever).
+   */
+  async function change<T> (fn: (root: DirNode) => Promise<{ root: DirNode, result: T }>, options: AbortOptions, gcHeld = false): Promise<T> {
+    if (!gcHeld) return await gcLock.shared(async () => await change(fn, options, true))
+    return await tree.run(async () => {
       options.signal?.throwIfAborted()
       const before = await rootNode(options)
       const { root, result } = await fn(before)
@@ -87,7 +92,7 @@ export function createFilesApi (components: Components) {
         await meta.put(MFS_ROOT_KEY, root.cid.toString())
       }
       return result
-    }))
+    })
   }
 
   async function lookup (root: DirNode, path: string, options: AbortOptions): Promise<FsNode> {
@@ -257,7 +262,7 @@ export function createFilesApi (components: Components) {
           }
           if (isDir(node)) throw new WrongNodeTypeError(`${p} was not a file`)
           return { root: next, result: node }
-        }, options)
+        }, options, true)
         // 2. modify it, outside the tree lock
         const mod = new FileModifier(store, start, { rawLeaves, chunker, signal: options.signal })
         if (options.truncate === true) await mod.truncate(0)
@@ -265,7 +270,7 @@ export function createFilesApi (components: Components) {
         await mod.write(source, options.count)
         const result = await mod.finish()
         // 3. link the result in
-        await change(async (root) => ({ root: await putAt(root, p, result, options), result: undefined }), options)
+        await change(async (root) => ({ root: await putAt(root, p, result, options), result: undefined }), options, true)
         return result
       }))
     },
