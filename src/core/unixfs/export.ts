@@ -6,6 +6,7 @@ import type { Components } from '../node.ts'
 import { parsePath, formatPath } from '../path.ts'
 import { WrongNodeTypeError, toTsipfsError } from '../errors.ts'
 import { getEntries, type GetEntry } from './get.ts'
+import { readFile } from './read.ts'
 import { refs, type Ref, type RefsOptions } from '../dag/refs.ts'
 
 /** Kubo's numbers for entry types in `ls` (UnixFS Data.DataType) */
@@ -49,7 +50,9 @@ export function createExporter ({ blockstore, blocks }: Components) {
       const entry = await entryAt(path, options)
       if (entry.type === 'directory') throw new WrongNodeTypeError('this dag node is a directory')
       if (entry.type === 'object') throw new WrongNodeTypeError('this dag node is not a UnixFS file')
-      yield * entry.content({ offset: options.offset, length: options.length, signal: options.signal })
+      // dag-pb files through our reader (bounded read-ahead, see read.ts); single blocks as they are
+      if (entry.type === 'file') yield * readFile(blocks, entry.cid, options)
+      else yield * entry.content({ offset: options.offset, length: options.length, signal: options.signal })
     },
 
     /** The entries of a directory (or the file itself, as one entry with no name) */
