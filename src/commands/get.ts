@@ -1,8 +1,6 @@
 import { createWriteStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { createGzip } from 'node:zlib'
-import { pack } from 'tar-stream'
 import { command } from './command.ts'
 import { InvalidArgumentError } from '../core/errors.ts'
 import { parsePath } from '../core/path.ts'
@@ -51,25 +49,7 @@ Names in the DAG that could lead outside the output path ('..', names with '/') 
     const compress = options.compress === true
     const lvl = level(options)
     const name = parsePath(path).segments.at(-1) ?? parsePath(path).root.toString()
-    const tar = pack()
-    const fill = async (): Promise<void> => {
-      for await (const e of node.unixfs.get(path, name, { signal })) {
-        const header = { name: e.path, mode: e.mode, mtime: e.mtime ?? new Date(0) }
-        if (e.type === 'directory') {
-          tar.entry({ ...header, type: 'directory' })
-        } else if (e.type === 'symlink') {
-          tar.entry({ ...header, type: 'symlink', linkname: e.target })
-        } else {
-          const stream = tar.entry({ ...header, type: 'file', size: Number(e.size) })
-          await pipeline(Readable.from(e.content ?? []), stream)
-        }
-      }
-      tar.finalize()
-    }
-    const filling = fill().catch((err: Error) => tar.destroy(err))
-    const source = compress ? tar.pipe(createGzip({ level: lvl })) : tar
-    for await (const chunk of source) yield chunk as Uint8Array
-    await filling
+    yield * node.unixfs.tar(path, name, { signal, gzipLevel: compress ? lvl : undefined })
   },
   async consume (results, options, args) {
     const name = outputName(args[0] as string, options)

@@ -7,6 +7,7 @@ import { parsePath, formatPath } from '../path.ts'
 import { WrongNodeTypeError, toTsipfsError } from '../errors.ts'
 import { getEntries, type GetEntry } from './get.ts'
 import { readFile } from './read.ts'
+import { tarStream } from './tar.ts'
 import { refs, type Ref, type RefsOptions } from '../dag/refs.ts'
 
 /** Kubo's numbers for entry types in `ls` (UnixFS Data.DataType) */
@@ -74,9 +75,14 @@ export function createExporter ({ blockstore, blocks }: Components) {
       }
     },
 
+    /** The tree at `path` as a TAR stream named `rootName` (gzipped with a level) */
+    tar (path: string, rootName: string, options: AbortOptions & { gzipLevel?: number } = {}): AsyncGenerator<Uint8Array> {
+      return tarStream(getEntries(blockstore, blocks, formatPath(parsePath(path)), rootName, options), { gzipLevel: options.gzipLevel })
+    },
+
     /** A tree of files for `get`, with every name checked (see get.ts) */
     get (path: string, rootName: string, options: AbortOptions = {}): AsyncGenerator<GetEntry> {
-      return getEntries(blockstore, formatPath(parsePath(path)), rootName, options)
+      return getEntries(blockstore, blocks, formatPath(parsePath(path)), rootName, options)
     },
 
     async * refs (path: string, options: RefsOptions = {}): AsyncGenerator<Ref> {

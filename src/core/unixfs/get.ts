@@ -6,6 +6,8 @@ import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import type { AbortOptions } from '@libp2p/interface'
 import type { ReadableStorage } from 'ipfs-unixfs-exporter'
 import { InvalidPathError, toTsipfsError } from '../errors.ts'
+import type { BlockStore } from '../blocks/store.ts'
+import { readFile } from './read.ts'
 
 export interface GetEntry {
   /** relative path, '/'-separated, starting with the root's name */
@@ -32,7 +34,7 @@ function meta (entry: UnixFSEntry): Pick<GetEntry, 'mode' | 'mtime'> {
   return { mode: u.mode, mtime }
 }
 
-export async function * getEntries (blockstore: ReadableStorage, path: string, rootName: string, options: AbortOptions = {}): AsyncGenerator<GetEntry> {
+export async function * getEntries (blockstore: ReadableStorage, blocks: BlockStore, path: string, rootName: string, options: AbortOptions = {}): AsyncGenerator<GetEntry> {
   async function * walk (entry: UnixFSEntry, rel: string): AsyncGenerator<GetEntry> {
     options.signal?.throwIfAborted()
     if (entry.type === 'directory') {
@@ -49,7 +51,9 @@ export async function * getEntries (blockstore: ReadableStorage, path: string, r
     }
     if (entry.type === 'file' || entry.type === 'raw' || entry.type === 'identity') {
       const size = entry.type === 'file' ? entry.unixfs.fileSize() : entry.size
-      yield { path: rel, type: 'file', size, content: entry.content({ signal: options.signal }), ...meta(entry) }
+      // dag-pb files through the bounded reader (read.ts)
+      const content = entry.type === 'file' ? readFile(blocks, entry.cid, options) : entry.content({ signal: options.signal })
+      yield { path: rel, type: 'file', size, content, ...meta(entry) }
       return
     }
     throw new InvalidPathError(`cannot get a ${entry.type} node as a file`)
