@@ -7,6 +7,8 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createNode, type TsipfsNode } from '../core/node.ts'
 import { initRepo, isInitialized, REPO_VERSION } from '../core/repo/repo.ts'
+import { createGateway, type Gateway } from '../gateway/server.ts'
+import { createCoreBackend } from '../gateway/backend.ts'
 import { writeFileAtomic } from '../core/repo/fs-util.ts'
 import { InvalidConfigError, RepoNotInitializedError } from '../core/errors.ts'
 import type { Config } from '../core/repo/config.ts'
@@ -82,6 +84,8 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
   const metrics = new Metrics()
   let gcTimer: NodeJS.Timeout | undefined
   const apiFile = join(opts.repoPath, 'api')
+  const gatewayFile = join(opts.repoPath, 'gateway')
+  const gateways: Gateway[] = []
   let stop = (): void => {}
   const stopped = new Promise<void>(resolve => { stop = resolve })
   const onAbort = (): void => { stop() }
@@ -95,6 +99,17 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
       const real = `/${family === 'dns' ? 'ip4' : family}/${host}/tcp/${server.port}`
       yield `RPC API server listening on ${real}`
       if (servers.length === 1) await writeFileAtomic(apiFile, real, 0o600)
+    }
+    const gwConfig = (node.components.repo.config.Gateway ?? {}) as { NoFetch?: boolean, RetrievalTimeout?: string }
+    const timeout = parseDuration(String(gwConfig.RetrievalTimeout ?? '30s'))
+    for (const ma of addresses(node.components.repo.config.Addresses?.Gateway)) {
+      const { host, port, family } = tcpAddress(ma)
+      const gateway = createGateway({ backend: createCoreBackend(node), noFetch: gwConfig.NoFetch === true, retrievalTimeout: timeout > 0 ? timeout : undefined })
+      await gateway.start(host, port)
+      gateways.push(gateway)
+      const real = `/${family === 'dns' ? 'ip4' : family}/${host}/tcp/${new URL(gateway.url()).port}`
+      yield `Gateway server listening on ${real}`
+      if (gateways.length === 1) await writeFileAtomic(gatewayFile, gateway.url(), 0o600)
     }
     if (opts.enableGc === true) {
       const period = parseDuration(String(node.components.repo.config.Datastore?.GCPeriod ?? '1h'))
@@ -111,7 +126,8 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
     clearInterval(gcTimer)
     opts.signal.removeEventListener('abort', onAbort)
     await rm(apiFile, { force: true })
-    await Promise.all(servers.map(async s => { await s.close() }))
+    await rm(gatewayFile, { force: true })
+    await Promise.all([...servers.map(async s => { await s.close() }), ...gateways.map(async g => { await g.stop() })])
     await node.stop()
   }
 }

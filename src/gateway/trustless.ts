@@ -1,0 +1,182 @@
+/**
+ * Trustless responses (trustless-gateway spec): a single raw block, and CAR streams with the request's
+ * dag-scope (block, entity, all), entity-bytes range, dups and order, built from blocks only, so a client
+ * can verify every byte.
+ */
+import * as dagPb from '@ipld/dag-pb'
+import { CarWriter } from '@ipld/car'
+import type { CID } from 'multiformats/cid'
+import type { Resolved } from './backend.ts'
+import { type GatewayContext, FORMATS, HttpError, IMMUTABLE, contentDisposition, sendRanged, sendStream, setRoots, setCaching } from './http.ts'
+import { linksOf } from '../core/dag/links.ts'
+import { codecByCode } from '../core/blocks/codecs.ts'
+import { mhKey } from '../core/dag/walk.ts'
+import { decodeData, TYPE } from '../core/files/pb-data.ts'
+import { breathe } from '../core/breathe.ts'
+
+export async function serveRaw (ctx: GatewayContext, resolved: Resolved): Promise<void> {
+  const { res } = ctx
+  if (resolved.remainder.length > 0) throw new HttpError(501, `${resolved.remainder.join('/')} is not a link: reading IPLD kinds other than links is not implemented`)
+  const bytes = await ctx.backend.block(resolved.cid, { signal: ctx.signal })
+  setRoots(ctx, resolved.roots)
+  setCaching(ctx, `"${resolved.cid.toString()}.raw"`)
+  const filename = ctx.url.searchParams.get('filename') ?? `${resolved.cid.toString()}.bin`
+  res.setHeader('Content-Disposition', contentDisposition('attachment', filename))
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  await sendRanged(ctx, bytes.byteLength, FORMATS.raw as string, (offset, length) => [bytes.subarray(offset, offset + length)] as unknown as AsyncIterable<Uint8Array>)
+}
+
+export interface CarParams {
+  scope: 'all' | 'entity' | 'block'
+  dups: boolean
+  order: 'dfs' | 'unk'
+  /** entity-bytes, as given: from (negative: from the end) and to (inclusive; negative: from the end; undefined: '*') */
+  bytes?: { from: number, to?: number }
+}
+
+/** CAR parameters from the Accept header's media type parameters and the URL query */
+export function carParams (ctx: GatewayContext): CarParams {
+  const q = ctx.url.searchParams
+  const version = ctx.params.version ?? q.get('car-version') ?? '1'
+  if (version !== '1') throw new HttpError(400, `unsupported CAR version: only version=1 is supported, got ${version}`)
+  const order = ctx.params.order ?? q.get('car-order') ?? 'dfs'
+  if (order !== 'dfs' && order !== 'unk') throw new HttpError(400, `unsupported CAR order: ${order}`)
+  const dups = ctx.params.dups ?? q.get('car-dups') ?? 'n'
+  if (dups !== 'y' && dups !== 'n') throw new HttpError(400, `unsupported CAR dups: ${dups}`)
+  const scope = q.get('dag-scope') ?? 'all'
+  if (scope !== 'all' && scope !== 'entity' && scope !== 'block') throw new HttpError(400, `unsupported dag-scope: ${scope}`)
+  const out: CarParams = { scope, dups: dups === 'y', order: 'dfs' }
+  const eb = q.get('entity-bytes')
+  if (eb !== null) {
+    const m = /^(-?\d+):(-?\d+|\*)$/.exec(eb)
+    if (m === null) throw new HttpError(400, `invalid entity-bytes: ${eb}`)
+    const from = Number(m[1])
+    const to = m[2] === '*' ? undefined : Number(m[2])
+    if (to !== undefined && from >= 0 && to >= 0 && to < from) throw new HttpError(400, `invalid entity-bytes: ${eb}`)
+    out.bytes = { from, to }
+  }
+  return out
+}
+
+interface Walk { blocks: (cid: CID) => Promise<Uint8Array>, seen: Set<string>, dups: boolean, signal: AbortSignal }
+
+async function * emit (w: Walk, cid: CID): AsyncGenerator<{ cid: CID, bytes: Uint8Array } | undefined> {
+  if (cid.multihash.code === 0x00) return
+  const key = mhKey(cid)
+  if (w.seen.has(key) && !w.dups) {
+    yield undefined
+    return
+  }
+  w.seen.add(key)
+  yield { cid, bytes: await w.blocks(cid) }
+}
+
+/** Every block of the DAG under `cid`, depth-first in link order */
+async function * all (w: Walk, root: CID): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+  const stack: CID[] = [root]
+  while (stack.length > 0) {
+    await breathe()
+    w.signal.throwIfAborted()
+    const cid = stack.pop() as CID
+    const key = mhKey(cid)
+    const dup = w.seen.has(key)
+    if (dup && !w.dups) continue
+    if (cid.multihash.code === 0x00) continue
+    w.seen.add(key)
+    const bytes = await w.blocks(cid)
+    yield { cid, bytes }
+    // with dups=y a repeated subtree is sent again, but its blocks' links were already walked once
+    const links = cid.code === 0x55 ? [] : linksOf(codecByCode(cid.code), bytes)
+    for (let i = links.length - 1; i >= 0; i--) stack.push((links[i] as { cid: CID }).cid)
+  }
+}
+
+/** The blocks of a UnixFS file needed for bytes [start, end] (inclusive) */
+async function * fileRange (w: Walk, cid: CID, bytes: Uint8Array, at: number, start: number, end: number): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+  if (cid.code !== dagPb.code) return
+  const node = dagPb.decode(bytes)
+  const data = node.Data === undefined ? undefined : decodeData(node.Data)
+  if (data === undefined) return
+  let pos = at + (data.data?.byteLength ?? 0)
+  for (let i = 0; i < node.Links.length; i++) {
+    const size = data.blocksizes[i] ?? 0
+    if (pos + size > start && pos <= end) {
+      const child = (node.Links[i] as dagPb.PBLink).Hash
+      for await (const b of emit(w, child)) {
+        if (b === undefined) continue
+        yield b
+        yield * fileRange(w, b.cid, b.bytes, pos, start, end)
+      }
+    }
+    pos += size
+  }
+}
+
+/** The blocks of the entity at `cid`: a whole file (or a byte range of it), a directory's own nodes, one block */
+async function * entity (w: Walk, cid: CID, range?: CarParams['bytes']): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+  let first: { cid: CID, bytes: Uint8Array } | undefined
+  for await (const b of emit(w, cid)) first = b
+  if (first === undefined) {
+    // a duplicate (dups=n): still needed to walk into
+    if (cid.multihash.code === 0x00) return
+    first = { cid, bytes: await w.blocks(cid) }
+  } else {
+    yield first
+  }
+  if (cid.code !== dagPb.code) return
+  const node = dagPb.decode(first.bytes)
+  const data = node.Data === undefined ? undefined : decodeData(node.Data)
+  if (data === undefined) return
+  if (data.type === TYPE.hamt) {
+    // a sharded directory: its shard nodes, not the entries
+    const pad = ((data.fanout ?? 256) - 1).toString(16).length
+    for (const l of node.Links) {
+      if ((l.Name ?? '').length === pad) yield * entity(w, l.Hash)
+    }
+    return
+  }
+  if (data.type !== TYPE.file && data.type !== TYPE.raw) return
+  const size = data.filesize ?? 0
+  let start = 0
+  let end = size - 1
+  if (range !== undefined) {
+    start = range.from >= 0 ? range.from : Math.max(0, size + range.from)
+    end = range.to === undefined ? size - 1 : range.to >= 0 ? Math.min(range.to, size - 1) : size + range.to
+    if (end < start) return
+  }
+  yield * fileRange(w, cid, first.bytes, 0, start, end)
+}
+
+export async function serveCar (ctx: GatewayContext, resolved: Resolved, rootCid: CID): Promise<void> {
+  const { res } = ctx
+  const params = carParams(ctx)
+  if (resolved.remainder.length > 0) throw new HttpError(501, `${resolved.remainder.join('/')} is not a link: reading IPLD kinds other than links is not implemented`)
+  const key = `${params.scope}.${params.bytes === undefined ? '' : `${params.bytes.from}:${params.bytes.to ?? '*'}`}.${params.dups ? 'y' : 'n'}`
+  setRoots(ctx, resolved.roots)
+  setCaching(ctx, `W/"${resolved.cid.toString()}.car.${Buffer.from(key).toString('base64url')}"`)
+  if (ctx.contentPath.startsWith('/ipfs/')) res.setHeader('Cache-Control', IMMUTABLE)
+  const filename = ctx.url.searchParams.get('filename') ?? `${resolved.cid.toString()}.car`
+  res.setHeader('Content-Disposition', contentDisposition('attachment', filename))
+  res.setHeader('Content-Type', `${FORMATS.car as string}; version=1; order=dfs; dups=${params.dups ? 'y' : 'n'}`)
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  res.setHeader('Accept-Ranges', 'none')
+  const w: Walk = { blocks: async (cid) => await ctx.backend.block(cid, { signal: ctx.signal }), seen: new Set(), dups: params.dups, signal: ctx.signal }
+  // the blocks that prove the path, then the terminal element's blocks for the scope
+  const { writer, out } = CarWriter.create([rootCid])
+  const filling = (async () => {
+    try {
+      for (const cid of resolved.roots.slice(0, -1)) {
+        for await (const b of emit(w, cid)) if (b !== undefined) await writer.put(b)
+      }
+      const blocks = params.scope === 'all'
+        ? all(w, resolved.cid)
+        : params.scope === 'entity' ? entity(w, resolved.cid, params.bytes) : (async function * () { for await (const b of emit(w, resolved.cid)) if (b !== undefined) yield b })()
+      for await (const b of blocks) await writer.put(b)
+    } finally {
+      await writer.close()
+    }
+  })()
+  filling.catch(() => {})
+  await sendStream(ctx, 200, out)
+  await filling
+}

@@ -1,0 +1,122 @@
+/** Deserialized UnixFS responses (path-gateway spec): files with ranges, symlinks, directories. */
+import type { UnixFSEntry } from 'ipfs-unixfs-exporter'
+import type { Resolved } from './backend.ts'
+import { type GatewayContext, contentDisposition, etagMatches, sendRanged, sendStream, setCaching, setRoots, HttpError } from './http.ts'
+import { typeByName, sniff } from './mime.ts'
+import { renderListing, type ListingRow } from './listing.ts'
+
+/** Bumped when the listing's HTML changes, so cached listings are not reused (part of the weak Etag) */
+const LISTING_VERSION = 'tsipfs-1'
+
+export function listingEtag (cid: { toString: () => string }): string {
+  return `W/"DirIndex-${LISTING_VERSION}_CID-${cid.toString()}"`
+}
+
+function mtimeOf (entry: UnixFSEntry): Date | undefined {
+  if (entry.type !== 'file' && entry.type !== 'directory') return undefined
+  const m = entry.unixfs.mtime
+  if (m === undefined || m.secs <= 0n) return undefined
+  return new Date(Number(m.secs) * 1000)
+}
+
+/** The name a response is saved under: ?filename=, else the last path segment (none for a bare CID) */
+function fileName (ctx: GatewayContext): string {
+  const param = ctx.url.searchParams.get('filename')
+  if (param !== null && param !== '') return param
+  const parts = ctx.contentPath.split('/').filter(Boolean)
+  return parts.length > 2 ? parts[parts.length - 1] as string : ''
+}
+
+function setDisposition (ctx: GatewayContext): string {
+  const name = fileName(ctx)
+  const download = ctx.url.searchParams.get('download') === 'true'
+  if (ctx.url.searchParams.has('filename') && name !== '') ctx.res.setHeader('Content-Disposition', contentDisposition(download ? 'attachment' : 'inline', name))
+  else if (download && name !== '') ctx.res.setHeader('Content-Disposition', contentDisposition('attachment', name))
+  return name
+}
+
+function setLastModified (ctx: GatewayContext, entry: UnixFSEntry): void {
+  const mtime = mtimeOf(entry)
+  if (mtime !== undefined) ctx.res.setHeader('Last-Modified', mtime.toUTCString())
+}
+
+export async function serveFile (ctx: GatewayContext, resolved: Resolved, entry: UnixFSEntry = resolved.entry): Promise<void> {
+  const { res } = ctx
+  setRoots(ctx, resolved.roots)
+  setCaching(ctx, `"${entry.cid.toString()}"`)
+  setLastModified(ctx, entry)
+  const name = setDisposition(ctx)
+  if (entry.type === 'file' && entry.unixfs.type === 'symlink') {
+    const target = entry.unixfs.data ?? new Uint8Array(0)
+    res.setHeader('Content-Type', 'inode/symlink')
+    res.setHeader('Content-Length', target.byteLength)
+    await sendStream(ctx, 200, [target] as unknown as AsyncIterable<Uint8Array>)
+    return
+  }
+  const size = entry.type === 'file' ? Number(entry.unixfs.fileSize()) : Number(entry.size)
+  let type = typeByName(name)
+  if (type === undefined) {
+    // sniff from the first bytes, read once (a small read at the start of the file)
+    let head = new Uint8Array(0)
+    for await (const chunk of ctx.backend.read(entry, { offset: 0, length: Math.min(size, 3072), signal: ctx.signal })) {
+      const next = new Uint8Array(head.byteLength + chunk.byteLength)
+      next.set(head)
+      next.set(chunk, head.byteLength)
+      head = next
+    }
+    type = sniff(head)
+  }
+  if (type.startsWith('text/html;')) type = 'text/html'
+  await sendRanged(ctx, size, type, (offset, length) => ctx.backend.read(entry, { offset, length, signal: ctx.signal }))
+}
+
+export async function serveDirectory (ctx: GatewayContext, resolved: Resolved, base: string): Promise<void> {
+  const { res, url } = ctx
+  // directories are served at a path ending with '/': redirect there first (keeping the query)
+  if (!url.pathname.endsWith('/')) {
+    res.writeHead(301, { Location: `${url.pathname}/${url.search}` })
+    res.end()
+    return
+  }
+  const entry = resolved.entry
+  // an index.html is served in place of a listing
+  for await (const link of ctx.backend.ls(entry, { signal: ctx.signal })) {
+    if (link.name !== 'index.html') continue
+    const index = await ctx.backend.entry(link.cid, { signal: ctx.signal })
+    if (etagMatches(ctx.req.headers['if-none-match'], [`"${index.cid.toString()}"`])) {
+      res.writeHead(304)
+      res.end()
+      return
+    }
+    const withName = { ...ctx, contentPath: `${ctx.contentPath.replace(/\/$/, '')}/index.html` }
+    await serveFile(withName, { ...resolved, roots: [...resolved.roots, index.cid] }, index)
+    return
+  }
+  setRoots(ctx, resolved.roots)
+  setCaching(ctx, listingEtag(entry.cid))
+  setLastModified(ctx, entry)
+  const rows: ListingRow[] = []
+  for await (const link of ctx.backend.ls(entry, { signal: ctx.signal })) {
+    // the child itself tells directory from file and a file's real size (a link only has the DAG's size)
+    let dir = false
+    let size: bigint | undefined = link.size
+    try {
+      const child = await ctx.backend.entry(link.cid, { signal: ctx.signal })
+      dir = child.type === 'directory'
+      size = child.type === 'file' ? child.unixfs.fileSize() : dir ? undefined : child.size
+    } catch { /* a child not available locally is listed with its link's size */ }
+    rows.push({ name: link.name, cid: link.cid, size, dir })
+  }
+  const html = renderListing(ctx.contentPath.endsWith('/') ? ctx.contentPath : `${ctx.contentPath}/`, entry.cid, rows, base)
+  const body = Buffer.from(html)
+  res.setHeader('Content-Type', 'text/html')
+  res.setHeader('Content-Length', body.byteLength)
+  await sendStream(ctx, 200, [body] as unknown as AsyncIterable<Uint8Array>)
+}
+
+export async function serveUnixfs (ctx: GatewayContext, resolved: Resolved, base: string): Promise<void> {
+  const e = resolved.entry
+  if (e.type === 'directory') return await serveDirectory(ctx, resolved, base)
+  if (e.type === 'file' || e.type === 'raw' || e.type === 'identity') return await serveFile(ctx, resolved)
+  throw new HttpError(500, `cannot serve a ${e.type} node as UnixFS`)
+}
