@@ -10,6 +10,8 @@ import daemon from './daemon.ts'
 import dagCmds from './dag/index.ts'
 import diagSys from './diag/sys.ts'
 import filesCmds from './files/index.ts'
+import nameCmds from './name/index.ts'
+import routingCmds from './routing/index.ts'
 import get from './get.ts'
 import id from './id.ts'
 import logCmds from './log/index.ts'
@@ -39,9 +41,11 @@ export const commands: Command[] = [
   id,
   ...logCmds,
   ls,
+  ...nameCmds,
   refs,
   refsLocal,
   resolve,
+  ...routingCmds,
   shutdown,
   ...statsCmds,
   init,

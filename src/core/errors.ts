@@ -279,6 +279,15 @@ export class FileExistsError extends TsipfsError {
   }
 }
 
+/** An IPNS name or DNSLink domain does not resolve (no record, expired, no TXT record) */
+export class NameNotFoundError extends TsipfsError {
+  override readonly status = 404
+  constructor (message = 'could not resolve name', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'NameNotFoundError'
+  }
+}
+
 /** Names of every error class, for the docs test */
 export const errorClasses = [
   InvalidArgumentError, MissingArgumentError, UnknownCommandError, InvalidCIDError, InvalidPathError,
@@ -286,7 +295,7 @@ export const errorClasses = [
   RepoNotInitializedError, RepoExistsError, RepoLockedError, RepoVersionError, InvalidConfigError,
   ConfigKeyNotFoundError, UnknownProfileError, PinError, NotPinnedError, BlockPinnedError, TooLargeError,
   DaemonNotRunningError, AbortedError, LocalFileError, InvalidCarError, RepoCorruptError, FileNotFoundError,
-  FileExistsError
+  FileExistsError, NameNotFoundError
 ]
 
 /**

@@ -19,6 +19,7 @@ import { createRepoApi } from './gc/index.ts'
 import { createIdentityApi } from './network/identity.ts'
 import { FlatfsBlockStore } from './blocks/flatfs-store.ts'
 import { createFilesApi } from './files/index.ts'
+import { createNamesApi } from './names/index.ts'
 
 export interface NodeOptions {
   /** Repo path; default $IPFS_PATH or ~/.tsipfs */
@@ -74,6 +75,7 @@ export async function createNode (options: NodeOptions = {}) {
       pins,
       repo: createRepoApi(components, { pins }),
       files: createFilesApi(components),
+      names: createNamesApi(components),
       async stop (): Promise<void> {
         if (stopped) return
         stopped = true

@@ -9,6 +9,21 @@ import { createNode, type TsipfsNode } from '../core/node.ts'
 import { initRepo, isInitialized, REPO_VERSION } from '../core/repo/repo.ts'
 import { createGateway, type Gateway } from '../gateway/server.ts'
 import { createCoreBackend } from '../gateway/backend.ts'
+
+/** The Gateway section of the config, as the daemon reads it (docs/config.md) */
+interface GatewayConfig {
+  NoFetch?: boolean
+  RetrievalTimeout?: string
+  PublicGateways?: Record<string, unknown> | null
+  NoDNSLink?: boolean
+  DeserializedResponses?: boolean | null
+  HTTPHeaders?: Record<string, string[]> | null
+  RootRedirect?: string | null
+  MaxConcurrentRequestsPerClient?: number | null
+}
+
+/** Requests one client address may have in flight at the gateway before it gets 429 */
+const DEFAULT_REQUESTS_PER_CLIENT = 256
 import { writeFileAtomic } from '../core/repo/fs-util.ts'
 import { InvalidConfigError, RepoNotInitializedError } from '../core/errors.ts'
 import type { Config } from '../core/repo/config.ts'
@@ -100,11 +115,21 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
       yield `RPC API server listening on ${real}`
       if (servers.length === 1) await writeFileAtomic(apiFile, real, 0o600)
     }
-    const gwConfig = (node.components.repo.config.Gateway ?? {}) as { NoFetch?: boolean, RetrievalTimeout?: string }
+    const gwConfig = (node.components.repo.config.Gateway ?? {}) as GatewayConfig
     const timeout = parseDuration(String(gwConfig.RetrievalTimeout ?? '30s'))
     for (const ma of addresses(node.components.repo.config.Addresses?.Gateway)) {
       const { host, port, family } = tcpAddress(ma)
-      const gateway = createGateway({ backend: createCoreBackend(node), noFetch: gwConfig.NoFetch === true, retrievalTimeout: timeout > 0 ? timeout : undefined })
+      const gateway = createGateway({
+        backend: createCoreBackend(node),
+        noFetch: gwConfig.NoFetch === true,
+        retrievalTimeout: timeout > 0 ? timeout : undefined,
+        publicGateways: gwConfig.PublicGateways,
+        noDnslink: gwConfig.NoDNSLink === true,
+        deserializedResponses: gwConfig.DeserializedResponses !== false,
+        headers: gwConfig.HTTPHeaders ?? undefined,
+        rootRedirect: gwConfig.RootRedirect ?? undefined,
+        maxRequestsPerClient: gwConfig.MaxConcurrentRequestsPerClient ?? DEFAULT_REQUESTS_PER_CLIENT
+      })
       await gateway.start(host, port)
       gateways.push(gateway)
       const real = `/${family === 'dns' ? 'ip4' : family}/${host}/tcp/${new URL(gateway.url()).port}`

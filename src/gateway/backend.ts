@@ -35,6 +35,10 @@ export interface GatewayBackend {
   /** The entry a CID is */
   entry(cid: CID, options?: AbortOptions): Promise<UnixFSEntry>
   tar(path: string, name: string, options?: AbortOptions): AsyncIterable<Uint8Array>
+  /** /ipns/<name or domain>[/rest] → an /ipfs/ path and how long it may be cached (seconds) */
+  resolveName(path: string, options?: AbortOptions & { recursive?: boolean }): Promise<{ path: string, ttl: number }>
+  /** The signed IPNS record of a name */
+  ipnsRecord(name: string, options?: AbortOptions): Promise<Uint8Array>
 }
 
 export function createCoreBackend (node: TsipfsNode): GatewayBackend {
@@ -77,6 +81,12 @@ export function createCoreBackend (node: TsipfsNode): GatewayBackend {
     },
     tar (path, name, options = {}) {
       return node.unixfs.tar(path, name, options)
+    },
+    async resolveName (path, options = {}) {
+      return await node.names.resolve(path, options)
+    },
+    async ipnsRecord (name, options = {}) {
+      return await node.names.getRecord(name, options)
     }
   }
 }

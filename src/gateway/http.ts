@@ -32,6 +32,10 @@ export interface GatewayContext {
   params: Record<string, string>
   /** For /ipns/ paths: the TTL of the resolution, seconds */
   ttl?: number
+  /** On a subdomain or DNSLink host: the root the host serves (`/ipfs/{cid}`, `/ipns/{name}`) */
+  origin?: string
+  /** The status of a full response when not 200 (a `_redirects` 404/410/451 page) */
+  status?: number
   signal: AbortSignal
 }
 
@@ -126,11 +130,11 @@ export async function sendStream (ctx: GatewayContext, status: number, source: A
 export async function sendRanged (ctx: GatewayContext, size: number, contentType: string, read: (offset: number, length: number) => AsyncIterable<Uint8Array>): Promise<void> {
   const { res } = ctx
   res.setHeader('Accept-Ranges', 'bytes')
-  const ranges = parseRange(ctx.req.headers.range, size)
+  const ranges = ctx.status === undefined ? parseRange(ctx.req.headers.range, size) : undefined
   if (ranges === undefined) {
     res.setHeader('Content-Type', contentType)
     res.setHeader('Content-Length', size)
-    await sendStream(ctx, 200, read(0, size))
+    await sendStream(ctx, ctx.status ?? 200, read(0, size))
     return
   }
   if (ranges.length === 0) {

@@ -22,7 +22,7 @@ function human (n: bigint | undefined): string {
 
 const STYLE = `
 body{font-family:system-ui,-apple-system,sans-serif;margin:0;color:#1b2631;background:#fafbfc}
-header{background:#0b3a53;color:#fff;padding:.8rem 1rem}
+header{background:#0b3a53;color:#fff;padding:.8rem 1rem;word-break:break-all}
 header a{color:#9ad4db}
 main{padding:0 .5rem 2rem;max-width:60rem;margin:auto}
 h1{font-size:1.05rem;font-weight:600;word-break:break-all;margin:1rem .5rem}
@@ -38,18 +38,23 @@ a{color:#0b6e99;text-decoration:none}
 /**
  * @param path the content path as requested, ending with '/'
  * @param base the URL path prefix links are relative to (path on a path gateway, '/' on subdomain hosts)
+ * @param origin true on a subdomain or DNSLink host: /ipfs/ URLs there are paths inside the site, so CIDs
+ * are shown without links and the breadcrumbs link relative to the site's root
  */
-export function renderListing (path: string, dirCid: CID, rows: ListingRow[], base: string): string {
+export function renderListing (path: string, dirCid: CID, rows: ListingRow[], base: string, origin = false): string {
   const parts = path.split('/').filter(Boolean)
   const crumbs: string[] = []
   let href = ''
   for (const [i, p] of parts.entries()) {
-    href += '/' + encodeURIComponent(decodeURIComponentSafe(p))
+    if (i >= 2 || !origin) href += '/' + encodeURIComponent(decodeURIComponentSafe(p))
     crumbs.push(i < 2 ? escapeHtml(p) : `<a href="${escapeHtml(href)}/">${escapeHtml(decodeURIComponentSafe(p))}</a>`)
   }
   const link = (name: string): string => escapeHtml(base + encodeURIComponent(name))
+  const cidCell = (cid: CID, name: string): string => origin
+    ? `<span title="${cid.toString()}">${cid.toString().slice(0, 12)}…</span>`
+    : `<a href="/ipfs/${cid.toString()}?filename=${encodeURIComponent(name)}">${cid.toString().slice(0, 12)}…</a>`
   const body = rows.map(r => `<tr><td class="name"><a href="${link(r.name)}${r.dir === true ? '/' : ''}">${escapeHtml(r.name)}${r.dir === true ? '/' : ''}</a></td>` +
-    `<td class="cid"><a href="/ipfs/${r.cid.toString()}?filename=${encodeURIComponent(r.name)}">${r.cid.toString().slice(0, 12)}…</a></td>` +
+    `<td class="cid">${cidCell(r.cid, r.name)}</td>` +
     `<td class="size">${human(r.size)}</td></tr>`).join('\n')
   const parent = parts.length > 2 ? `<tr><td class="name"><a href="..">..</a></td><td class="cid"></td><td class="size"></td></tr>\n` : ''
   return `<!DOCTYPE html>
@@ -62,7 +67,7 @@ export function renderListing (path: string, dirCid: CID, rows: ListingRow[], ba
 <style>${STYLE}</style>
 </head>
 <body>
-<header>tsipfs gateway · <a href="/ipfs/${dirCid.toString()}/">${escapeHtml(dirCid.toString())}</a></header>
+<header>tsipfs gateway · ${origin ? escapeHtml(dirCid.toString()) : `<a href="/ipfs/${dirCid.toString()}/">${escapeHtml(dirCid.toString())}</a>`}</header>
 <main>
 <h1>Index of ${crumbs.map(c => `/${c}`).join('')}/</h1>
 <table>

@@ -5,10 +5,14 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { GatewayBackend } from './backend.ts'
-import { type GatewayContext, FORMATS, HttpError, sendError, sendStream, setCaching, setRoots, statusOf, etagMatches } from './http.ts'
+import type { CID } from 'multiformats/cid'
+import type { GatewayBackend, Resolved } from './backend.ts'
+import { type GatewayContext, FORMATS, HttpError, sendError, sendStream, setCaching, setRoots, statusOf, etagMatches, contentDisposition } from './http.ts'
+import { route, publicGateways, type PublicGateway, type Route } from './hosts.ts'
+import { applyRedirects } from './redirects.ts'
+import { canonicalName, parseIpnsName } from '../core/names/index.ts'
 import { serveUnixfs, listingEtag } from './unixfs.ts'
-import { serveRaw, serveCar } from './trustless.ts'
+import { serveRaw, serveCar, serveIpnsRecord } from './trustless.ts'
 import { serveCodec, codecFormat } from './codec.ts'
 import { parseCid } from '../core/path.ts'
 import { toTsipfsError } from '../core/errors.ts'
@@ -22,6 +26,18 @@ export interface GatewayOptions {
   noFetch?: boolean
   /** Abort a request whose content takes longer than this, ms (Gateway.RetrievalTimeout) */
   retrievalTimeout?: number
+  /** Gateway.PublicGateways: hostnames served as path/subdomain gateways (a `localhost` entry is built in) */
+  publicGateways?: Record<string, unknown> | null
+  /** Gateway.NoDNSLink: do not serve unknown hosts by their DNSLink record */
+  noDnslink?: boolean
+  /** Gateway.DeserializedResponses for hosts without a PublicGateways entry (default true) */
+  deserializedResponses?: boolean
+  /** Gateway.HTTPHeaders: extra headers on every response */
+  headers?: Record<string, string[]>
+  /** Gateway.RootRedirect: where `/` of the path gateway redirects */
+  rootRedirect?: string
+  /** Gateway.MaxConcurrentRequestsPerClient: requests one client address may have in flight; more get 429 */
+  maxRequestsPerClient?: number
 }
 
 const CORS = {
@@ -30,6 +46,9 @@ const CORS = {
   'Access-Control-Allow-Headers': 'Content-Type, Range, User-Agent, X-Requested-With',
   'Access-Control-Expose-Headers': 'Content-Length, Content-Range, X-Chunked-Output, X-Stream-Output, X-Ipfs-Path, X-Ipfs-Roots'
 }
+
+/** Response formats a trustless gateway serves (the only ones when DeserializedResponses is false) */
+const TRUSTLESS = new Set([FORMATS.raw, FORMATS.car, FORMATS['ipns-record']])
 
 /** The response format: ?format= wins, else the first IPFS-specific type in Accept (with its parameters) */
 export function negotiate (url: URL, accept: string | undefined): { format: string, params: Record<string, string> } {
@@ -52,72 +71,184 @@ export function negotiate (url: URL, accept: string | undefined): { format: stri
   return { format: fromAccept, params }
 }
 
-async function handle (opts: GatewayOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+interface ServerState {
+  opts: GatewayOptions
+  gateways: Map<string, PublicGateway>
+  /** Requests in flight per client address */
+  inFlight: Map<string, number>
+}
+
+function redirect (res: ServerResponse, status: number, location: string): void {
+  res.writeHead(status, { Location: location, 'Content-Type': 'text/plain; charset=utf-8' })
+  res.end()
+}
+
+/** `?uri=ipfs://{cid}/{path}` or `ipns://…` (a browser's protocol handler) → 301 to the content path */
+function protocolHandler (url: URL): string | HttpError | undefined {
+  const uri = url.searchParams.get('uri')
+  if (uri === null || !/^\/(ipfs|ipns)\/?$/.test(url.pathname)) return undefined
+  const m = /^(ipfs|ipns|dweb):\/\/([^/?#]+)(.*)$/i.exec(uri)
+  if (m === null) return new HttpError(400, `uri query parameter ${JSON.stringify(uri)} is not an ipfs:// or ipns:// URI`)
+  const ns = (m[1] as string).toLowerCase() === 'ipns' ? 'ipns' : 'ipfs'
+  return `/${ns}/${m[2] as string}${m[3] as string}`
+}
+
+async function handle (srv: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { opts } = srv
   for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v)
+  for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v)
   const head = req.method === 'HEAD'
+  const base = { res, head }
   if (req.method === 'OPTIONS') {
     res.writeHead(200)
     res.end()
     return
   }
-  const url = new URL(req.url ?? '/', 'http://gateway.invalid')
-  const controller = new AbortController()
-  res.on('close', () => controller.abort())
-  const signal = opts.retrievalTimeout === undefined ? controller.signal : AbortSignal.any([controller.signal, AbortSignal.timeout(opts.retrievalTimeout)])
-  const base = { res, head }
   if (req.method !== 'GET' && !head) {
     res.setHeader('Allow', 'GET, HEAD, OPTIONS')
     sendError(base, 405, `method ${req.method ?? ''} not allowed: the gateway only reads`)
     return
   }
-  let contentPath: string
+  let url: URL
   try {
-    contentPath = decodeURIComponent(url.pathname)
+    url = new URL(req.url ?? '/', 'http://gateway.invalid')
+  } catch {
+    sendError(base, 400, 'invalid request URL')
+    return
+  }
+  const route = await routeOf(srv, req, url)
+  if (route.kind === 'redirect') return redirect(res, 301, route.location)
+  if (route.kind === 'error') return sendError(base, route.status, route.message)
+  let pathname: string
+  try {
+    pathname = decodeURIComponent(url.pathname)
   } catch {
     sendError(base, 400, 'invalid URL encoding in path')
     return
   }
-  if (!contentPath.startsWith('/ipfs/') && !contentPath.startsWith('/ipns/')) {
-    sendError(base, 404, `404 page not found: ${contentPath.startsWith('/api/') ? 'the gateway does not serve the RPC API' : 'paths start with /ipfs/ or /ipns/'}`)
-    return
+  let contentPath: string
+  let origin: string | undefined
+  if (route.kind === 'origin') {
+    origin = route.root
+    contentPath = `${route.root}${pathname}`
+    res.setHeader('X-Ipfs-Path', `${route.root}${url.pathname}`)
+  } else {
+    if (url.pathname === '/' && opts.rootRedirect !== undefined && opts.rootRedirect !== '') return redirect(res, 302, opts.rootRedirect)
+    const target = protocolHandler(url)
+    if (target instanceof HttpError) return sendError(base, target.status, target.message)
+    if (target !== undefined) return redirect(res, 301, target)
+    contentPath = pathname
+    if (!contentPath.startsWith('/ipfs/') && !contentPath.startsWith('/ipns/')) {
+      sendError(base, 404, `404 page not found: ${contentPath.startsWith('/api/') ? 'the gateway does not serve the RPC API' : 'paths start with /ipfs/ or /ipns/'}`)
+      return
+    }
+    res.setHeader('X-Ipfs-Path', url.pathname)
   }
   const { format, params } = negotiate(url, req.headers.accept)
-  const ctx: GatewayContext = { req, res, url, head, backend: opts.backend, contentPath, format, params, signal }
-  res.setHeader('X-Ipfs-Path', url.pathname)
+  const deserialized = route.gateway?.DeserializedResponses ?? opts.deserializedResponses ?? true
+  if (!deserialized && !TRUSTLESS.has(format)) {
+    sendError(base, 406, 'this gateway serves only trustless responses (application/vnd.ipld.raw, application/vnd.ipld.car, application/vnd.ipfs.ipns-record): deserialized responses are disabled')
+    return
+  }
+  // a per-client limit on requests in flight, so that one client cannot take every slot
+  const client = req.socket.remoteAddress ?? ''
+  const limit = opts.maxRequestsPerClient ?? 0
+  const active = srv.inFlight.get(client) ?? 0
+  if (limit > 0 && active >= limit) {
+    res.setHeader('Retry-After', '1')
+    sendError(base, 429, `too many requests in flight from ${client} (Gateway.MaxConcurrentRequestsPerClient = ${limit})`)
+    return
+  }
+  srv.inFlight.set(client, active + 1)
+  const controller = new AbortController()
+  res.on('close', () => controller.abort())
+  const signal = opts.retrievalTimeout === undefined ? controller.signal : AbortSignal.any([controller.signal, AbortSignal.timeout(opts.retrievalTimeout)])
+  const ctx: GatewayContext = { req, res, url, head, backend: opts.backend, contentPath, format, params, signal, origin }
   try {
-    await serve(ctx, opts)
+    await serve(ctx)
   } catch (err) {
     const status = statusOf(err)
     const message = err instanceof HttpError ? err.message : toTsipfsError(err).message
     if (status >= 500) log.debug(`${url.pathname}: ${message}`)
     sendError(ctx, status === 504 && !controller.signal.aborted ? 504 : status, `failed to resolve ${contentPath}: ${message}`)
+  } finally {
+    const n = (srv.inFlight.get(client) ?? 1) - 1
+    if (n <= 0) srv.inFlight.delete(client)
+    else srv.inFlight.set(client, n)
   }
 }
 
-async function serve (ctx: GatewayContext, opts: GatewayOptions): Promise<void> {
+async function routeOf (srv: ServerState, req: IncomingMessage, url: URL): Promise<Route> {
+  const hasDnslink = async (host: string): Promise<boolean> => {
+    try {
+      await srv.opts.backend.resolveName(`/ipns/${host}`, { recursive: false })
+      return true
+    } catch {
+      return false
+    }
+  }
+  return await route(req, url, srv.gateways, hasDnslink, srv.opts.noDnslink === true)
+}
+
+/** Split a content path into its namespace root (`/ipfs/{cid}`, `/ipns/{name}`) and the rest ('' or `/a/b`) */
+function splitRoot (ctx: GatewayContext): { root: string, rest: string } {
+  if (ctx.origin !== undefined) return { root: ctx.origin, rest: ctx.contentPath.slice(ctx.origin.length).replace(/^\/$/, '') }
+  const parts = ctx.contentPath.split('/')
+  return { root: parts.slice(0, 3).join('/'), rest: parts.length > 3 ? `/${parts.slice(3).join('/')}` : '' }
+}
+
+async function serve (ctx: GatewayContext): Promise<void> {
   const { res, req } = ctx
-  const segments = ctx.contentPath.split('/').filter(Boolean)
-  if (segments[0] === 'ipns') throw new HttpError(501, 'IPNS names are not resolved by this gateway yet')
-  const root = parseCid(segments[1] ?? '')
-  if (ctx.format === FORMATS['ipns-record']) throw new HttpError(400, 'ipns-record responses are for /ipns/ paths')
   if (ctx.format !== '' && !Object.values(FORMATS).includes(ctx.format)) throw new HttpError(400, `unsupported response format: ${ctx.format}`)
+  const { root, rest } = splitRoot(ctx)
+  let ipfsRoot = root
+  if (root.startsWith('/ipns/')) {
+    const name = root.slice('/ipns/'.length)
+    if (ctx.format === FORMATS['ipns-record']) return await serveIpnsRecord(ctx, name, rest)
+    // a key in another form than base36 CIDv1 moves to its canonical name (path gateways only: subdomains redirect in route())
+    if (ctx.origin === undefined && !name.includes('.')) {
+      const canonical = canonicalName(parseIpnsName(name))
+      if (canonical !== name) return redirect(res, 302, `/ipns/${canonical}${ctx.url.pathname.split('/').slice(3).map(s => `/${s}`).join('')}${ctx.url.search}`)
+    }
+    const resolution = await ctx.backend.resolveName(root, { signal: ctx.signal })
+    ctx.ttl = resolution.ttl
+    ipfsRoot = resolution.path.replace(/\/$/, '')
+  } else if (ctx.format === FORMATS['ipns-record']) {
+    throw new HttpError(400, 'ipns-record responses are for /ipns/ paths')
+  }
+  const rootCid = parseCid(ipfsRoot.split('/')[2] ?? '')
   const cacheControl = String(req.headers['cache-control'] ?? '')
-  const resolvedOrMissing = await ctx.backend.resolve(ctx.contentPath, { signal: ctx.signal }).catch((err: unknown) => {
+  let resolved: Resolved
+  try {
+    resolved = await ctx.backend.resolve(`${ipfsRoot}${rest}`, { signal: ctx.signal })
+  } catch (err) {
     // Cache-Control: only-if-cached asks not to fetch: content not here is 412
     if (cacheControl.includes('only-if-cached') && statusOf(err) === 404) throw new HttpError(412, 'content is not in the local store (only-if-cached)')
+    // on an origin (subdomain or DNSLink host), a path that does not exist goes through _redirects
+    if (ctx.origin !== undefined && statusOf(err) === 404 && ctx.format === '') {
+      const r = await applyRedirects(ctx, ipfsRoot)
+      if (r === 'sent') return
+      if (r !== undefined) {
+        resolved = r
+        return await serveResolved(ctx, resolved, rootCid)
+      }
+    }
     throw err
-  })
-  const resolved = resolvedOrMissing
+  }
   if (cacheControl.includes('only-if-cached') && !await ctx.backend.has(resolved.cid)) throw new HttpError(412, 'content is not in the local store (only-if-cached)')
-  void opts
+  await serveResolved(ctx, resolved, rootCid)
+}
+
+async function serveResolved (ctx: GatewayContext, resolved: Resolved, rootCid: CID): Promise<void> {
+  const { res, req } = ctx
   if (ctx.format === FORMATS.car) {
-    await serveCar(ctx, resolved, root)
+    await serveCar(ctx, resolved, rootCid)
     return
   }
   // conditional requests: the content's Etag, or its listing's
   const etags = [`"${resolved.cid.toString()}"`, listingEtag(resolved.cid)]
   if (ctx.format !== '') etags.push(`"${resolved.cid.toString()}.${ctx.format.slice(Math.max(ctx.format.lastIndexOf('/'), ctx.format.lastIndexOf('.')) + 1)}"`)
-  if (etagMatches(req.headers['if-none-match'], etags)) {
+  if (ctx.status === undefined && etagMatches(req.headers['if-none-match'], etags)) {
     setRoots(ctx, resolved.roots)
     res.writeHead(304)
     res.end()
@@ -166,8 +297,9 @@ export function createGateway (opts: GatewayOptions): Gateway {
   return {
     async start (host, port) {
       if (server !== undefined) return
+      const srv: ServerState = { opts, gateways: publicGateways(opts.publicGateways), inFlight: new Map() }
       const s = createServer((req, res) => {
-        handle(opts, req, res).catch((err: unknown) => {
+        handle(srv, req, res).catch((err: unknown) => {
           log.error(`request failed: ${toTsipfsError(err).message}`)
           if (!res.headersSent) sendError({ res, head: false }, 500, 'internal error')
           else res.destroy()

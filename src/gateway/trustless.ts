@@ -13,6 +13,8 @@ import { codecByCode } from '../core/blocks/codecs.ts'
 import { mhKey } from '../core/dag/walk.ts'
 import { decodeData, TYPE } from '../core/files/pb-data.ts'
 import { breathe } from '../core/breathe.ts'
+import { unmarshalIPNSRecord } from 'ipns'
+import { canonicalName, parseIpnsName } from '../core/names/index.ts'
 
 export async function serveRaw (ctx: GatewayContext, resolved: Resolved): Promise<void> {
   const { res } = ctx
@@ -179,4 +181,21 @@ export async function serveCar (ctx: GatewayContext, resolved: Resolved, rootCid
   filling.catch(() => {})
   await sendStream(ctx, 200, out)
   await filling
+}
+
+/** The signed IPNS record of a name (application/vnd.ipfs.ipns-record), exactly as stored */
+export async function serveIpnsRecord (ctx: GatewayContext, name: string, rest: string): Promise<void> {
+  if (rest !== '') throw new HttpError(400, 'ipns-record responses are for /ipns/{name} without a path')
+  if (name.includes('.')) throw new HttpError(400, `${name} is a DNSLink name, not a key: it has no IPNS record`)
+  const bytes = await ctx.backend.ipnsRecord(name, { signal: ctx.signal })
+  const record = unmarshalIPNSRecord(bytes)
+  const ttl = Math.floor(Number(record.ttl ?? 0n) / 1e9)
+  const { res } = ctx
+  res.setHeader('Content-Type', FORMATS['ipns-record'] as string)
+  res.setHeader('Content-Disposition', contentDisposition('attachment', `${canonicalName(parseIpnsName(name))}.ipns-record`))
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  res.setHeader('Etag', `"${Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('base64url')}"`)
+  if (ttl > 0) res.setHeader('Cache-Control', `public, max-age=${ttl}`)
+  res.setHeader('Content-Length', bytes.byteLength)
+  await sendStream(ctx, 200, [bytes] as unknown as AsyncIterable<Uint8Array>)
 }

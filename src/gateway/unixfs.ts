@@ -6,7 +6,7 @@ import { typeByName, sniff } from './mime.ts'
 import { renderListing, type ListingRow } from './listing.ts'
 
 /** Bumped when the listing's HTML changes, so cached listings are not reused (part of the weak Etag) */
-const LISTING_VERSION = 'tsipfs-1'
+const LISTING_VERSION = 'tsipfs-2'
 
 export function listingEtag (cid: { toString: () => string }): string {
   return `W/"DirIndex-${LISTING_VERSION}_CID-${cid.toString()}"`
@@ -107,7 +107,7 @@ export async function serveDirectory (ctx: GatewayContext, resolved: Resolved, b
     } catch { /* a child not available locally is listed with its link's size */ }
     rows.push({ name: link.name, cid: link.cid, size, dir })
   }
-  const html = renderListing(ctx.contentPath.endsWith('/') ? ctx.contentPath : `${ctx.contentPath}/`, entry.cid, rows, base)
+  const html = renderListing(ctx.contentPath.endsWith('/') ? ctx.contentPath : `${ctx.contentPath}/`, entry.cid, rows, base, ctx.origin !== undefined)
   const body = Buffer.from(html)
   res.setHeader('Content-Type', 'text/html')
   res.setHeader('Content-Length', body.byteLength)

@@ -5,15 +5,13 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFile, readdir } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CarReader } from '@ipld/car'
 import { CID } from 'multiformats/cid'
-import { sha256 } from 'multiformats/hashes/sha2'
 import { harness, type Harness } from '../helpers/cli.ts'
 import { startDaemon } from '../helpers/daemon.ts'
-
-const FIXTURES = new URL('../../../shared/fixtures/gateway-conformance/', import.meta.url).pathname
+import { sha256 } from 'multiformats/hashes/sha2'
+import { Checks, carBlocks, get, gatewayUrl, loadFixtures, setGateway, type Got } from '../helpers/gateway.ts'
 
 const C = {
   dir: 'bafybeihchr7vmgjaasntayyatmp5sv6xza57iy2h4xj7g46bpjij6yhrmy', // ascii.txt, ascii-copy.txt, hello.txt, multiblock.txt
@@ -35,37 +33,8 @@ const C = {
 }
 
 let h: Harness
-let gw = ''
-
-async function cars (dir: string): Promise<string[]> {
-  const out: string[] = []
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) out.push(...await cars(join(dir, e.name)))
-    else if (e.name.endsWith('.car')) out.push(join(dir, e.name))
-  }
-  return out
-}
-
-interface Got { status: number, headers: Headers, body: Buffer }
-
-async function get (path: string, init: RequestInit = {}): Promise<Got> {
-  const res = await fetch(gw + path, { redirect: 'manual', ...init })
-  return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) }
-}
-
-type Check = [section: string, name: string, fn: () => Promise<void>]
-const checks: Check[] = []
-const check = (section: string, name: string, fn: () => Promise<void>): void => { checks.push([section, name, fn]) }
-
-async function carBlocks (body: Buffer): Promise<{ roots: string[], cids: string[] }> {
-  const reader = await CarReader.fromBytes(body)
-  const cids: string[] = []
-  for await (const b of reader.blocks()) {
-    if (b.cid.multihash.code === sha256.code) assert.deepEqual((await sha256.digest(b.bytes)).bytes, b.cid.multihash.bytes, `block ${b.cid.toString()} matches its hash`)
-    cids.push(b.cid.toString())
-  }
-  return { roots: (await reader.getRoots()).map(String), cids }
-}
+const checks = new Checks()
+const check = checks.add.bind(checks)
 
 // ---------------------------------------------------------------- path-gateway: files
 const PG = 'path-gateway.md'
@@ -302,7 +271,7 @@ check(`${PG} §Response headers`, 'errors carry no immutable caching', async () 
   assert.equal((await get(`/ipfs/${C.dir}/nope.txt`)).headers.get('cache-control'), null)
 })
 check(`${PG} §GET /ipfs/{cid}[/{path}]`, 'a missing block inside a file is not a silent success', async () => {
-  const r = await fetch(`${gw}/ipfs/${C.missing}`).then(async res => ({ status: res.status, text: await res.text().catch(() => 'aborted') })).catch(() => ({ status: 0, text: 'aborted' }))
+  const r = await fetch(`${gatewayUrl()}/ipfs/${C.missing}`).then(async res => ({ status: res.status, text: await res.text().catch(() => 'aborted') })).catch(() => ({ status: 0, text: 'aborted' }))
   assert.ok(r.status !== 200 || r.text === 'aborted' || r.text.length < 3072, `status ${r.status}`)
 })
 check('path-gateway.md §Only GET and HEAD', 'POST is 405 with Allow', async () => {
@@ -600,11 +569,10 @@ check(`${PG} §format (request query parameter)`, 'TAR of a dag-cbor block is 40
 })
 
 test('gateway: checks against the specs', async (t) => {
-  assert.ok(checks.length >= 150, `${checks.length} checks`)
+  assert.ok(checks.list.length >= 150, `${checks.list.length} checks`)
   h = await harness(t)
-  // every block of every CAR, as the fixtures' README says (roots not pinned; the incomplete CAR too)
-  for (const car of await cars(FIXTURES)) await h.ok(['dag', 'import', '--pin-roots=false', car])
+  await loadFixtures(h)
   await startDaemon(t, h)
-  gw = (await readFile(join(h.repo, 'gateway'), 'utf8')).trim()
-  for (const [section, name, fn] of checks) await t.test(`[${section}] ${name}`, fn)
+  setGateway((await readFile(join(h.repo, 'gateway'), 'utf8')).trim())
+  await checks.run(t)
 })

@@ -18,8 +18,8 @@ export interface Daemon {
   exited: Promise<number | null>
 }
 
-export async function startDaemon (t: TestContext, h: Harness, args: string[] = []): Promise<Daemon> {
-  const child = spawn(process.execPath, [BIN, 'daemon', ...args], { env: { ...process.env, IPFS_PATH: h.repo }, stdio: ['ignore', 'pipe', 'pipe'] })
+export async function startDaemon (t: TestContext, h: Harness, args: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
+  const child = spawn(process.execPath, [BIN, 'daemon', ...args], { env: { ...process.env, ...env, IPFS_PATH: h.repo }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout.on('data', (c: Buffer) => { out += c.toString() })
   child.stderr.on('data', (c: Buffer) => { out += c.toString() })
