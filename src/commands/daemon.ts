@@ -13,7 +13,12 @@ export default command<string>({
 /ip4/127.0.0.1/tcp/5001). While it runs, other tsipfs commands are sent to it. It writes the API address to
 $IPFS_PATH/api and removes it on exit. Stop it with Ctrl-C, SIGTERM or 'tsipfs shutdown'.
 
-The gateway and the network (swarm, routing, pubsub) are not part of tsipfs yet.`,
+The daemon also serves the HTTP gateway (Addresses.Gateway, default /ip4/127.0.0.1/tcp/8080; its URL is
+written to $IPFS_PATH/gateway) and joins the network: it listens on Addresses.Swarm (TCP and WebSockets),
+dials the Bootstrap peers, finds peers on the local network with mDNS (Discovery.MDNS.Enabled), and
+exchanges blocks with Bitswap: blocks this node lacks are fetched from connected peers, and blocks it has
+are served to them. With --offline it does none of that and reads only local blocks. Content routing (DHT,
+delegated routers) and pubsub are not part of tsipfs yet.`,
   options: [
     { name: 'init', type: 'bool', default: false, description: 'Initialize tsipfs with default settings if not already initialized.' },
     { name: 'init-config', type: 'string', description: 'Path to existing configuration file to be loaded during --init.' },
@@ -49,6 +54,7 @@ The gateway and the network (swarm, routing, pubsub) are not part of tsipfs yet.
       initConfig,
       initProfiles: parseProfileList(options['init-profile'] as string | undefined),
       enableGc: options['enable-gc'] === true,
+      offline: options.offline === true,
       signal
     })
   },

@@ -3,7 +3,7 @@ import { command } from './command.ts'
 export default command({
   path: ['id'],
   tagline: 'Show IPFS node id info.',
-  description: 'Prints out information about the specified peer. If no peer is specified, prints out information for local peers.',
+  description: 'Prints out information about the specified peer (its addresses, agent version and protocols, as identify reported them; the peer must be connected or known). If no peer is specified, prints out information for the local node. The peer ID may be in any form (12D3…, Qm…, k51…, bafz…).',
   args: [{ name: 'peerid', type: 'string', description: 'Peer.ID of node to look up.' }],
   options: [
     { name: 'format', aliases: ['f'], type: 'string', description: 'Optional output format (<id>, <aver>, <pubkey>, <addrs>, <protocols>).' },
@@ -11,7 +11,13 @@ export default command({
   ],
   output: 'value',
   repo: 'read',
-  async run ({ node }) {
+  async run ({ node, args }) {
+    const peer = args[0]
+    if (node.network.online) {
+      const self = node.network.peerId().toString()
+      return await node.network.peerInfo(peer ?? self)
+    }
+    if (peer !== undefined) await node.network.peerInfo(peer)
     return await node.identity.id()
   },
   text (out, options) {

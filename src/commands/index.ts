@@ -12,6 +12,7 @@ import diagSys from './diag/sys.ts'
 import filesCmds from './files/index.ts'
 import nameCmds from './name/index.ts'
 import routingCmds from './routing/index.ts'
+import swarmCmds from './swarm/index.ts'
 import get from './get.ts'
 import id from './id.ts'
 import logCmds from './log/index.ts'
@@ -46,6 +47,7 @@ export const commands: Command[] = [
   refsLocal,
   resolve,
   ...routingCmds,
+  ...swarmCmds,
   shutdown,
   ...statsCmds,
   init,

@@ -288,6 +288,14 @@ export class NameNotFoundError extends TsipfsError {
   }
 }
 
+/** The network is not running: no daemon, or `daemon --offline` */
+export class NotOnlineError extends TsipfsError {
+  constructor (message = 'this action must be run in online mode, try running \'tsipfs daemon\' first (without --offline)', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'NotOnlineError'
+  }
+}
+
 /** Names of every error class, for the docs test */
 export const errorClasses = [
   InvalidArgumentError, MissingArgumentError, UnknownCommandError, InvalidCIDError, InvalidPathError,
@@ -295,7 +303,7 @@ export const errorClasses = [
   RepoNotInitializedError, RepoExistsError, RepoLockedError, RepoVersionError, InvalidConfigError,
   ConfigKeyNotFoundError, UnknownProfileError, PinError, NotPinnedError, BlockPinnedError, TooLargeError,
   DaemonNotRunningError, AbortedError, LocalFileError, InvalidCarError, RepoCorruptError, FileNotFoundError,
-  FileExistsError, NameNotFoundError
+  FileExistsError, NameNotFoundError, NotOnlineError
 ]
 
 /**

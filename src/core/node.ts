@@ -20,6 +20,8 @@ import { createIdentityApi } from './network/identity.ts'
 import { FlatfsBlockStore } from './blocks/flatfs-store.ts'
 import { createFilesApi } from './files/index.ts'
 import { createNamesApi } from './names/index.ts'
+import { createNetworkApi } from './network/index.ts'
+import { withNetwork } from './blocks/network-store.ts'
 
 export interface NodeOptions {
   /** Repo path; default $IPFS_PATH or ~/.tsipfs */
@@ -29,7 +31,7 @@ export interface NodeOptions {
 /** What the API factories are built from */
 export interface Components {
   repo: Repo
-  /** Local blocks only */
+  /** The block store; get() fetches a missing block from peers while the network is online (unless offline: true) */
   blocks: BlockStore
   /** The same store seen as an interface-blockstore, for the IPLD libraries */
   blockstore: InterfaceBlockstore
@@ -54,6 +56,9 @@ export async function createNode (options: NodeOptions = {}) {
       throw new InvalidConfigError(`unknown Datastore.Spec.type "${String(spec.type)}" (use "lmdb" or "flatfs")`)
     }
     blocks = withIdentity(blocks)
+    // the network reads and serves local blocks; everything else reads through it (fetching when online)
+    const network = createNetworkApi({ repo, blocks })
+    blocks = withNetwork(blocks, network)
     const components: Components = {
       repo,
       blocks,
@@ -76,9 +81,11 @@ export async function createNode (options: NodeOptions = {}) {
       repo: createRepoApi(components, { pins }),
       files: createFilesApi(components),
       names: createNamesApi(components),
+      network,
       async stop (): Promise<void> {
         if (stopped) return
         stopped = true
+        await network.stop()
         await lmdb.root.flushed
         await lmdb.root.close()
         await repo.close()

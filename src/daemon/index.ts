@@ -41,6 +41,8 @@ export interface DaemonOptions {
   initProfiles?: string[]
   /** Collect garbage every Datastore.GCPeriod once the repo passes StorageGCWatermark % of StorageMax */
   enableGc?: boolean
+  /** Do not start the network: only local blocks are read and served */
+  offline?: boolean
   signal: AbortSignal
 }
 
@@ -106,6 +108,11 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
   const onAbort = (): void => { stop() }
   opts.signal.addEventListener('abort', onAbort)
   try {
+    if (opts.offline !== true) {
+      const skipped = await node.network.start()
+      for (const a of skipped) yield `Swarm: not listening on ${a} (this transport is not supported yet)`
+      for (const a of node.network.listenAddrs()) yield `Swarm listening on ${a}`
+    }
     const listen = addresses(node.components.repo.config.Addresses?.API)
     for (const ma of listen) {
       const { host, port, family } = tcpAddress(ma)
@@ -120,8 +127,7 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
     for (const ma of addresses(node.components.repo.config.Addresses?.Gateway)) {
       const { host, port, family } = tcpAddress(ma)
       const gateway = createGateway({
-        backend: createCoreBackend(node),
-        noFetch: gwConfig.NoFetch === true,
+        backend: createCoreBackend(node, { offline: gwConfig.NoFetch === true }),
         retrievalTimeout: timeout > 0 ? timeout : undefined,
         publicGateways: gwConfig.PublicGateways,
         noDnslink: gwConfig.NoDNSLink === true,

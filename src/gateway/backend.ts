@@ -10,6 +10,7 @@ import type { TsipfsNode } from '../core/node.ts'
 import { parsePath, formatPath } from '../core/path.ts'
 import { readFile } from '../core/unixfs/read.ts'
 import { PathNotFoundError, toTsipfsError } from '../core/errors.ts'
+import { LruCache } from './cache.ts'
 
 export interface Resolved {
   /** The CID the path ends at */
@@ -30,6 +31,8 @@ export interface GatewayBackend {
   has(cid: CID, options?: AbortOptions): Promise<boolean>
   /** A file's bytes (a range of them) */
   read(entry: UnixFSEntry, options?: AbortOptions & { offset?: number, length?: number }): AsyncIterable<Uint8Array>
+  /** A small file's whole bytes when they are in memory already (the fast path for hot files) */
+  cached?(entry: UnixFSEntry): Uint8Array | undefined
   /** A directory's links, with each child's cumulative size */
   ls(entry: UnixFSEntry, options?: AbortOptions): AsyncIterable<DirLink>
   /** The entry a CID is */
@@ -41,34 +44,70 @@ export interface GatewayBackend {
   ipnsRecord(name: string, options?: AbortOptions): Promise<Uint8Array>
 }
 
-export function createCoreBackend (node: TsipfsNode): GatewayBackend {
+/** Files up to this size are kept whole in memory once read */
+const SMALL_FILE = 1024 * 1024
+/** Memory for small files' bytes */
+const FILE_CACHE_BYTES = 64 * 1024 * 1024
+/** Resolved paths and entries kept (each a few hundred bytes) */
+const RESOLVED_ENTRIES = 10_000
+
+export function createCoreBackend (node: TsipfsNode, init: { offline?: boolean } = {}): GatewayBackend {
   const { blockstore, blocks } = node.components
+  // Gateway.NoFetch: every read stays in the local store
+  const offline = init.offline === true
+  const local = <T extends AbortOptions>(options: T): T & { offline?: boolean } => offline ? { ...options, signal: options.signal, offline } : options
+  // /ipfs/ paths, entries and file bytes never change: see cache.ts
+  const resolved = new LruCache<Resolved>(RESOLVED_ENTRIES)
+  const entries = new LruCache<UnixFSEntry>(RESOLVED_ENTRIES)
+  const files = new LruCache<Uint8Array>(FILE_CACHE_BYTES)
+
+  function fileSize (entry: UnixFSEntry): number {
+    if (entry.type === 'file') return Number(entry.unixfs.fileSize())
+    return Number(entry.size)
+  }
+
+  function readUncached (entry: UnixFSEntry, options: AbortOptions & { offset?: number, length?: number }): AsyncIterable<Uint8Array> {
+    if (entry.type === 'file') return readFile(blocks, entry.cid, local(options))
+    if (entry.type === 'raw' || entry.type === 'identity') return entry.content(local({ offset: options.offset, length: options.length, signal: options.signal }))
+    throw new PathNotFoundError('not a file')
+  }
+
   return {
     async resolve (path, options = {}) {
+      // keyed by the path as asked (parsing CIDs costs more than the lookup), then by its normal form
+      const hit = resolved.get(path)
+      if (hit !== undefined) return hit
       const p = formatPath(parsePath(path))
-      const roots: CID[] = []
-      let last: PathEntry | undefined
-      try {
-        for await (const step of walkPath(p, blockstore, options)) {
-          roots.push(step.cid)
-          last = step
-        }
-        if (last === undefined) throw new PathNotFoundError(`no link named in ${path}`)
-        return { cid: last.cid, roots, entry: await exporter(last.cid, blockstore, options), remainder: last.remainder }
-      } catch (err) {
-        throw toTsipfsError(err)
-      }
+      const r = resolved.get(p) ?? await resolveUncached(p, options)
+      resolved.set(p, r)
+      if (path !== p) resolved.set(path, r)
+      return r
     },
     async block (cid, options = {}) {
-      return await blocks.get(cid, options)
+      return await blocks.get(cid, local(options))
     },
     async has (cid, options = {}) {
       return await blocks.has(cid, options)
     },
-    read (entry, options = {}) {
-      if (entry.type === 'file') return readFile(blocks, entry.cid, options)
-      if (entry.type === 'raw' || entry.type === 'identity') return entry.content({ offset: options.offset, length: options.length, signal: options.signal })
-      throw new PathNotFoundError('not a file')
+    async * read (entry, options = {}) {
+      const size = fileSize(entry)
+      if (size > SMALL_FILE || entry.type === 'identity') {
+        yield * readUncached(entry, options)
+        return
+      }
+      const key = entry.cid.toString()
+      let bytes = files.get(key)
+      if (bytes === undefined) {
+        const chunks: Uint8Array[] = []
+        for await (const c of readUncached(entry, { signal: options.signal })) chunks.push(c)
+        bytes = chunks.length === 1 ? chunks[0] as Uint8Array : Buffer.concat(chunks)
+        files.set(key, bytes, bytes.byteLength)
+      }
+      const start = Math.min(options.offset ?? 0, bytes.byteLength)
+      yield bytes.subarray(start, options.length === undefined ? undefined : start + options.length)
+    },
+    cached (entry) {
+      return files.get(entry.cid.toString())
     },
     async * ls (entry, options = {}) {
       if (entry.type !== 'directory') return
@@ -77,7 +116,12 @@ export function createCoreBackend (node: TsipfsNode): GatewayBackend {
       }
     },
     async entry (cid, options = {}) {
-      return await exporter(cid, blockstore, options)
+      const key = cid.toString()
+      const hit = entries.get(key)
+      if (hit !== undefined) return hit
+      const e = await exporter(cid, blockstore, local(options))
+      entries.set(key, e)
+      return e
     },
     tar (path, name, options = {}) {
       return node.unixfs.tar(path, name, options)
@@ -87,6 +131,21 @@ export function createCoreBackend (node: TsipfsNode): GatewayBackend {
     },
     async ipnsRecord (name, options = {}) {
       return await node.names.getRecord(name, options)
+    }
+  }
+
+  async function resolveUncached (path: string, options: AbortOptions): Promise<Resolved> {
+    const roots: CID[] = []
+    let last: PathEntry | undefined
+    try {
+      for await (const step of walkPath(path, blockstore, local(options))) {
+        roots.push(step.cid)
+        last = step
+      }
+      if (last === undefined) throw new PathNotFoundError(`no link named in ${path}`)
+      return { cid: last.cid, roots, entry: await exporter(last.cid, blockstore, local(options)), remainder: last.remainder }
+    } catch (err) {
+      throw toTsipfsError(err)
     }
   }
 }

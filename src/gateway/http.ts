@@ -39,6 +39,11 @@ export interface GatewayContext {
   signal: AbortSignal
 }
 
+/** Options whose signal is made only if a callee reads it (see server.ts: hot paths never need one) */
+export function lazySignal (ctx: Pick<GatewayContext, 'signal'>): { readonly signal: AbortSignal } {
+  return { get signal () { return ctx.signal } }
+}
+
 export class HttpError extends Error {
   readonly status: number
   constructor (status: number, message: string) {
@@ -109,18 +114,25 @@ export function contentDisposition (kind: 'inline' | 'attachment', filename: str
 }
 
 /** Write a stream as the body; HEAD sends headers only */
-export async function sendStream (ctx: GatewayContext, status: number, source: AsyncIterable<Uint8Array>): Promise<void> {
+export async function sendStream (ctx: GatewayContext, status: number, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
   const { res } = ctx
   res.statusCode = status
   if (ctx.head) {
     res.end()
     return
   }
-  for await (const chunk of source) {
-    if (res.destroyed) return
-    if (!res.write(chunk)) await new Promise<void>(resolve => { res.once('drain', resolve); res.once('close', resolve) })
+  // a body of one chunk goes out in one write with the headers
+  const it: AsyncIterator<Uint8Array> | Iterator<Uint8Array> = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()
+  let held: Uint8Array | undefined
+  for (let next = await it.next(); next.done !== true; next = await it.next()) {
+    if (res.destroyed) {
+      await it.return?.()
+      return
+    }
+    if (held !== undefined && !res.write(held)) await new Promise<void>(resolve => { res.once('drain', resolve); res.once('close', resolve) })
+    held = next.value
   }
-  res.end()
+  res.end(held)
 }
 
 /**

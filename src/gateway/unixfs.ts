@@ -1,9 +1,18 @@
 /** Deserialized UnixFS responses (path-gateway spec): files with ranges, symlinks, directories. */
 import type { UnixFSEntry } from 'ipfs-unixfs-exporter'
 import type { Resolved } from './backend.ts'
-import { type GatewayContext, contentDisposition, etagMatches, sendRanged, sendStream, setCaching, setRoots, HttpError } from './http.ts'
+import { type GatewayContext, lazySignal, contentDisposition, etagMatches, sendRanged, sendStream, setCaching, setRoots, HttpError } from './http.ts'
 import { typeByName, sniff } from './mime.ts'
 import { renderListing, type ListingRow } from './listing.ts'
+import { LruCache } from './cache.ts'
+import type { CID } from 'multiformats/cid'
+
+/** Per file CID: the type sniffed from its first bytes */
+const sniffed = new LruCache<string>(10_000)
+/** Per directory CID: its index.html, if it has one */
+const directories = new LruCache<{ index?: CID }>(10_000)
+/** Rendered listings (by directory CID, path and host kind), 16 MiB of HTML at most */
+const listings = new LruCache<Buffer>(16 * 1024 * 1024)
 
 /** Bumped when the listing's HTML changes, so cached listings are not reused (part of the weak Etag) */
 const LISTING_VERSION = 'tsipfs-2'
@@ -54,7 +63,7 @@ export async function serveFile (ctx: GatewayContext, resolved: Resolved, entry:
     return
   }
   const size = entry.type === 'file' ? Number(entry.unixfs.fileSize()) : Number(entry.size)
-  let type = typeByName(name)
+  let type = typeByName(name) ?? sniffed.get(entry.cid.toString())
   if (type === undefined) {
     // sniff from the first bytes, read once (a small read at the start of the file)
     let head = new Uint8Array(0)
@@ -65,8 +74,19 @@ export async function serveFile (ctx: GatewayContext, resolved: Resolved, entry:
       head = next
     }
     type = sniff(head)
+    sniffed.set(entry.cid.toString(), type)
   }
   if (type.startsWith('text/html;')) type = 'text/html'
+  // a hot small file without a Range: one write, no stream
+  const whole = ctx.req.headers.range === undefined ? ctx.backend.cached?.(entry) : undefined
+  if (whole !== undefined) {
+    res.setHeader('Accept-Ranges', 'bytes')
+    res.setHeader('Content-Type', type)
+    res.setHeader('Content-Length', whole.byteLength)
+    res.statusCode = ctx.status ?? 200
+    res.end(ctx.head ? undefined : whole)
+    return
+  }
   await sendRanged(ctx, size, type, (offset, length) => ctx.backend.read(entry, { offset, length, signal: ctx.signal }))
 }
 
@@ -79,39 +99,58 @@ export async function serveDirectory (ctx: GatewayContext, resolved: Resolved, b
     return
   }
   const entry = resolved.entry
+  const key = entry.cid.toString()
   // an index.html is served in place of a listing
-  for await (const link of ctx.backend.ls(entry, { signal: ctx.signal })) {
-    if (link.name !== 'index.html') continue
-    const index = await ctx.backend.entry(link.cid, { signal: ctx.signal })
+  let dir = directories.get(key)
+  if (dir === undefined) {
+    dir = {}
+    for await (const link of ctx.backend.ls(entry, { signal: ctx.signal })) {
+      if (link.name === 'index.html') dir.index = link.cid
+    }
+    directories.set(key, dir)
+  }
+  if (dir.index !== undefined) {
+    const index = await ctx.backend.entry(dir.index, lazySignal(ctx))
     if (etagMatches(ctx.req.headers['if-none-match'], [`"${index.cid.toString()}"`])) {
       res.writeHead(304)
       res.end()
       return
     }
-    const withName = { ...ctx, contentPath: `${ctx.contentPath.replace(/\/$/, '')}/index.html` }
-    await serveFile(withName, { ...resolved, roots: [...resolved.roots, index.cid] }, index)
+    // the page is named index.html (ctx is this request's own: changing it here changes nothing else)
+    ctx.contentPath = `${ctx.contentPath.replace(/\/$/, '')}/index.html`
+    await serveFile(ctx, { ...resolved, roots: [...resolved.roots, index.cid] }, index)
     return
   }
   setRoots(ctx, resolved.roots)
   setCaching(ctx, listingEtag(entry.cid))
   setLastModified(ctx, entry)
-  const rows: ListingRow[] = []
-  for await (const link of ctx.backend.ls(entry, { signal: ctx.signal })) {
-    // the child itself tells directory from file and a file's real size (a link only has the DAG's size)
-    let dir = false
-    let size: bigint | undefined = link.size
-    try {
-      const child = await ctx.backend.entry(link.cid, { signal: ctx.signal })
-      dir = child.type === 'directory'
-      size = child.type === 'file' ? child.unixfs.fileSize() : dir ? undefined : child.size
-    } catch { /* a child not available locally is listed with its link's size */ }
-    rows.push({ name: link.name, cid: link.cid, size, dir })
+  const path = ctx.contentPath.endsWith('/') ? ctx.contentPath : `${ctx.contentPath}/`
+  const htmlKey = `${key}\n${path}\n${base}\n${ctx.origin === undefined ? 'path' : 'origin'}`
+  let body = listings.get(htmlKey)
+  if (body === undefined) {
+    const rows: ListingRow[] = []
+    let complete = true
+    for await (const link of ctx.backend.ls(entry, { signal: ctx.signal })) {
+      // the child itself tells directory from file and a file's real size (a link only has the DAG's size)
+      let isDir = false
+      let size: bigint | undefined = link.size
+      try {
+        const child = await ctx.backend.entry(link.cid, { signal: ctx.signal })
+        isDir = child.type === 'directory'
+        size = child.type === 'file' ? child.unixfs.fileSize() : isDir ? undefined : child.size
+      } catch {
+        // a child not available is listed with its link's size (and the page is not kept)
+        complete = false
+      }
+      rows.push({ name: link.name, cid: link.cid, size, dir: isDir })
+    }
+    body = Buffer.from(renderListing(path, entry.cid, rows, base, ctx.origin !== undefined))
+    if (complete) listings.set(htmlKey, body, body.byteLength)
   }
-  const html = renderListing(ctx.contentPath.endsWith('/') ? ctx.contentPath : `${ctx.contentPath}/`, entry.cid, rows, base, ctx.origin !== undefined)
-  const body = Buffer.from(html)
   res.setHeader('Content-Type', 'text/html')
   res.setHeader('Content-Length', body.byteLength)
-  await sendStream(ctx, 200, [body] as unknown as AsyncIterable<Uint8Array>)
+  res.statusCode = ctx.status ?? 200
+  res.end(ctx.head ? undefined : body)
 }
 
 export async function serveUnixfs (ctx: GatewayContext, resolved: Resolved, base: string): Promise<void> {

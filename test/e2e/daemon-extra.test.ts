@@ -42,7 +42,7 @@ test('--enable-gc collects garbage once the repo passes its watermark', async (t
   const kept = (await h.ok(['add', '-Q'], { input: 'kept\n' })).trim()
   await startDaemon(t, h, ['--enable-gc'])
   const deadline = Date.now() + 20_000
-  while ((await h.run(['block', 'stat', loose])).code === 0) {
+  while ((await h.run(['block', 'stat', '--offline', loose])).code === 0) {
     assert.ok(Date.now() < deadline, 'periodic GC removed the unpinned block')
     await new Promise(resolve => setTimeout(resolve, 200))
   }
@@ -81,7 +81,7 @@ test('CLI routing: a stale api file falls back to the repo; --api names a daemon
   await writeFile(join(h.repo, 'api'), '/ip4/127.0.0.1/tcp/1')
   const local = (await h.ok(['add', '-Q'], { input: 'local\n' })).trim()
   assert.equal(await h.ok(['cat', local]), 'local\n', 'with no daemon answering, the CLI used the repo itself')
-  const d = await startDaemon(t, h)
+  const d = await startDaemon(t, h, ['--offline'])
   const elsewhere = await harness(t, { init: false })
   assert.match(await elsewhere.ok(['--api', d.api, 'version']), /^tsipfs version /)
   const refused = await elsewhere.run(['--api', '/ip4/127.0.0.1/tcp/1', 'version'])

@@ -36,7 +36,7 @@ async function launch (t: { after: (fn: () => Promise<void>) => void }): Promise
 test('gateway in a browser: a directory listing and a DNSLink site with _redirects', async (t) => {
   const h = await harness(t)
   await h.ok(['dag', 'import', '--pin-roots=false', join(FIXTURES, 'path_gateway_unixfs', 'dir-with-files.car'), join(FIXTURES, 'redirects_file', 'redirects.car')])
-  await startDaemon(t, h, [], { IPFS_NS_MAP: `${SITE}:${SITE_ROOT}` })
+  await startDaemon(t, h, ['--offline'], { IPFS_NS_MAP: `${SITE}:${SITE_ROOT}` })
   const gw = (await readFile(join(h.repo, 'gateway'), 'utf8')).trim()
   const port = new URL(gw).port
   const browser = await launch(t)

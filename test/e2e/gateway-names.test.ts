@@ -476,7 +476,7 @@ test('gateway: IPNS, DNSLink, subdomains and _redirects against the specs', asyn
   })])
   await h.ok(['config', '--json', 'Gateway.HTTPHeaders', JSON.stringify({ 'X-Tsipfs-Test': ['yes'] })])
   await h.ok(['config', '--json', 'Gateway.MaxConcurrentRequestsPerClient', String(LIMIT)])
-  await startDaemon(t, h, [], { IPFS_NS_MAP: await nsMap() })
+  await startDaemon(t, h, ['--offline'], { IPFS_NS_MAP: await nsMap() })
   setGateway((await readFile(join(h.repo, 'gateway'), 'utf8')).trim())
   port = new URL(gatewayUrl()).port
   await checks.run(t)

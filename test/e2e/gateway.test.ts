@@ -572,7 +572,7 @@ test('gateway: checks against the specs', async (t) => {
   assert.ok(checks.list.length >= 150, `${checks.list.length} checks`)
   h = await harness(t)
   await loadFixtures(h)
-  await startDaemon(t, h)
+  await startDaemon(t, h, ['--offline'])
   setGateway((await readFile(join(h.repo, 'gateway'), 'utf8')).trim())
   await checks.run(t)
 })

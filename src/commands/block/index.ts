@@ -11,8 +11,8 @@ const get = command<Uint8Array>({
   args: [{ name: 'cid', type: 'string', required: true, stdin: true, description: 'The CID of an existing block to get.' }],
   output: 'bytes',
   repo: 'read',
-  async * run ({ node, args, signal }) {
-    yield await node.block.get(await node.unixfs.resolve(args[0] as string, { signal }), { signal })
+  async * run ({ node, args, options, signal }) {
+    yield await node.block.get(await node.unixfs.resolve(args[0] as string, { signal }), { signal, offline: options.offline === true })
   }
 })
 
@@ -24,7 +24,7 @@ const stat = command({
   output: 'value',
   repo: 'read',
   async run ({ node, args, options, signal }) {
-    const s = await node.block.stat(await node.unixfs.resolve(args[0] as string, { signal }), { signal })
+    const s = await node.block.stat(await node.unixfs.resolve(args[0] as string, { signal }), { signal, offline: options.offline === true })
     return { Key: formatCid(s.Key, options), Size: s.Size }
   },
   text: (out) => `Key: ${out.Key}\nSize: ${out.Size}\n`

@@ -24,13 +24,13 @@ export interface BlockPutOptions extends AbortOptions {
 
 export function createBlockApi ({ blocks, gcLock }: Pick<Components, 'blocks' | 'gcLock'>, { pins }: { pins: PinsApi }) {
   return {
-    async get (cid: CID, options?: AbortOptions): Promise<Uint8Array> {
+    async get (cid: CID, options?: AbortOptions & { offline?: boolean }): Promise<Uint8Array> {
       return await blocks.get(cid, options)
     },
     async has (cid: CID, options?: AbortOptions): Promise<boolean> {
       return await blocks.has(cid, options)
     },
-    async stat (cid: CID, options?: AbortOptions): Promise<{ Key: CID, Size: number }> {
+    async stat (cid: CID, options?: AbortOptions & { offline?: boolean }): Promise<{ Key: CID, Size: number }> {
       const bytes = await blocks.get(cid, options)
       return { Key: cid, Size: bytes.byteLength }
     },

@@ -12,8 +12,8 @@ import { breathe } from '../breathe.ts'
 
 export interface BlockStore {
   has(cid: CID, options?: AbortOptions): Promise<boolean>
-  /** The block's bytes; throws BlockNotFoundError when absent */
-  get(cid: CID, options?: AbortOptions): Promise<Uint8Array>
+  /** The block's bytes; throws BlockNotFoundError when absent (a networked store fetches unless `offline`) */
+  get(cid: CID, options?: AbortOptions & { offline?: boolean }): Promise<Uint8Array>
   /** Store a block; resolves once it is durable (committed) */
   put(cid: CID, bytes: Uint8Array, options?: AbortOptions): Promise<void>
   delete(cid: CID, options?: AbortOptions): Promise<void>

@@ -22,6 +22,8 @@ export interface WalkOptions extends AbortOptions {
   readLeaves?: boolean
   /** Pass over blocks that are not in the store (GC's best-effort roots, such as the MFS root) */
   skipMissing?: boolean
+  /** Read only local blocks, never fetch from peers */
+  offline?: boolean
 }
 
 export interface WalkEntry {

@@ -50,7 +50,7 @@ export function createRepoApi ({ repo, blocks, gcLock }: Components, { pins }: {
             continue
           }
           try {
-            for await (const _ of walkDag(blocks, root.cid, { signal: options.signal, seen: keep, skipMissing: root.bestEffort })) { /* marks */ }
+            for await (const _ of walkDag(blocks, root.cid, { signal: options.signal, seen: keep, skipMissing: root.bestEffort, offline: true })) { /* marks */ }
           } catch (err) {
             options.signal?.throwIfAborted()
             throw new RepoCorruptError(`could not retrieve links for ${root.cid.toString()}: ${toTsipfsError(err).message}; garbage collection aborted, nothing was removed`)
@@ -94,7 +94,7 @@ export function createRepoApi ({ repo, blocks, gcLock }: Components, { pins }: {
         options.signal?.throwIfAborted()
         count++
         try {
-          await verifyBlock(cid, await blocks.get(cid, options))
+          await verifyBlock(cid, await blocks.get(cid, { ...options, offline: true }))
         } catch (err) {
           bad++
           yield { Msg: `block ${cid.toString()} was corrupt (${toTsipfsError(err).message})`, Progress: count }

@@ -58,7 +58,7 @@ export function createPinsApi ({ blocks, meta }: Pick<Components, 'blocks' | 'me
     const seen = new Set<string>()
     for await (const { cid, record } of stored(options)) {
       if (record.type !== 'recursive') continue
-      for await (const entry of walkDag(blocks, cid, { signal: options.signal, skipRoot: true, seen })) {
+      for await (const entry of walkDag(blocks, cid, { signal: options.signal, skipRoot: true, seen, offline: true })) {
         out.set(mhKey(entry.cid), { cid: entry.cid, via: cid })
       }
     }
@@ -164,7 +164,7 @@ export function createPinsApi ({ blocks, meta }: Pick<Components, 'blocks' | 'me
         const badNodes: Array<{ cid: CID, err: string }> = []
         const check = async (c: CID, bytes?: Uint8Array): Promise<void> => {
           try {
-            await verifyBlock(c, bytes ?? await blocks.get(c, options))
+            await verifyBlock(c, bytes ?? await blocks.get(c, { ...options, offline: true }))
           } catch (err) {
             badNodes.push({ cid: c, err: toTsipfsError(err).message })
           }
@@ -173,7 +173,7 @@ export function createPinsApi ({ blocks, meta }: Pick<Components, 'blocks' | 'me
           await check(cid)
         } else {
           try {
-            for await (const e of walkDag(blocks, cid, { signal: options.signal, readLeaves: true })) await check(e.cid, e.bytes)
+            for await (const e of walkDag(blocks, cid, { signal: options.signal, readLeaves: true, offline: true })) await check(e.cid, e.bytes)
           } catch (err) {
             options.signal?.throwIfAborted()
             badNodes.push({ cid, err: toTsipfsError(err).message })

@@ -47,7 +47,7 @@ export function createExporter ({ blockstore, blocks }: Components) {
     },
 
     /** Bytes of a file, from `offset` for `length` bytes */
-    async * cat (path: string, options: AbortOptions & { offset?: number, length?: number } = {}): AsyncGenerator<Uint8Array> {
+    async * cat (path: string, options: AbortOptions & { offset?: number, length?: number, offline?: boolean } = {}): AsyncGenerator<Uint8Array> {
       const entry = await entryAt(path, options)
       if (entry.type === 'directory') throw new WrongNodeTypeError('this dag node is a directory')
       if (entry.type === 'object') throw new WrongNodeTypeError('this dag node is not a UnixFS file')

@@ -1,0 +1,145 @@
+/** `tsipfs swarm …` and `tsipfs ping`: the libp2p swarm of a running daemon. */
+import { command, type Command } from '../command.ts'
+import type { PeerEntry } from '../../core/network/index.ts'
+
+const ONLINE = '\nThis command needs a running daemon that is online (not --offline).'
+
+const peers = command<{ Peers: PeerEntry[] }>({
+  path: ['swarm', 'peers'],
+  tagline: 'List peers with open connections.',
+  description: `'tsipfs swarm peers' lists the set of peers this node is connected to.${ONLINE}`,
+  options: [
+    { name: 'verbose', aliases: ['v'], type: 'bool', default: false, description: 'display all extra information.' },
+    { name: 'streams', type: 'bool', default: false, description: 'Also list information about open streams for each peer.' },
+    { name: 'latency', type: 'bool', default: false, description: 'Also list information about latency to each peer.' },
+    { name: 'direction', type: 'bool', default: false, description: 'Also list information about the direction of connection.' },
+    { name: 'identify', type: 'bool', default: false, description: 'Also list information about peers identify.' }
+  ],
+  output: 'value',
+  repo: 'read',
+  daemonOnly: true,
+  async run ({ node, options }) {
+    const v = options.verbose === true
+    const list = await node.network.peers({ latency: v || options.latency === true, streams: v || options.streams === true, identify: options.identify === true })
+    if (!(v || options.direction === true)) {
+      for (const p of list) delete (p as Partial<PeerEntry>).Direction
+    }
+    return { Peers: list }
+  },
+  text (out) {
+    return out.Peers.map(p => {
+      let line = `${p.Addr}/p2p/${p.Peer}`
+      if (p.Latency !== undefined) line += ` ${p.Latency}`
+      if (p.Direction !== undefined) line += ` ${p.Direction}`
+      if (p.Streams !== undefined) line += '\n' + p.Streams.map(s => `  ${s.Protocol === '' ? '<no protocol name>' : s.Protocol}`).join('\n')
+      return line + '\n'
+    }).join('')
+  }
+})
+
+const connect = command<{ Strings: string[] }>({
+  path: ['swarm', 'connect'],
+  tagline: 'Open connection to a given peer.',
+  description: `'tsipfs swarm connect' opens a new direct connection to a peer address:
+
+    tsipfs swarm connect /ip4/104.131.131.82/tcp/4001/p2p/QmaCpDMGvV2BGHeYERUEnRQAwe3N8SzbUtfsmvsqQLuvuJ
+
+The peer ID may be written in any form (base58 12D3…/Qm…, or a CIDv1 such as k51…).${ONLINE}`,
+  args: [{ name: 'address', type: 'string', required: true, variadic: true, description: 'Address of peer to connect to.' }],
+  output: 'value',
+  repo: 'read',
+  daemonOnly: true,
+  async run ({ node, args, signal }) {
+    return { Strings: await node.network.connect(args, { signal }) }
+  },
+  text: (out) => out.Strings.map(s => `${s}\n`).join('')
+})
+
+const disconnect = command<{ Strings: string[] }>({
+  path: ['swarm', 'disconnect'],
+  tagline: 'Close connection to a given address.',
+  description: `'tsipfs swarm disconnect' closes the connections to the peers of the given addresses:
+
+    tsipfs swarm disconnect /ip4/104.131.131.82/tcp/4001/p2p/QmaCpDMGvV2BGHeYERUEnRQAwe3N8SzbUtfsmvsqQLuvuJ
+${ONLINE}`,
+  args: [{ name: 'address', type: 'string', required: true, variadic: true, description: 'Address of peer to disconnect from.' }],
+  output: 'value',
+  repo: 'read',
+  daemonOnly: true,
+  async run ({ node, args, signal }) {
+    return { Strings: await node.network.disconnect(args, { signal }) }
+  },
+  text: (out) => out.Strings.map(s => `${s}\n`).join('')
+})
+
+const addrs = command<{ Addrs: Record<string, string[]> }>({
+  path: ['swarm', 'addrs'],
+  tagline: 'List known addresses. Useful for debugging.',
+  description: `'tsipfs swarm addrs' lists all addresses this node is aware of.${ONLINE}`,
+  output: 'value',
+  repo: 'read',
+  daemonOnly: true,
+  async run ({ node }) {
+    return { Addrs: await node.network.knownAddrs() }
+  },
+  text (out) {
+    return Object.keys(out.Addrs).sort().map(peer => {
+      const list = out.Addrs[peer] ?? []
+      return `${peer} (${list.length})\n${list.map(a => `\t${a}\n`).join('')}`
+    }).join('')
+  }
+})
+
+const addrsLocal = command<{ Strings: string[] }>({
+  path: ['swarm', 'addrs', 'local'],
+  tagline: 'List local addresses.',
+  description: `'tsipfs swarm addrs local' lists all local listening addresses announced to the network.${ONLINE}`,
+  options: [{ name: 'id', type: 'bool', default: false, description: 'Show peer ID in addresses.' }],
+  output: 'value',
+  repo: 'read',
+  daemonOnly: true,
+  async run ({ node, options }) {
+    const list = node.network.listenAddrs()
+    return { Strings: options.id === true ? list : list.map(a => a.replace(/\/p2p\/[^/]+$/, '')) }
+  },
+  text: (out) => out.Strings.map(s => `${s}\n`).join('')
+})
+
+const addrsListen = command<{ Strings: string[] }>({
+  path: ['swarm', 'addrs', 'listen'],
+  tagline: 'List interface listening addresses.',
+  description: `'tsipfs swarm addrs listen' lists all interface addresses the node is listening on.${ONLINE}`,
+  output: 'value',
+  repo: 'read',
+  daemonOnly: true,
+  async run ({ node }) {
+    return { Strings: node.network.listenAddrs().map(a => a.replace(/\/p2p\/[^/]+$/, '')) }
+  },
+  text: (out) => out.Strings.map(s => `${s}\n`).join('')
+})
+
+const ping = command<{ Success: boolean, Time: number, Text: string }>({
+  path: ['ping'],
+  tagline: 'Send echo request packets to IPFS hosts.',
+  description: `'tsipfs ping' is a tool to test sending data to other nodes. It finds nodes via routing (here: a
+peer already connected or known from its address), connects to them and measures round trips:
+
+    tsipfs ping 12D3KooW... -n 3
+    tsipfs ping /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...
+${ONLINE}`,
+  args: [{ name: 'peer ID', type: 'string', required: true, description: 'ID of peer to be pinged.' }],
+  options: [{ name: 'count', aliases: ['n'], type: 'int', default: 10, description: 'Number of ping messages to send.' }],
+  output: 'stream',
+  repo: 'read',
+  daemonOnly: true,
+  run ({ node, args, options, signal }) {
+    const count = Number(options.count ?? 10)
+    return node.network.ping(args[0] as string, count > 0 ? count : 10, { signal })
+  },
+  text (out) {
+    if (out.Text !== '') return `${out.Text}\n`
+    return `Pong received: time=${(out.Time / 1e6).toFixed(2)} ms\n`
+  }
+})
+
+export default [peers, connect, disconnect, addrs, addrsLocal, addrsListen, ping] as Command[]

@@ -1,0 +1,128 @@
+/**
+ * The swarm and Bitswap between real daemons on 127.0.0.1: connect with peer IDs in every form, list and
+ * identify peers, ping, fetch a 64 MiB file in both directions (cat, and pin add), and stay offline with
+ * --offline.
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomBytes, createHash } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { base32 } from 'multiformats/bases/base32'
+import { base36 } from 'multiformats/bases/base36'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { harness, type Harness } from '../helpers/cli.ts'
+import { startDaemon } from '../helpers/daemon.ts'
+
+interface Peer { h: Harness, id: string, addr: string }
+
+async function online (t: Parameters<typeof harness>[0]): Promise<Peer> {
+  const h = await harness(t)
+  const d = await startDaemon(t, h)
+  const line = d.output().split('\n').find(l => l.startsWith('Swarm listening on '))
+  assert.ok(line !== undefined, d.output())
+  const addr = line.slice('Swarm listening on '.length).trim()
+  return { h, addr, id: addr.split('/p2p/')[1] as string }
+}
+
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
+
+test('two daemons: swarm, identify, ping and Bitswap in both directions', async (t) => {
+  const [a, b] = await Promise.all([online(t), online(t)])
+
+  await t.test('swarm connect takes the peer ID in every textual form', async () => {
+    const cid = peerIdFromString(b.id).toCID()
+    const forms = [b.id, cid.toString(base36), cid.toString(base32)]
+    for (const form of forms) {
+      const addr = b.addr.replace(b.id, form)
+      const out = await a.h.ok(['swarm', 'connect', addr])
+      assert.equal(out, `connect ${form} success\n`)
+    }
+    const peers = JSON.parse(await a.h.ok(['swarm', 'peers', '--enc=json'])) as { Peers: Array<{ Peer: string, Addr: string }> }
+    assert.ok(peers.Peers.some(p => p.Peer === b.id), JSON.stringify(peers))
+    assert.match(await a.h.ok(['swarm', 'peers']), new RegExp(`/p2p/${b.id}\n`))
+  })
+
+  await t.test('the other side sees the connection, inbound', async () => {
+    const out = await b.h.ok(['swarm', 'peers', '--direction'])
+    assert.match(out, new RegExp(`/p2p/${a.id} inbound\n`))
+  })
+
+  await t.test('id <peer> reports what identify said, for any form of the ID', async () => {
+    const k = peerIdFromString(b.id).toCID().toString(base36)
+    for (const form of [b.id, k]) {
+      const info = JSON.parse(await a.h.ok(['id', form])) as { ID: string, AgentVersion: string, Protocols: string[], Addresses: string[] }
+      assert.equal(info.ID, b.id)
+      assert.match(info.AgentVersion, /^tsipfs\//)
+      assert.ok(info.Protocols.includes('/ipfs/bitswap/1.2.0'), info.Protocols.join(','))
+      assert.ok(info.Addresses.includes(b.addr), info.Addresses.join(','))
+    }
+    assert.equal(JSON.parse(await a.h.ok(['id'])).ID, a.id)
+  })
+
+  await t.test('swarm addrs lists the peer\'s addresses; addrs local and listen list ours', async () => {
+    assert.match(await a.h.ok(['swarm', 'addrs']), new RegExp(`^${b.id} \\(\\d+\\)\n\t/ip4/127\\.0\\.0\\.1/tcp/\\d+`, 'm'))
+    assert.equal(await a.h.ok(['swarm', 'addrs', 'local', '--id']), `${a.addr}\n`)
+    assert.equal(await a.h.ok(['swarm', 'addrs', 'listen']), `${a.addr.split('/p2p/')[0] as string}\n`)
+  })
+
+  await t.test('ping measures round trips', async () => {
+    const out = await a.h.ok(['ping', '-n', '2', b.id])
+    assert.match(out, new RegExp(`^PING ${b.id}\\.\nPong received: time=[\\d.]+ ms\nPong received: time=[\\d.]+ ms\nAverage latency: [\\d.]+ms\n$`))
+  })
+
+  const big = randomBytes(64 * 1024 * 1024)
+  await t.test('cat fetches a 64 MiB file from the peer that has it, and keeps the blocks', async () => {
+    const file = join(b.h.dir, 'big')
+    await writeFile(file, big)
+    const cid = (await b.h.ok(['add', '-Q', file])).trim()
+    const r = await a.h.run(['cat', cid])
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdoutBytes.byteLength, big.byteLength)
+    assert.equal(sha(r.stdoutBytes), sha(big))
+    // the blocks are now local: a's store answers offline
+    const local = await a.h.run(['cat', '--offline', cid])
+    assert.equal(sha(local.stdoutBytes), sha(big))
+    // --offline never asks peers: a block nobody has is "not found locally" at once
+    const missing = await a.h.run(['cat', '--offline', 'bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4'])
+    assert.equal(missing.code, 1)
+    assert.match(missing.stderr, /not found locally/)
+  })
+
+  await t.test('pin add fetches the whole DAG the other way', async () => {
+    const file = join(a.h.dir, 'other')
+    const other = randomBytes(8 * 1024 * 1024)
+    await writeFile(file, other)
+    const cid = (await a.h.ok(['add', '-Q', '--cid-version=1', file])).trim()
+    assert.equal(await b.h.ok(['pin', 'add', cid]), `pinned ${cid} recursively\n`)
+    assert.match(await b.h.ok(['pin', 'verify', '--verbose']), new RegExp(`${cid} ok`))
+    assert.equal(sha((await b.h.run(['cat', '--offline', cid])).stdoutBytes), sha(other))
+  })
+
+  await t.test('swarm disconnect closes the connection', async () => {
+    assert.equal(await a.h.ok(['swarm', 'disconnect', b.addr]), `disconnect ${b.id} success\n`)
+    const peers = JSON.parse(await a.h.ok(['swarm', 'peers', '--enc=json'])) as { Peers: Array<{ Peer: string }> }
+    assert.ok(!peers.Peers.some(p => p.Peer === b.id))
+  })
+
+  await t.test('bad addresses are clear errors', async () => {
+    for (const [args, msg] of [[['swarm', 'connect', '/ip4/127.0.0.1/tcp/1'], /must end in \/p2p/], [['swarm', 'connect', 'not-an-addr'], /invalid multiaddr/], [['id', 'not-a-peer'], /invalid peer ID/]] as const) {
+      const r = await a.h.run([...args])
+      assert.equal(r.code, 1)
+      assert.match(r.stderr, /^Error: /)
+      assert.match(r.stderr, msg)
+    }
+  })
+})
+
+test('daemon --offline: no swarm, and a missing block is not fetched', async (t) => {
+  const h = await harness(t)
+  const d = await startDaemon(t, h, ['--offline'])
+  assert.doesNotMatch(d.output(), /Swarm listening/)
+  const peers = await h.run(['swarm', 'peers'])
+  assert.equal(peers.code, 1)
+  assert.match(peers.stderr, /^Error: this action must be run in online mode/)
+  const missing = await h.run(['cat', 'bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4'])
+  assert.equal(missing.code, 1)
+  assert.match(missing.stderr, /not found locally/)
+})
