@@ -13,6 +13,8 @@ import filesCmds from './files/index.ts'
 import nameCmds from './name/index.ts'
 import routingCmds from './routing/index.ts'
 import swarmCmds from './swarm/index.ts'
+import bitswapCmds from './bitswap/index.ts'
+import bootstrapCmds from './bootstrap/index.ts'
 import get from './get.ts'
 import id from './id.ts'
 import logCmds from './log/index.ts'
@@ -48,6 +50,8 @@ export const commands: Command[] = [
   resolve,
   ...routingCmds,
   ...swarmCmds,
+  ...bitswapCmds,
+  ...bootstrapCmds,
   shutdown,
   ...statsCmds,
   init,

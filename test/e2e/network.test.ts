@@ -83,6 +83,19 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
     // the blocks are now local: a's store answers offline
     const local = await a.h.run(['cat', '--offline', cid])
     assert.equal(sha(local.stdoutBytes), sha(big))
+    // the counters saw it: Bitswap on both sides, and the bytes on the wire
+    const got = JSON.parse(await a.h.ok(['bitswap', 'stat', '--enc=json'])) as { BlocksReceived: number, DataReceived: number, Wantlist: unknown[], Peers: string[] }
+    assert.ok(got.BlocksReceived >= 256, `blocks received ${got.BlocksReceived}`)
+    assert.ok(got.DataReceived >= big.byteLength, `data received ${got.DataReceived}`)
+    assert.deepEqual(got.Wantlist, [])
+    assert.ok(got.Peers.includes(b.id))
+    const sent = JSON.parse(await b.h.ok(['stats', 'bitswap', '--enc=json'])) as { BlocksSent: number, DataSent: number }
+    assert.ok(sent.BlocksSent >= 256 && sent.DataSent >= big.byteLength, JSON.stringify(sent))
+    const bw = JSON.parse(await a.h.ok(['stats', 'bw', '--enc=json'])) as { TotalIn: number, TotalOut: number }
+    assert.ok(bw.TotalIn > big.byteLength && bw.TotalOut > 0, JSON.stringify(bw))
+    const proto = JSON.parse(await a.h.ok(['stats', 'bw', '--proto', '/ipfs/bitswap/1.2.0', '--enc=json'])) as { TotalIn: number }
+    assert.ok(proto.TotalIn > big.byteLength && proto.TotalIn <= bw.TotalIn, JSON.stringify(proto))
+    assert.equal(await a.h.ok(['bitswap', 'wantlist']), '')
     // --offline never asks peers: a block nobody has is "not found locally" at once
     const missing = await a.h.run(['cat', '--offline', 'bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4'])
     assert.equal(missing.code, 1)

@@ -1,4 +1,5 @@
 import { command, type Command } from '../command.ts'
+import { InvalidArgumentError } from '../../core/errors.ts'
 import repoCmds from '../repo/index.ts'
 
 const repoStat = repoCmds.find(c => c.path.join(' ') === 'repo stat') as Command
@@ -9,7 +10,7 @@ const repo: Command = { ...repoStat, path: ['stats', 'repo'] }
 const bw = command({
   path: ['stats', 'bw'],
   tagline: 'Print IPFS bandwidth information.',
-  description: "Prints the bytes received and sent over libp2p, in total and as rates. tsipfs has no swarm yet, so these are zero: nothing has crossed the network. Answers with or without a daemon.",
+  description: "Prints the bytes received and sent over libp2p since the daemon started: in total and as rates (bytes per second, averaged over the last seconds), for every connection or, with --proto, for one protocol's streams. Needs a running daemon that is online.",
   options: [
     { name: 'peer', aliases: ['p'], type: 'string', description: 'Specify a peer to print bandwidth for.' },
     { name: 'proto', aliases: ['t'], type: 'string', description: 'Specify a protocol to print bandwidth for.' },
@@ -17,11 +18,13 @@ const bw = command({
     { name: 'interval', aliases: ['i'], type: 'string', default: '1s', description: 'Time interval to wait between updating output, if \'poll\' is true.' }
   ],
   output: 'value',
-  repo: 'none',
-  async run () {
-    return { TotalIn: 0, TotalOut: 0, RateIn: 0, RateOut: 0 }
+  repo: 'read',
+  daemonOnly: true,
+  async run ({ node, options }) {
+    if (options.peer !== undefined) throw new InvalidArgumentError('stats bw --peer: bandwidth per peer is not counted yet (totals and --proto are)')
+    return node.network.bandwidth({ proto: options.proto as string | undefined })
   },
-  text: (out) => `Bandwidth\nTotalIn: ${out.TotalIn} B\nTotalOut: ${out.TotalOut} B\nRateIn: ${out.RateIn} B/s\nRateOut: ${out.RateOut} B/s\n`
+  text: (out) => `Bandwidth\nTotalIn: ${out.TotalIn} B\nTotalOut: ${out.TotalOut} B\nRateIn: ${out.RateIn.toFixed(0)} B/s\nRateOut: ${out.RateOut.toFixed(0)} B/s\n`
 })
 
 export default [repo, bw] as Command[]

@@ -26,6 +26,7 @@ import { hasherByCode } from '../blocks/hashers.ts'
 import { InvalidConfigError } from '../errors.ts'
 import { AGENT_VERSION } from './identity.ts'
 import { localRouting } from './routing.ts'
+import type { NodeMetrics } from './metrics.ts'
 
 export type Services = { identify: Identify, identifyPush: unknown, ping: Ping }
 export type Node = Libp2p<Services>
@@ -77,7 +78,7 @@ export interface Built {
   skipped: string[]
 }
 
-export async function buildLibp2p (config: Config, blockstore: Blockstore): Promise<Built> {
+export async function buildLibp2p (config: Config, blockstore: Blockstore, metrics: NodeMetrics): Promise<Built> {
   const { PrivKey } = config.Identity
   if (PrivKey === undefined) throw new InvalidConfigError('config has no Identity.PrivKey')
   const privateKey = privateKeyFromProtobuf(u8FromString(PrivKey, 'base64pad'))
@@ -111,6 +112,7 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore): Prom
     peerDiscovery,
     connectionManager: { maxConnections: typeof connMgr.HighWater === 'number' && connMgr.HighWater > 0 ? connMgr.HighWater : 96 },
     nodeInfo: { userAgent: AGENT_VERSION },
+    metrics: () => metrics,
     services: {
       identify: identify(),
       identifyPush: identifyPush(),
@@ -122,6 +124,7 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore): Prom
     blockstore,
     routing: localRouting(),
     logger: defaultLogger(),
+    metrics,
     getHasher: async (code: number) => hasherByCode(code)
   })
   return { libp2p, bitswap, skipped }

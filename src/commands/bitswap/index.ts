@@ -1,0 +1,96 @@
+/** `tsipfs bitswap stat|wantlist` (and `stats bitswap`): Bitswap's counters and wants, from a running daemon. */
+import type { CID } from 'multiformats/cid'
+import { command, type Command } from '../command.ts'
+
+interface Stat {
+  ProvideBufLen: number
+  Wantlist: Array<{ '/': string }>
+  Peers: string[]
+  BlocksReceived: number
+  DataReceived: number
+  /** null: not counted (see network/index.ts) */
+  DupBlksReceived: number | null
+  DupDataReceived: number | null
+  MessagesReceived: number
+  BlocksSent: number
+  DataSent: number
+}
+
+const ONLINE = '\nThis command needs a running daemon that is online (not --offline).'
+
+const link = (cid: CID): { '/': string } => ({ '/': cid.toString() })
+
+function statCommand (path: string[]): Command<Stat> {
+  return command<Stat>({
+    path,
+    tagline: 'Show some diagnostic information on the bitswap agent.',
+    description: `Blocks and bytes received from and sent to peers over Bitswap since the daemon started,
+the current wantlist and the connected peers. Duplicate blocks are not counted yet (null, "n/a").${ONLINE}`,
+    options: [
+      { name: 'verbose', aliases: ['v'], type: 'bool', default: false, description: 'Print extra information.' },
+      { name: 'human', type: 'bool', default: false, description: 'Print sizes in human readable format (e.g., 1K 234M 2G).' }
+    ],
+    output: 'value',
+    repo: 'read',
+    daemonOnly: true,
+    async run ({ node }) {
+      const s = node.network.bitswapStat()
+      return {
+        ProvideBufLen: 0,
+        Wantlist: s.Wantlist.map(link),
+        Peers: s.Peers,
+        BlocksReceived: s.BlocksReceived,
+        DataReceived: s.DataReceived,
+        DupBlksReceived: s.DupBlksReceived,
+        DupDataReceived: s.DupDataReceived,
+        MessagesReceived: 0,
+        BlocksSent: s.BlocksSent,
+        DataSent: s.DataSent
+      }
+    },
+    text (out, options) {
+      const size = (n: number | null): string => n === null ? 'n/a' : options.human === true ? human(n) : String(n)
+      let text = 'bitswap status\n' +
+        `\tprovides buffer: ${out.ProvideBufLen} / 256\n` +
+        `\tblocks received: ${out.BlocksReceived}\n` +
+        `\tblocks sent: ${out.BlocksSent}\n` +
+        `\tdata received: ${size(out.DataReceived)}\n` +
+        `\tdata sent: ${size(out.DataSent)}\n` +
+        `\tdup blocks received: ${out.DupBlksReceived ?? 'n/a'}\n` +
+        `\tdup data received: ${size(out.DupDataReceived)}\n` +
+        `\twantlist [${out.Wantlist.length} keys]\n`
+      if (options.verbose === true) text += out.Wantlist.map(w => `\t\t${w['/']}\n`).join('')
+      text += `\tpartners [${out.Peers.length}]\n`
+      if (options.verbose === true) text += out.Peers.map(p => `\t\t${p}\n`).join('')
+      return text
+    }
+  })
+}
+
+function human (n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB']
+  let i = 0
+  let v = n
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000
+    i++
+  }
+  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i] as string}`
+}
+
+const wantlist = command<{ Keys: Array<{ '/': string }> }>({
+  path: ['bitswap', 'wantlist'],
+  tagline: 'Show blocks currently on the wantlist.',
+  description: `The blocks this node is asking peers for, or with --peer, the blocks a peer is asking this node for.${ONLINE}`,
+  options: [{ name: 'peer', aliases: ['p'], type: 'string', description: 'Specify which peer to show wantlist for.' }],
+  output: 'value',
+  repo: 'read',
+  daemonOnly: true,
+  async run ({ node, options }) {
+    const peer = options.peer as string | undefined
+    return { Keys: (await node.network.wantlist(peer)).map(link) }
+  },
+  text: (out) => out.Keys.map(k => `${k['/']}\n`).join('')
+})
+
+export default [statCommand(['bitswap', 'stat']), wantlist, statCommand(['stats', 'bitswap'])] as Command[]
