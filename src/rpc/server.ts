@@ -4,6 +4,7 @@
  * X-Stream-Output. An error before output is Kubo's {"Message","Code","Type":"error"}; after output has
  * started it goes in the X-Stream-Error trailer. A client that goes away aborts the command.
  */
+import { offlineScope } from '../core/blocks/network-store.ts'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Command, RunContext } from '../commands/command.ts'
 import type { TsipfsNode } from '../core/node.ts'
@@ -93,6 +94,8 @@ export function createRpcHandler (opts: RpcOptions) {
     const controller = new AbortController()
     res.on('close', () => { if (!res.writableFinished) controller.abort() })
     const hasFiles = (cmd.args ?? []).some(a => a.type === 'file')
+    // --offline: every block read of this request stays local (see blocks/network-store.ts)
+    offlineScope.enterWith(parsed.options.offline === true)
     const ctx: RunContext = {
       node: opts.node,
       args: parsed.args,

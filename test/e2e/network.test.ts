@@ -100,6 +100,12 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
     const missing = await a.h.run(['cat', '--offline', 'bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4'])
     assert.equal(missing.code, 1)
     assert.match(missing.stderr, /not found locally/)
+    // and so for every command, not only cat
+    for (const cmd of [['ls'], ['refs', '-r'], ['dag', 'get'], ['get', '-o', join(a.h.dir, 'x')]]) {
+      const r = await a.h.run([...cmd, '--offline', 'bafybeib3ffl2teiqdncv3mkz4r23b5ctrwkzrrhctdbne6iboayxuxk5ui'])
+      assert.equal(r.code, 1, cmd.join(' '))
+      assert.match(r.stderr, /not found locally/, cmd.join(' '))
+    }
   })
 
   await t.test('pin add fetches the whole DAG the other way', async () => {

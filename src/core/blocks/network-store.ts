@@ -4,12 +4,19 @@
  * the options (Gateway.NoFetch, GC, verify) keeps a read local. Blocks written here are announced to peers
  * that asked for them.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { CID } from 'multiformats/cid'
 import type { AbortOptions } from '@libp2p/interface'
 import type { BlockStore } from './store.ts'
 import type { NetworkApi } from '../network/index.ts'
 import { verifyBlock } from './verify.ts'
 import { BlockNotFoundError } from '../errors.ts'
+
+/**
+ * Set (by the RPC server, for a command run with --offline) around everything a request does: block
+ * reads under it never go to the network, without every command passing the option down
+ */
+export const offlineScope = new AsyncLocalStorage<boolean>()
 
 export interface FetchOptions extends AbortOptions {
   /** Only local blocks: a missing block is BlockNotFoundError at once */
@@ -23,7 +30,7 @@ export function withNetwork (local: BlockStore, network: Pick<NetworkApi, 'onlin
       try {
         return await local.get(cid, options)
       } catch (err) {
-        if (!(err instanceof BlockNotFoundError) || options.offline === true || !network.online) throw err
+        if (!(err instanceof BlockNotFoundError) || options.offline === true || !network.online || offlineScope.getStore() === true) throw err
       }
       const bytes = await network.want(cid, options)
       // never trust a peer: a block that does not match its CID is not stored and not used

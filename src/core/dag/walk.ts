@@ -37,6 +37,8 @@ export interface WalkEntry {
 }
 
 const NO_LINKS = new Set([0x55, 0x00])
+/** Blocks read ahead of a walk (see walkDag) */
+const PREFETCH = 32
 
 /** The key used to recognise a block whatever its CID version or codec */
 export function mhKey (cid: CID): string {
@@ -48,19 +50,41 @@ export async function * walkDag (blocks: BlockStore, root: CID, options: WalkOpt
   const unique = options.unique !== false
   const maxDepth = options.maxDepth ?? -1
   let queue: Array<{ cid: CID, depth: number, parent?: CID, name?: string }> = [{ cid: root, depth: 0 }]
+  const needsRead = (cid: CID): boolean => options.readLeaves === true || !(NO_LINKS.has(cid.code) || cid.multihash.code === 0x00)
+  // Reads run up to PREFETCH blocks ahead of the walk: a block missing here is fetched from peers, and one
+  // round trip per block made `pin add` of a 256 MiB file crawl at ~11 MB/s (bench/transfer). Off for
+  // skipMissing walks (GC), which only read local blocks.
+  const ahead = options.skipMissing === true ? 0 : PREFETCH
   while (queue.length > 0) {
     const next: typeof queue = []
-    for (const item of queue) {
+    const reads = new Map<number, Promise<Uint8Array>>()
+    let scheduled = 0
+    const schedule = (upTo: number): void => {
+      for (; scheduled < Math.min(upTo, queue.length); scheduled++) {
+        const cid = (queue[scheduled] as { cid: CID }).cid
+        if (!needsRead(cid) || (unique && seen.has(mhKey(cid)))) continue
+        const read = blocks.get(cid, options)
+        read.catch(() => {}) // awaited in order below; a failure surfaces there
+        reads.set(scheduled, read)
+      }
+    }
+    for (const [index, item] of queue.entries()) {
       await breathe()
       options.signal?.throwIfAborted()
       const key = mhKey(item.cid)
-      if (unique && seen.has(key)) continue
+      if (unique && seen.has(key)) {
+        reads.delete(index)
+        continue
+      }
       seen.add(key)
       const leaf = NO_LINKS.has(item.cid.code) || item.cid.multihash.code === 0x00
       let bytes: Uint8Array | undefined
       if (!leaf || options.readLeaves === true) {
         if (options.skipMissing === true && !await blocks.has(item.cid, options)) continue
-        bytes = await blocks.get(item.cid, options)
+        schedule(index + 1 + ahead)
+        const read = reads.get(index)
+        reads.delete(index)
+        bytes = await (read ?? blocks.get(item.cid, options))
       }
       if (!(options.skipRoot === true && item.depth === 0)) {
         yield { cid: item.cid, bytes, depth: item.depth, parent: item.parent, name: item.name }

@@ -1,0 +1,360 @@
+/**
+ * bench/transfer: moving one random file of --size MiB between peers on 127.0.0.1, in one run, each peer a
+ * process of its own:
+ *   - tsipfs → tsipfs: daemon A adds the file (`add -Q --cid-version=1`), daemon B connects to A and runs
+ *     `tsipfs pin add <cid>`, which fetches every block over Bitswap into B's store; the time is the wall
+ *     clock of that CLI command, seen from this process (so it includes the CLI's start-up, printed apart)
+ *   - Helia → Helia: a provider Helia node (createHeliaLight + withLibp2pLight + withBitswap over TCP, noise,
+ *     yamux, identify) imports the same bytes with ipfs-unixfs-importer ({ cidVersion: 1, rawLeaves: true },
+ *     checked to make tsipfs's CID); a fetcher Helia node dials it and drains ipfs-unixfs-exporter's
+ *     `entry.content()` over its blockstore; timed in the fetcher from the dial to the last byte
+ *   - raw libp2p stream: two libp2p 3 nodes (TCP, noise, yamux); the provider writes --size MiB in 256 KiB
+ *     chunks on a `/tsipfs-bench/1.0.0` stream, the fetcher reads them all; timed from the dial to the end
+ *   - 3 providers: three daemons add the same file, a fourth connects to all three and runs `pin add`
+ * Duplicate data: `stats bw --proto /ipfs/bitswap/1.2.0` TotalIn on the fetcher against the file size, so
+ * it also counts Bitswap's own framing (CIDs, prefixes, protobuf; well under 1% here) and the DAG's
+ * non-leaf nodes; `bitswap stat` BlocksSent on each provider gives the split between the three.
+ * Targets: tsipfs → tsipfs >= 2x Helia → Helia; tsipfs → tsipfs >= 80% of the raw stream; 3 providers
+ * faster than 1; duplicate data < 5% (1 and 3 providers). A fetch that fails or passes --timeout fails the
+ * run after the table is printed.
+ * Options: --size <MiB> (256), --timeout <s> (600, for each fetch).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { randomFile } from './lib/data.ts'
+
+const BIN = fileURLToPath(new URL('../bin/tsipfs.js', import.meta.url))
+/** The children's scripts import packages from this repo's node_modules: they run with the repo as cwd */
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const BITSWAP = '/ipfs/bitswap/1.2.0'
+
+function option (args: string[], name: string, dflt: number): number {
+  const i = args.indexOf(`--${name}`)
+  return i === -1 ? dflt : Number(args[i + 1])
+}
+
+// ---- the children's scripts (plain ES modules, run with `node --input-type=module -e`) ----
+
+const STACK_IMPORTS = `
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@libp2p/yamux'
+import { multiaddr } from '@multiformats/multiaddr'
+`
+/** the same stack as tsipfs's daemon, on loopback only; no HTTP gateways, no delegated routers */
+const STACK = '{ addresses: { listen: process.env.LISTEN === "1" ? ["/ip4/127.0.0.1/tcp/0"] : [] }, transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] }'
+
+const HELIA_NODE = `
+${STACK_IMPORTS}
+import { createHeliaLight } from 'helia'
+import { withLibp2pLight } from '@helia/libp2p'
+import { withBitswap } from '@helia/bitswap'
+import { identify } from '@libp2p/identify'
+const helia = withBitswap(withLibp2pLight(createHeliaLight(), { ...${STACK}, services: { identify: identify() } }))
+await helia.start()
+`
+
+/** env FILE: imports it, prints `cid <cid>` and `addr <multiaddr>`, then serves until killed */
+const HELIA_PROVIDER = `
+import { createReadStream } from 'node:fs'
+import { importer } from 'ipfs-unixfs-importer'
+${HELIA_NODE}
+let root
+const content = createReadStream(process.env.FILE, { highWaterMark: 1024 * 1024 })
+for await (const entry of importer([{ content }], helia.blockstore, { cidVersion: 1, rawLeaves: true })) root = entry.cid
+console.log('cid ' + root.toString())
+console.log('addr ' + helia.libp2p.getMultiaddrs()[0].toString())
+`
+
+/** env ADDR, CID, TIMEOUT_MS: dials, reads the whole file through the exporter, prints `done <ms> <bytes>` */
+const HELIA_FETCHER = `
+import { exporter } from 'ipfs-unixfs-exporter'
+import { CID } from 'multiformats/cid'
+${HELIA_NODE}
+const signal = AbortSignal.timeout(Number(process.env.TIMEOUT_MS))
+const start = performance.now()
+await helia.libp2p.dial(multiaddr(process.env.ADDR), { signal })
+const entry = await exporter(CID.parse(process.env.CID), helia.blockstore, { signal })
+let bytes = 0
+for await (const chunk of entry.content({ signal })) bytes += chunk.byteLength
+console.log('done ' + (performance.now() - start) + ' ' + bytes)
+await helia.stop()
+process.exit(0)
+`
+
+const RAW_NODE = `
+import { createLibp2p } from 'libp2p'
+${STACK_IMPORTS}
+const PROTOCOL = '/tsipfs-bench/1.0.0'
+const node = await createLibp2p(${STACK})
+`
+
+/** env SIZE: answers every stream on the protocol with SIZE bytes, 256 KiB a send; prints `addr <multiaddr>` */
+const RAW_PROVIDER = `
+import { randomBytes } from 'node:crypto'
+${RAW_NODE}
+const size = Number(process.env.SIZE)
+const chunk = randomBytes(256 * 1024)
+await node.handle(PROTOCOL, async (stream) => {
+  try {
+    for (let left = size; left > 0; left -= chunk.byteLength) {
+      if (!stream.send(left >= chunk.byteLength ? chunk : chunk.subarray(0, left))) await stream.onDrain()
+    }
+    await stream.close()
+  } catch (err) {
+    console.error('provider: ' + err.stack)
+    stream.abort(err)
+  }
+})
+console.log('addr ' + node.getMultiaddrs()[0].toString())
+`
+
+/** env ADDR, TIMEOUT_MS: dials, reads the stream to its end, prints `done <ms> <bytes>` */
+const RAW_FETCHER = `
+${RAW_NODE}
+const signal = AbortSignal.timeout(Number(process.env.TIMEOUT_MS))
+const start = performance.now()
+const stream = await node.dialProtocol(multiaddr(process.env.ADDR), PROTOCOL, { signal })
+signal.addEventListener('abort', () => { stream.abort(new Error('timed out')) })
+let bytes = 0
+for await (const chunk of stream) bytes += chunk.byteLength
+console.log('done ' + (performance.now() - start) + ' ' + bytes)
+await stream.close().catch(() => {})
+await node.stop()
+process.exit(0)
+`
+
+// ---- processes ----
+
+interface Proc { name: string, child: ChildProcess, out: string, closed: Promise<void>, repo?: string }
+const procs: Proc[] = []
+
+function launch (name: string, cmd: string, args: string[], env: Record<string, string>, repo?: string): Proc {
+  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const p: Proc = { name, child, out: '', closed: new Promise(resolve => child.once('close', () => { resolve() })), repo }
+  const append = (c: Buffer): void => { p.out = (p.out + c.toString()).slice(-20_000) }
+  child.stdout?.on('data', append)
+  child.stderr?.on('data', append)
+  procs.push(p)
+  return p
+}
+
+const alive = (p: Proc): boolean => p.child.exitCode === null && p.child.signalCode === null
+const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+
+/** Wait until the output of `p` matches `re`; throws if it exits first or `ms` pass */
+async function waitFor (p: Proc, re: RegExp, ms: number): Promise<RegExpExecArray> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const m = re.exec(p.out)
+    if (m !== null) return m
+    if (!alive(p)) throw new Error(`${p.name} exited (${p.child.exitCode ?? p.child.signalCode}) before ${String(re)}: ${p.out.slice(-2000)}`)
+    if (Date.now() > deadline) throw new Error(`${p.name}: no ${String(re)} within ${(ms / 1000).toFixed(0)} s: ${p.out.slice(-2000)}`)
+    await sleep(20)
+  }
+}
+
+/** Run the tsipfs CLI on `repo`; its stdout, trimmed */
+async function tsipfs (repo: string, args: string[], timeoutMs = 120_000): Promise<string> {
+  return await new Promise((resolve, reject) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, IPFS_PATH: repo }, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err === null) { resolve(stdout.trim()); return }
+      const timedOut = (err as { killed?: boolean }).killed === true
+      reject(new Error(`tsipfs ${args.join(' ')}: ${timedOut ? `did not finish within ${(timeoutMs / 1000).toFixed(0)} s` : err.message} ${stderr.trim()}`.trim()))
+    })
+  })
+}
+
+async function stop (p: Proc): Promise<void> {
+  if (!alive(p)) return
+  if (p.repo !== undefined) {
+    // a daemon: ask it to shut down cleanly first
+    await tsipfs(p.repo, ['shutdown'], 10_000).catch(() => {})
+    await Promise.race([p.closed, sleep(10_000)])
+  } else {
+    p.child.kill('SIGTERM')
+    await Promise.race([p.closed, sleep(5_000)])
+  }
+  if (alive(p)) {
+    p.child.kill('SIGKILL')
+    await p.closed
+  }
+}
+
+async function stopAll (): Promise<void> {
+  await Promise.all(procs.map(stop))
+}
+
+interface Daemon { name: string, repo: string, proc: Proc, addr: string }
+
+/** init a test-profile repo, add the file offline, start the daemon; returns it with its swarm address */
+async function provider (name: string, repo: string, file: string | undefined): Promise<{ daemon: Daemon, cid?: string }> {
+  await tsipfs(repo, ['init', '--profile=test'])
+  const cid = file === undefined ? undefined : await tsipfs(repo, ['add', '-Q', '--cid-version=1', file], 600_000)
+  const proc = launch(name, process.execPath, [BIN, 'daemon'], { IPFS_PATH: repo }, repo)
+  await waitFor(proc, /Daemon is ready/, 60_000)
+  const m = /^Swarm listening on (\S+)/m.exec(proc.out)
+  if (m === null) throw new Error(`${name}: no "Swarm listening on" line: ${proc.out}`)
+  return { daemon: { name, repo, proc, addr: m[1] as string }, cid }
+}
+
+async function json<T> (d: Daemon, args: string[]): Promise<T> {
+  return JSON.parse(await tsipfs(d.repo, [...args, '--enc=json'])) as T
+}
+
+interface BitswapStat { BlocksReceived: number, DataReceived: number, BlocksSent: number, DataSent: number, Peers: string[] }
+interface Fetch { ms: number, blocks?: number, data?: number, wireIn?: number, sent?: number[], connected?: number }
+
+/** `fetcher` connects to every provider and pins `cid`: the pin add is timed; then the counters */
+async function pinFetch (fetcher: Daemon, providers: Daemon[], cid: string, timeoutMs: number): Promise<Fetch> {
+  for (const p of providers) await tsipfs(fetcher.repo, ['swarm', 'connect', p.addr])
+  const start = performance.now()
+  const out = await tsipfs(fetcher.repo, ['pin', 'add', cid], timeoutMs).catch(async (err: unknown) => {
+    // what Bitswap was doing when it failed: the fetcher's wantlist and counters, what each provider sent
+    const got = await json<BitswapStat & { Wantlist: unknown[] }>(fetcher, ['bitswap', 'stat']).catch(() => undefined)
+    const sent = await Promise.all(providers.map(async p => (await json<BitswapStat>(p, ['bitswap', 'stat']).catch(() => undefined))?.BlocksSent))
+    const state = got === undefined ? '' : `; the fetcher had received ${got.BlocksReceived} blocks, wanted ${got.Wantlist.length}, was connected to ${got.Peers.length} peers; blocks sent by each provider: ${sent.join(' / ')}`
+    throw new Error(`${(err as Error).message}${state}`)
+  })
+  const ms = performance.now() - start
+  if (out !== `pinned ${cid} recursively`) throw new Error(`pin add printed ${JSON.stringify(out)}`)
+  const stat = await json<BitswapStat>(fetcher, ['bitswap', 'stat'])
+  const bw = await json<{ TotalIn: number }>(fetcher, ['stats', 'bw', '--proto', BITSWAP])
+  const sent: number[] = []
+  for (const p of providers) sent.push((await json<BitswapStat>(p, ['bitswap', 'stat'])).BlocksSent)
+  const connected = providers.filter(p => stat.Peers.some(id => p.addr.endsWith(`/p2p/${id}`))).length
+  return { ms, blocks: stat.BlocksReceived, data: stat.DataReceived, wireIn: bw.TotalIn, sent, connected }
+}
+
+/** A provider child and a fetcher child: the fetcher prints `done <ms> <bytes>` */
+async function childFetch (name: string, providerScript: string, fetcherScript: string, env: Record<string, string>, size: number, timeoutMs: number, cid?: string): Promise<Fetch & { cid?: string }> {
+  const provider = launch(`${name} provider`, process.execPath, ['--input-type=module', '-e', providerScript], { ...env, LISTEN: '1' })
+  try {
+    const addr = (await waitFor(provider, /^addr (\S+)$/m, 600_000))[1] as string
+    const theirs = /^cid (\S+)$/m.exec(provider.out)?.[1]
+    if (cid !== undefined && theirs !== cid) throw new Error(`${name}: the provider made ${String(theirs)}, tsipfs ${cid}`)
+    const fetcher = launch(`${name} fetcher`, process.execPath, ['--input-type=module', '-e', fetcherScript], { LISTEN: '0', TIMEOUT_MS: String(timeoutMs), ADDR: addr, CID: theirs ?? '' })
+    const m = await waitFor(fetcher, /^done (\S+) (\d+)$/m, timeoutMs + 60_000)
+    if (Number(m[2]) !== size) throw new Error(`${name}: the fetcher read ${m[2] as string} bytes, not ${size}`)
+    return { ms: Number(m[1]), cid: theirs }
+  } finally {
+    await Promise.all(procs.filter(p => p.name.startsWith(name)).map(stop))
+  }
+}
+
+export async function main (args: string[]): Promise<void> {
+  const sizeMiB = option(args, 'size', 256)
+  const timeoutMs = option(args, 'timeout', 600) * 1000
+  const size = sizeMiB * 1024 * 1024
+  const mb = size / 1e6
+  const dir = await mkdtemp(join(tmpdir(), 'tsipfs-bench-transfer-'))
+  const onSignal = (): void => { void stopAll().finally(() => rm(dir, { recursive: true, force: true })).finally(() => process.exit(130)) }
+  process.once('SIGINT', onSignal)
+  const failures: string[] = []
+  const results = new Map<string, Fetch>()
+  const attempt = async (name: string, run: () => Promise<Fetch>): Promise<void> => {
+    try {
+      results.set(name, await run())
+    } catch (err) {
+      failures.push(`${name}: ${(err as Error).message}`)
+    }
+  }
+  try {
+    const file = join(dir, 'data.bin')
+    await randomFile(file, size, 'transfer')
+    let cid = ''
+    let cliMs = 0
+
+    await attempt('tsipfs → tsipfs', async () => {
+      const a = await provider('daemon A', join(dir, 'a'), file)
+      const b = await provider('daemon B', join(dir, 'b'), undefined)
+      cid = a.cid as string
+      try {
+        const rounds: number[] = []
+        for (let i = 0; i < 3; i++) {
+          const start = performance.now()
+          await tsipfs(b.daemon.repo, ['id'])
+          rounds.push(performance.now() - start)
+        }
+        cliMs = [...rounds].sort((x, y) => x - y)[1] as number
+        return await pinFetch(b.daemon, [a.daemon], cid, timeoutMs)
+      } finally {
+        await Promise.all([stop(a.daemon.proc), stop(b.daemon.proc)])
+      }
+    })
+
+    await attempt('Helia → Helia', async () => {
+      const r = await childFetch('Helia', HELIA_PROVIDER, HELIA_FETCHER, { FILE: file }, size, timeoutMs, cid === '' ? undefined : cid)
+      if (cid === '') cid = r.cid ?? ''
+      return r
+    })
+
+    await attempt('raw libp2p stream', async () => await childFetch('raw', RAW_PROVIDER, RAW_FETCHER, { SIZE: String(size) }, size, timeoutMs))
+
+    await attempt('3 tsipfs → tsipfs', async () => {
+      const ps: Daemon[] = []
+      try {
+        for (const i of [1, 2, 3]) {
+          const p = await provider(`provider ${i}`, join(dir, `p${i}`), file)
+          ps.push(p.daemon)
+          if (cid !== '' && p.cid !== cid) throw new Error(`provider ${i} made ${String(p.cid)}, daemon A ${cid}`)
+          cid = p.cid as string
+        }
+        const f = await provider('fetcher', join(dir, 'f'), undefined)
+        ps.push(f.daemon)
+        return await pinFetch(f.daemon, ps.slice(0, 3), cid, timeoutMs)
+      } finally {
+        await Promise.all(ps.map(async d => { await stop(d.proc) }))
+      }
+    })
+
+    // ---- report ----
+    const rate = (r: Fetch | undefined): number | undefined => r === undefined ? undefined : mb / (r.ms / 1000)
+    const one = rate(results.get('tsipfs → tsipfs'))
+    const helia = rate(results.get('Helia → Helia'))
+    const raw = rate(results.get('raw libp2p stream'))
+    const three = rate(results.get('3 tsipfs → tsipfs'))
+    const ratio = (x: number | undefined, base: number | undefined): string => x === undefined || base === undefined ? '' : `${(x / base).toFixed(2)}x`
+    console.log(`bench/transfer: ${sizeMiB} MiB random file (${mb.toFixed(1)} MB), CID ${cid === '' ? '?' : cid}, all peers on 127.0.0.1, each in its own process`)
+    const head = ['case', 'MB/s', 'seconds', 'vs Helia', 'vs raw']
+    const table: string[][] = [head]
+    for (const name of ['tsipfs → tsipfs', 'Helia → Helia', 'raw libp2p stream', '3 tsipfs → tsipfs']) {
+      const r = results.get(name)
+      const x = rate(r)
+      table.push(r === undefined || x === undefined ? [name, 'FAILED', '', '', ''] : [name, x.toFixed(1), (r.ms / 1000).toFixed(2), ratio(x, helia), ratio(x, raw)])
+    }
+    const widths = head.map((_, c) => Math.max(...table.map(row => (row[c] as string).length)))
+    for (const row of table) console.log(row.map((cell, c) => c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number)).join('  '))
+    if (one !== undefined) {
+      const net = mb / ((results.get('tsipfs → tsipfs') as Fetch).ms / 1000 - cliMs / 1000)
+      console.log(`the tsipfs times are the \`pin add\` command's wall clock, CLI start-up included: a CLI round trip (\`tsipfs id\`, median of 3) takes ${(cliMs / 1000).toFixed(2)} s; without it tsipfs → tsipfs would be ${net.toFixed(1)} MB/s`)
+    }
+
+    const dup = (r: Fetch | undefined): number | undefined => r?.wireIn === undefined ? undefined : (r.wireIn - size) / size
+    for (const name of ['tsipfs → tsipfs', '3 tsipfs → tsipfs']) {
+      const r = results.get(name)
+      if (r === undefined) continue
+      const split = (r.sent ?? []).length > 1 ? `; blocks sent by each provider: ${(r.sent ?? []).join(' / ')} (still connected to ${r.connected}/${(r.sent ?? []).length})` : ''
+      console.log(`${name}: ${r.blocks} blocks, ${r.data} block bytes received; ${BITSWAP} in: ${r.wireIn} B, ${((dup(r) ?? 0) * 100).toFixed(2)}% over the file size (Bitswap framing and the DAG's non-leaf nodes included)${split}`)
+    }
+
+    const verdict = (ok: boolean | undefined): string => ok === undefined ? 'n/a (a case failed)' : ok ? 'PASS' : 'FAIL'
+    const both = (x: number | undefined, y: number | undefined, f: (x: number, y: number) => boolean): boolean | undefined => x === undefined || y === undefined ? undefined : f(x, y)
+    const d1 = dup(results.get('tsipfs → tsipfs'))
+    const d3 = dup(results.get('3 tsipfs → tsipfs'))
+    console.log('targets:')
+    console.log(`  tsipfs → tsipfs >= 2x Helia → Helia:      ${ratio(one, helia).padStart(7)}  ${verdict(both(one, helia, (x, y) => x >= 2 * y))}`)
+    console.log(`  tsipfs → tsipfs >= 80% of the raw stream: ${(one === undefined || raw === undefined ? '' : `${(one / raw * 100).toFixed(0)}%`).padStart(7)}  ${verdict(both(one, raw, (x, y) => x >= 0.8 * y))}`)
+    console.log(`  3 providers faster than 1:                ${ratio(three, one).padStart(7)}  ${verdict(both(three, one, (x, y) => x > y))}`)
+    console.log(`  duplicate data < 5%, 1 provider:          ${(d1 === undefined ? '' : `${(d1 * 100).toFixed(2)}%`).padStart(7)}  ${verdict(d1 === undefined ? undefined : d1 < 0.05)}`)
+    console.log(`  duplicate data < 5%, 3 providers:         ${(d3 === undefined ? '' : `${(d3 * 100).toFixed(2)}%`).padStart(7)}  ${verdict(d3 === undefined ? undefined : d3 < 0.05)}`)
+    if (failures.length > 0) throw new Error(`failed:\n  ${failures.join('\n  ')}`)
+  } finally {
+    process.removeListener('SIGINT', onSignal)
+    await stopAll()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
