@@ -145,3 +145,17 @@ test('daemon --offline: no swarm, and a missing block is not fetched', async (t)
   assert.equal(missing.code, 1)
   assert.match(missing.stderr, /not found locally/)
 })
+
+test('a swarm address already in use is a one-line error, and the daemon exits', async (t) => {
+  const a = await harness(t)
+  const da = await startDaemon(t, a)
+  const taken = (da.output().split('\n').find(l => l.startsWith('Swarm listening on ')) ?? '').slice('Swarm listening on '.length).split('/p2p/')[0] as string
+  const b = await harness(t)
+  await b.ok(['config', '--json', 'Addresses.Swarm', JSON.stringify([taken])])
+  const r = await b.run(['daemon'])
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /^Error: could not start the swarm \(Addresses.Swarm\): .*EADDRINUSE/m)
+  assert.doesNotMatch(r.stderr, /^\s+at /m)
+  assert.equal((await b.run(['swarm', 'peers'])).code, 1, 'no daemon left running')
+})
+

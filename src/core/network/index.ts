@@ -7,7 +7,7 @@ import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Components } from '../node.ts'
 import { asInterfaceBlockstore } from '../blocks/store.ts'
-import { InvalidArgumentError, NotOnlineError, toTsipfsError } from '../errors.ts'
+import { InvalidArgumentError, InvalidConfigError, NotOnlineError, toTsipfsError } from '../errors.ts'
 import type { Built } from './libp2p.ts'
 import { AGENT_VERSION } from './identity.ts'
 import type { NodeMetrics } from './metrics.ts'
@@ -124,7 +124,9 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
         } catch (err) {
           await Promise.resolve(b.bitswap.stop()).catch(() => {})
           await Promise.resolve(b.libp2p.stop()).catch(() => {})
-          throw toTsipfsError(err)
+          // libp2p puts every listener's stack trace into the message: keep what each one says
+          const said = toTsipfsError(err).message.split('\n').filter(l => l.trim() !== '' && !/^\s+at /.test(l) && !l.includes('faultTolerance')).map(l => l.trim())
+          throw new InvalidConfigError(`could not start the swarm (Addresses.Swarm): ${said.join('; ')}`)
         }
         return b
       })()

@@ -39,11 +39,15 @@ export const DEFAULT_BOOTSTRAP = [
   '/ip4/104.131.131.82/udp/4001/quic-v1/p2p/QmaCpDMGvV2BGHeYERUEnRQAwe3N8SzbUtfsmvsqQLuvuJ'
 ]
 
+/**
+ * TCP on 4001 as in Kubo; WebSockets on 4002, because js-libp2p's TCP and WebSockets transports cannot
+ * share one port (go-libp2p can), and a daemon with both on 4001 could not start.
+ */
 export const DEFAULT_SWARM_ADDRS = [
   '/ip4/0.0.0.0/tcp/4001',
   '/ip6/::/tcp/4001',
-  '/ip4/0.0.0.0/tcp/4001/ws',
-  '/ip6/::/tcp/4001/ws'
+  '/ip4/0.0.0.0/tcp/4002/ws',
+  '/ip6/::/tcp/4002/ws'
 ]
 
 /** Datastore specs tsipfs understands. `lmdb` is the default; see bench/store for why. */
