@@ -10,7 +10,7 @@ export default command({
   description: "Prints out information about your computer to aid in easier debugging (the shape of Kubo's, with Node.js in place of Go).",
   output: 'value',
   repo: 'none',
-  async run ({ options, mode }) {
+  async run ({ node, options, mode }) {
     const repoPath = repoPathFrom(options)
     let disk = { free_space: 0, total_space: 0, fstype: '' }
     try {
@@ -24,7 +24,7 @@ export default command({
       ipfs_commit: '',
       ipfs_version: pkg.version,
       memory: { total: totalmem(), free: freemem(), rss: process.memoryUsage().rss },
-      net: { interface_addresses: addrs, online: mode === 'daemon' },
+      net: { interface_addresses: addrs, online: mode === 'daemon' && node.network.online },
       runtime: { arch: process.arch, compiler: 'node', numcpu: cpus().length, os: process.platform, version: process.version }
     }
   },
