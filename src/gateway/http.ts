@@ -39,6 +39,12 @@ export interface GatewayContext {
   signal: AbortSignal
 }
 
+/** A redirect with no body */
+export function redirect (res: ServerResponse, status: number, location: string): void {
+  res.writeHead(status, { Location: location, 'Content-Type': 'text/plain; charset=utf-8' })
+  res.end()
+}
+
 /** Options whose signal is made only if a callee reads it (see server.ts: hot paths never need one) */
 export function lazySignal (ctx: Pick<GatewayContext, 'signal'>): { readonly signal: AbortSignal } {
   return { get signal () { return ctx.signal } }

@@ -4,7 +4,7 @@
  * hosts. A file that cannot be read or parsed is a 500 with the reason.
  */
 import type { Resolved } from './backend.ts'
-import { type GatewayContext, HttpError, statusOf } from './http.ts'
+import { type GatewayContext, HttpError, redirect, statusOf } from './http.ts'
 
 export const MAX_REDIRECTS_SIZE = 64 * 1024
 const STATUSES = new Set([200, 301, 302, 303, 307, 308, 404, 410, 451])
@@ -95,8 +95,7 @@ export async function applyRedirects (ctx: GatewayContext, ipfsRoot: string): Pr
   const match = matchRedirect(rules, ctx.contentPath.slice((ctx.origin as string).length))
   if (match === undefined) return undefined
   if (match.status >= 300 && match.status < 400) {
-    ctx.res.writeHead(match.status, { Location: match.to, 'Content-Type': 'text/plain; charset=utf-8' })
-    ctx.res.end()
+    redirect(ctx.res, match.status, match.to)
     return 'sent'
   }
   if (/^https?:/.test(match.to)) throw new HttpError(500, `_redirects: a ${match.status} rule cannot point at another site (${match.to})`)

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { CID } from 'multiformats/cid'
 import type { GatewayBackend, Resolved } from './backend.ts'
-import { type GatewayContext, lazySignal, FORMATS, HttpError, sendError, sendStream, setCaching, setRoots, statusOf, etagMatches, contentDisposition } from './http.ts'
+import { type GatewayContext, lazySignal, redirect, FORMATS, HttpError, sendError, sendStream, setCaching, setRoots, statusOf, etagMatches, contentDisposition } from './http.ts'
 import { route, publicGateways, type PublicGateway, type Route } from './hosts.ts'
 import { applyRedirects } from './redirects.ts'
 import { LruCache } from './cache.ts'
@@ -75,6 +75,8 @@ interface ServerState {
   gateways: Map<string, PublicGateway>
   /** Requests in flight per client address */
   inFlight: Map<string, number>
+  /** Does this host have a DNSLink record? (names/index.ts caches the answers) */
+  hasDnslink: (host: string) => Promise<boolean>
   /** Requests with a retrieval deadline: aborted by the server's deadline timer once it passes */
   deadlines: Map<AbortController, { at: number, onTimeout: () => void }>
 }
@@ -88,11 +90,6 @@ function expire (srv: ServerState, timeout: number): void {
     d.onTimeout()
     c.abort(new AbortedError(`no content within Gateway.RetrievalTimeout (${timeout} ms)`))
   }
-}
-
-function redirect (res: ServerResponse, status: number, location: string): void {
-  res.writeHead(status, { Location: location, 'Content-Type': 'text/plain; charset=utf-8' })
-  res.end()
 }
 
 /** `?uri=ipfs://{cid}/{path}` or `ipns://…` (a browser's protocol handler) → 301 to the content path */
@@ -208,15 +205,7 @@ async function handle (srv: ServerState, req: IncomingMessage, res: ServerRespon
 }
 
 async function routeOf (srv: ServerState, req: IncomingMessage, url: URL): Promise<Route> {
-  const hasDnslink = async (host: string): Promise<boolean> => {
-    try {
-      await srv.opts.backend.resolveName(`/ipns/${host}`, { recursive: false })
-      return true
-    } catch {
-      return false
-    }
-  }
-  return await route(req, url, srv.gateways, hasDnslink, srv.opts.noDnslink === true)
+  return await route(req, url, srv.gateways, srv.hasDnslink, srv.opts.noDnslink === true)
 }
 
 /** Split a content path into its namespace root (`/ipfs/{cid}`, `/ipns/{name}`) and the rest ('' or `/a/b`) */
@@ -338,7 +327,15 @@ export function createGateway (opts: GatewayOptions): Gateway {
   return {
     async start (host, port) {
       if (server !== undefined) return
-      const srv: ServerState = { opts, gateways: publicGateways(opts.publicGateways), inFlight: new Map(), deadlines: new Map() }
+      const hasDnslink = async (host: string): Promise<boolean> => {
+        try {
+          await opts.backend.resolveName(`/ipns/${host}`, { recursive: false })
+          return true
+        } catch {
+          return false
+        }
+      }
+      const srv: ServerState = { opts, gateways: publicGateways(opts.publicGateways), hasDnslink, inFlight: new Map(), deadlines: new Map() }
       const timeout = opts.retrievalTimeout
       if (timeout !== undefined) {
         deadlineTimer = setInterval(() => { expire(srv, timeout) }, Math.min(1000, Math.max(10, timeout / 4)))

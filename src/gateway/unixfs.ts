@@ -1,7 +1,7 @@
 /** Deserialized UnixFS responses (path-gateway spec): files with ranges, symlinks, directories. */
 import type { UnixFSEntry } from 'ipfs-unixfs-exporter'
 import type { Resolved } from './backend.ts'
-import { type GatewayContext, lazySignal, contentDisposition, etagMatches, sendRanged, sendStream, setCaching, setRoots, HttpError } from './http.ts'
+import { type GatewayContext, lazySignal, redirect, contentDisposition, etagMatches, sendRanged, sendStream, setCaching, setRoots, HttpError } from './http.ts'
 import { typeByName, sniff } from './mime.ts'
 import { renderListing, type ListingRow } from './listing.ts'
 import { LruCache } from './cache.ts'
@@ -94,8 +94,7 @@ export async function serveDirectory (ctx: GatewayContext, resolved: Resolved, b
   const { res, url } = ctx
   // directories are served at a path ending with '/': redirect there first (keeping the query)
   if (!url.pathname.endsWith('/')) {
-    res.writeHead(301, { Location: `${url.pathname}/${url.search}` })
-    res.end()
+    redirect(res, 301, `${url.pathname}/${url.search}`)
     return
   }
   const entry = resolved.entry

@@ -88,7 +88,7 @@ const rm = command<Peers>({
   path: ['bootstrap', 'rm'],
   tagline: 'Remove peers from the bootstrap list.',
   description: 'Outputs the list of peers that were removed.',
-  args: [{ name: 'peer', type: 'string', variadic: true, description: 'A peer to add to the bootstrap list (in the format \'<multiaddr>/<peerID>\')' }],
+  args: [{ name: 'peer', type: 'string', variadic: true, description: 'A peer to remove from the bootstrap list (in the format \'<multiaddr>/<peerID>\')' }],
   options: [{ name: 'all', type: 'bool', default: false, description: 'Remove all bootstrap peers. (Deprecated, use \'all\' subcommand)' }],
   output: 'value',
   repo: 'write',

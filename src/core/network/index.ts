@@ -65,9 +65,9 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
 
   /**
    * Wait (up to `ms`) until identify has told us the peer's protocols, so that a command right after
-   * `swarm connect` finds the peer among Bitswap's partners. False if it has not.
+   * `swarm connect` finds the peer among Bitswap's partners
    */
-  async function identified (peer: PeerId, ms: number, options: AbortOptions): Promise<boolean> {
+  async function identified (peer: PeerId, ms: number, options: AbortOptions): Promise<void> {
     const { libp2p } = online()
     let done = (): void => {}
     const waited = new Promise<void>(resolve => { done = resolve })
@@ -77,9 +77,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
     const timer = setTimeout(done, ms)
     const isKnown = async (): Promise<boolean> => ((await libp2p.peerStore.get(peer).catch(() => undefined))?.protocols.length ?? 0) > 1
     try {
-      if (await isKnown()) return true
-      await waited
-      return await isKnown()
+      if (!await isKnown()) await waited
     } finally {
       clearTimeout(timer)
       libp2p.removeEventListener('peer:identify', onIdentify)
@@ -180,10 +178,8 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
         const { ma, id } = await peerAddr(text)
         try {
           const conn = await libp2p.dial(ma, options)
-          if (!await identified(conn.remotePeer, 2000, options)) {
-            // identify on a new connection sometimes never answers (seen with a Helia peer): ask again
-            await libp2p.services.identify.identify(conn, { signal: AbortSignal.any([AbortSignal.timeout(5000), ...(options.signal === undefined ? [] : [options.signal])]) }).catch(() => {})
-          }
+          // up to the 2 s after which an unanswered identify is retried (see start()) and that retry's 5 s
+          await identified(conn.remotePeer, 7000, options)
         } catch (err) {
           throw new InvalidArgumentError(`connect ${id} failure: ${toTsipfsError(err).message}`)
         }
