@@ -99,7 +99,14 @@ export function createCoreBackend (node: TsipfsNode, init: { offline?: boolean }
       let bytes = files.get(key)
       if (bytes === undefined) {
         const chunks: Uint8Array[] = []
-        for await (const c of readUncached(entry, { signal: options.signal })) chunks.push(c)
+        try {
+          for await (const c of readUncached(entry, { signal: options.signal })) chunks.push(c)
+        } catch (err) {
+          // a block outside the part asked for is missing: read just that part (a Range request is served)
+          if (options.offset === undefined && options.length === undefined) throw err
+          yield * readUncached(entry, options)
+          return
+        }
         bytes = chunks.length === 1 ? chunks[0] as Uint8Array : Buffer.concat(chunks)
         files.set(key, bytes, bytes.byteLength)
       }

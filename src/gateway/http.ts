@@ -30,6 +30,8 @@ export interface GatewayContext {
   format: string
   /** Parameters of the Accept media type (CAR version, order, dups…) */
   params: Record<string, string>
+  /** The /ipfs/ path the request resolved to (for /ipns/ paths, after resolving the name) */
+  ipfsPath?: string
   /** For /ipns/ paths: the TTL of the resolution, seconds */
   ttl?: number
   /** On a subdomain or DNSLink host: the root the host serves (`/ipfs/{cid}`, `/ipns/{name}`) */

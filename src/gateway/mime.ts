@@ -51,7 +51,7 @@ export function typeByName (name: string): string | undefined {
 const startsWith = (b: Uint8Array, sig: number[], at = 0): boolean => sig.every((v, i) => b[at + i] === v)
 const ascii = (b: Uint8Array, text: string, at = 0): boolean => startsWith(b, [...text].map(c => c.charCodeAt(0)), at)
 
-/** The content type of data that starts with `head` (up to 3 KiB is enough) */
+/** The content type of data that starts with `head` (its first 512 bytes are enough) */
 export function sniff (head: Uint8Array): string {
   if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png'
   if (startsWith(head, [0xff, 0xd8, 0xff])) return 'image/jpeg'

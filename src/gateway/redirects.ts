@@ -95,7 +95,8 @@ export async function applyRedirects (ctx: GatewayContext, ipfsRoot: string): Pr
   const match = matchRedirect(rules, ctx.contentPath.slice((ctx.origin as string).length))
   if (match === undefined) return undefined
   if (match.status >= 300 && match.status < 400) {
-    redirect(ctx.res, match.status, match.to)
+    // the request's query string goes along unless the rule's target has one of its own (as Kubo does)
+    redirect(ctx.res, match.status, match.to.includes('?') ? match.to : `${match.to}${ctx.url.search}`)
     return 'sent'
   }
   if (/^https?:/.test(match.to)) throw new HttpError(500, `_redirects: a ${match.status} rule cannot point at another site (${match.to})`)

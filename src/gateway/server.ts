@@ -233,12 +233,13 @@ async function serve (ctx: GatewayContext): Promise<void> {
   let ipfsRoot = root
   if (root.startsWith('/ipns/')) {
     const name = root.slice('/ipns/'.length)
-    if (ctx.format === FORMATS['ipns-record']) return await serveIpnsRecord(ctx, name, rest)
-    // a key in another form than base36 CIDv1 moves to its canonical name (path gateways only: subdomains redirect in route())
+    // a key in another form than base36 CIDv1 moves to its canonical name, for every response format
+    // (path gateways only: subdomains redirect in route())
     if (ctx.origin === undefined && !name.includes('.')) {
       const canonical = canonicalName(parseIpnsName(name))
       if (canonical !== name) return redirect(res, 302, `/ipns/${canonical}${ctx.url.pathname.split('/').slice(3).map(s => `/${s}`).join('')}${ctx.url.search}`)
     }
+    if (ctx.format === FORMATS['ipns-record']) return await serveIpnsRecord(ctx, name, rest)
     const resolution = await ctx.backend.resolveName(root, lazySignal(ctx))
     ctx.ttl = resolution.ttl
     ipfsRoot = resolution.path.replace(/\/$/, '')
@@ -246,6 +247,7 @@ async function serve (ctx: GatewayContext): Promise<void> {
     throw new HttpError(400, 'ipns-record responses are for /ipns/ paths')
   }
   const rootCid = parseRootCid(ipfsRoot.split('/')[2] ?? '')
+  ctx.ipfsPath = `${ipfsRoot}${rest}`
   const cacheControl = String(req.headers['cache-control'] ?? '')
   let resolved: Resolved
   try {
@@ -292,7 +294,7 @@ async function serveResolved (ctx: GatewayContext, resolved: Resolved, rootCid: 
       setRoots(ctx, resolved.roots)
       setCaching(ctx, `W/"${resolved.cid.toString()}.x-tar"`)
       const name = ctx.url.searchParams.get('filename') ?? `${resolved.cid.toString()}.tar`
-      res.setHeader('Content-Disposition', `attachment; filename="${name.replace(/[^\x20-\x7e]|"/g, '_')}"`)
+      res.setHeader('Content-Disposition', contentDisposition('attachment', name))
       res.setHeader('Content-Type', FORMATS.tar as string)
       res.setHeader('X-Content-Type-Options', 'nosniff')
       await sendStream(ctx, 200, ctx.backend.tar(`/ipfs/${resolved.cid.toString()}`, resolved.cid.toString(), { signal: ctx.signal }))

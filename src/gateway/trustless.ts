@@ -157,14 +157,16 @@ export async function serveCar (ctx: GatewayContext, resolved: Resolved, rootCid
   setRoots(ctx, resolved.roots)
   setCaching(ctx, `W/"${resolved.cid.toString()}.car.${Buffer.from(key).toString('base64url')}"`)
   if (ctx.contentPath.startsWith('/ipfs/')) res.setHeader('Cache-Control', IMMUTABLE)
-  const filename = ctx.url.searchParams.get('filename') ?? `${resolved.cid.toString()}.car`
+  // named after the /ipfs/ path it answers: `{root CID}_{segment}_{segment}.car` (as Kubo names it)
+  const filename = ctx.url.searchParams.get('filename') ?? `${(ctx.ipfsPath ?? `/ipfs/${resolved.cid.toString()}`).split('/').slice(2).filter(Boolean).join('_')}.car`
   res.setHeader('Content-Disposition', contentDisposition('attachment', filename))
   res.setHeader('Content-Type', `${FORMATS.car as string}; version=1; order=dfs; dups=${params.dups ? 'y' : 'n'}`)
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('Accept-Ranges', 'none')
   const w: Walk = { blocks: async (cid) => await ctx.backend.block(cid, { signal: ctx.signal }), seen: new Set(), dups: params.dups, signal: ctx.signal }
-  // the blocks that prove the path, then the terminal element's blocks for the scope
-  const { writer, out } = CarWriter.create([rootCid])
+  // the blocks that prove the path, then the terminal element's blocks for the scope. The header's root is
+  // the terminal element (the specs leave it open and tell clients to ignore it; Kubo names the terminal)
+  const { writer, out } = CarWriter.create([resolved.cid])
   const filling = (async () => {
     try {
       for (const cid of resolved.roots.slice(0, -1)) {

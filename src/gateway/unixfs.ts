@@ -1,7 +1,7 @@
 /** Deserialized UnixFS responses (path-gateway spec): files with ranges, symlinks, directories. */
 import type { UnixFSEntry } from 'ipfs-unixfs-exporter'
 import type { Resolved } from './backend.ts'
-import { type GatewayContext, lazySignal, redirect, contentDisposition, etagMatches, sendRanged, sendStream, setCaching, setRoots, HttpError } from './http.ts'
+import { type GatewayContext, lazySignal, redirect, contentDisposition, sendRanged, sendStream, setCaching, setRoots, HttpError } from './http.ts'
 import { typeByName, sniff } from './mime.ts'
 import { renderListing, type ListingRow } from './listing.ts'
 import { LruCache } from './cache.ts'
@@ -17,8 +17,13 @@ const listings = new LruCache<Buffer>(16 * 1024 * 1024)
 /** Bumped when the listing's HTML changes, so cached listings are not reused (part of the weak Etag) */
 const LISTING_VERSION = 'tsipfs-2'
 
+/** Cache-Control of a generated directory listing under /ipfs/ */
+const STALE = 2678400
+const LISTING_CACHE = `public, max-age=604800, stale-while-revalidate=${STALE}`
+
+/** A listing's Etag: strong (a listing is the same bytes for the same version and directory), as Kubo's */
 export function listingEtag (cid: { toString: () => string }): string {
-  return `W/"DirIndex-${LISTING_VERSION}_CID-${cid.toString()}"`
+  return `"DirIndex-${LISTING_VERSION}_CID-${cid.toString()}"`
 }
 
 function mtimeOf (entry: UnixFSEntry): Date | undefined {
@@ -49,10 +54,10 @@ function setLastModified (ctx: GatewayContext, entry: UnixFSEntry): void {
   if (mtime !== undefined) ctx.res.setHeader('Last-Modified', mtime.toUTCString())
 }
 
-export async function serveFile (ctx: GatewayContext, resolved: Resolved, entry: UnixFSEntry = resolved.entry): Promise<void> {
+export async function serveFile (ctx: GatewayContext, resolved: Resolved, entry: UnixFSEntry = resolved.entry, etag = `"${entry.cid.toString()}"`): Promise<void> {
   const { res } = ctx
   setRoots(ctx, resolved.roots)
-  setCaching(ctx, `"${entry.cid.toString()}"`)
+  setCaching(ctx, etag)
   setLastModified(ctx, entry)
   const name = setDisposition(ctx)
   if (entry.type === 'file' && entry.unixfs.type === 'symlink') {
@@ -65,16 +70,23 @@ export async function serveFile (ctx: GatewayContext, resolved: Resolved, entry:
   const size = entry.type === 'file' ? Number(entry.unixfs.fileSize()) : Number(entry.size)
   let type = typeByName(name) ?? sniffed.get(entry.cid.toString())
   if (type === undefined) {
-    // sniff from the first bytes, read once (a small read at the start of the file)
+    // sniff from the first 512 bytes (as Go's http.DetectContentType, so Kubo's types), read once. A range
+    // request is served even when those bytes cannot be read (a block before the range is missing): the
+    // range is all the client asked for, typed application/octet-stream (path-gateway.md §Range)
     let head = new Uint8Array(0)
-    for await (const chunk of ctx.backend.read(entry, { offset: 0, length: Math.min(size, 3072), signal: ctx.signal })) {
-      const next = new Uint8Array(head.byteLength + chunk.byteLength)
-      next.set(head)
-      next.set(chunk, head.byteLength)
-      head = next
+    try {
+      for await (const chunk of ctx.backend.read(entry, { offset: 0, length: Math.min(size, 512), signal: ctx.signal })) {
+        const next = new Uint8Array(head.byteLength + chunk.byteLength)
+        next.set(head)
+        next.set(chunk, head.byteLength)
+        head = next
+      }
+      type = sniff(head)
+      sniffed.set(entry.cid.toString(), type)
+    } catch (err) {
+      if (ctx.req.headers.range === undefined) throw err
+      type = 'application/octet-stream'
     }
-    type = sniff(head)
-    sniffed.set(entry.cid.toString(), type)
   }
   if (type.startsWith('text/html;')) type = 'text/html'
   // a hot small file without a Range: one write, no stream
@@ -110,18 +122,18 @@ export async function serveDirectory (ctx: GatewayContext, resolved: Resolved, b
   }
   if (dir.index !== undefined) {
     const index = await ctx.backend.entry(dir.index, lazySignal(ctx))
-    if (etagMatches(ctx.req.headers['if-none-match'], [`"${index.cid.toString()}"`])) {
-      res.writeHead(304)
-      res.end()
-      return
-    }
+    // the page stands for the directory: its Etag and X-Ipfs-Roots are the directory's (as Kubo's)
     // the page is named index.html (ctx is this request's own: changing it here changes nothing else)
     ctx.contentPath = `${ctx.contentPath.replace(/\/$/, '')}/index.html`
-    await serveFile(ctx, { ...resolved, roots: [...resolved.roots, index.cid] }, index)
+    await serveFile(ctx, resolved, index, `"${entry.cid.toString()}"`)
     return
   }
   setRoots(ctx, resolved.roots)
   setCaching(ctx, listingEtag(entry.cid))
+  // a generated listing is the gateway's own page, not the immutable content: cached for a week (under
+  // /ipns/ for the name's TTL), then served stale while revalidated for a month (Kubo's values)
+  if (ctx.contentPath.startsWith('/ipfs/')) res.setHeader('Cache-Control', LISTING_CACHE)
+  else if (ctx.ttl !== undefined && ctx.ttl > 0) res.setHeader('Cache-Control', `public, max-age=${ctx.ttl}, stale-while-revalidate=${STALE}`)
   setLastModified(ctx, entry)
   const path = ctx.contentPath.endsWith('/') ? ctx.contentPath : `${ctx.contentPath}/`
   const htmlKey = `${key}\n${path}\n${base}\n${ctx.origin === undefined ? 'path' : 'origin'}`

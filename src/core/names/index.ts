@@ -149,7 +149,8 @@ export function createNamesApi ({ meta }: Components) {
           const record = await api.record(name, options)
           if (Date.parse(record.validity) < Date.now()) throw new NameNotFoundError(`the IPNS record for ${name} expired at ${record.validity}`)
           value = record.value
-          ttl = Math.min(ttl, Number(record.ttl ?? 0n) / 1e9)
+          // cached for the record's TTL, never past the record's end of validity
+          ttl = Math.min(ttl, Number(record.ttl ?? 0n) / 1e9, Math.floor((Date.parse(record.validity) - Date.now()) / 1000))
         }
         if (!value.startsWith('/')) value = `/ipfs/${value}`
         current = rest === '' ? value : `${value.replace(/\/$/, '')}/${rest}`

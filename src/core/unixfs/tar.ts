@@ -13,7 +13,8 @@ export async function * tarStream (entries: AsyncIterable<GetEntry>, options: { 
       if (e.type === 'directory') {
         tar.entry({ ...header, type: 'directory' })
       } else if (e.type === 'symlink') {
-        tar.entry({ ...header, type: 'symlink', linkname: e.target })
+        // a symlink's own mode means nothing: it is written 0777, as tar and Kubo write symlinks
+        tar.entry({ ...header, mode: 0o777, type: 'symlink', linkname: e.target })
       } else {
         const stream = tar.entry({ ...header, type: 'file', size: Number(e.size) })
         await pipeline(Readable.from(e.content ?? []), stream)
