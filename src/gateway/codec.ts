@@ -28,7 +28,7 @@ export function codecFormat (code: number): string | undefined {
 export async function serveCodec (ctx: GatewayContext, resolved: Resolved): Promise<void> {
   const { res } = ctx
   if (resolved.remainder.length > 0) {
-    throw new HttpError(501, `"${resolved.remainder.join('/')}" could not be returned: reading IPLD kinds other than links (CBOR tag 42) is not implemented: try reading the block instead`)
+    throw new HttpError(501, `"${resolved.remainder.join('/')}" could not be returned: reading IPLD Kinds other than Links (CBOR Tag 42) is not implemented: try reading the block instead`)
   }
   const code = resolved.cid.code
   const format = ctx.format === '' ? CODEC_FORMAT[code] : ctx.format

@@ -63,6 +63,8 @@ export class HttpError extends Error {
 /** The HTTP status for an error from the core */
 export function statusOf (err: unknown): number {
   if (err instanceof HttpError) return err.status
+  // a path into a dag-json/dag-cbor block names a field the block does not have
+  if (err instanceof Error && (err.name === 'BadPathError' || (err.cause instanceof Error && err.cause.name === 'BadPathError'))) return 404
   const e = toTsipfsError(err)
   switch (e.name) {
     case 'BlockNotFoundError':

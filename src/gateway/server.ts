@@ -46,6 +46,9 @@ const CORS = {
   'Access-Control-Expose-Headers': 'Content-Length, Content-Range, X-Chunked-Output, X-Stream-Output, X-Ipfs-Path, X-Ipfs-Roots'
 }
 
+const DAG_PB = 0x70
+const RAW = 0x55
+
 /** Response formats a trustless gateway serves (the only ones when DeserializedResponses is false) */
 const TRUSTLESS = new Set([FORMATS.raw, FORMATS.car, FORMATS['ipns-record']])
 
@@ -272,6 +275,9 @@ async function serve (ctx: GatewayContext): Promise<void> {
 
 async function serveResolved (ctx: GatewayContext, resolved: Resolved, rootCid: CID): Promise<void> {
   const { res, req } = ctx
+  // plain json/cbor asked of UnixFS (dag-pb, raw) is no conversion: the content is served as it is (as Kubo
+  // does, and the conformance suite checks)
+  if ((ctx.format === FORMATS.json || ctx.format === FORMATS.cbor) && (resolved.cid.code === DAG_PB || resolved.cid.code === RAW)) ctx.format = ''
   if (ctx.format === FORMATS.car) {
     await serveCar(ctx, resolved, rootCid)
     return

@@ -18,7 +18,7 @@ import { canonicalName, parseIpnsName } from '../core/names/index.ts'
 
 export async function serveRaw (ctx: GatewayContext, resolved: Resolved): Promise<void> {
   const { res } = ctx
-  if (resolved.remainder.length > 0) throw new HttpError(501, `${resolved.remainder.join('/')} is not a link: reading IPLD kinds other than links is not implemented`)
+  if (resolved.remainder.length > 0) throw new HttpError(501, `${resolved.remainder.join('/')} is not a link: reading IPLD Kinds other than Links (CBOR Tag 42) is not implemented`)
   const bytes = await ctx.backend.block(resolved.cid, { signal: ctx.signal })
   setRoots(ctx, resolved.roots)
   setCaching(ctx, `"${resolved.cid.toString()}.raw"`)
@@ -152,7 +152,7 @@ async function * entity (w: Walk, cid: CID, range?: CarParams['bytes']): AsyncGe
 export async function serveCar (ctx: GatewayContext, resolved: Resolved, rootCid: CID): Promise<void> {
   const { res } = ctx
   const params = carParams(ctx)
-  if (resolved.remainder.length > 0) throw new HttpError(501, `${resolved.remainder.join('/')} is not a link: reading IPLD kinds other than links is not implemented`)
+  if (resolved.remainder.length > 0) throw new HttpError(501, `${resolved.remainder.join('/')} is not a link: reading IPLD Kinds other than Links (CBOR Tag 42) is not implemented`)
   const key = `${params.scope}.${params.bytes === undefined ? '' : `${params.bytes.from}:${params.bytes.to ?? '*'}`}.${params.dups ? 'y' : 'n'}`
   setRoots(ctx, resolved.roots)
   setCaching(ctx, `W/"${resolved.cid.toString()}.car.${Buffer.from(key).toString('base64url')}"`)

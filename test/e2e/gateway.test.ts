@@ -525,8 +525,19 @@ check(`${PG} §format (request query parameter)`, 'json of a dag-json block is i
 check(`${PG} §format (request query parameter)`, 'cbor of a dag-cbor block is its bytes', async () => {
   assert.equal((await get(`/ipfs/${C.dagCbor}?format=cbor`)).status, 200)
 })
-check(`${PG} §400 Bad Request`, 'json of a dag-pb node is 400', async () => {
-  assert.equal((await get(`/ipfs/${C.dagPb}?format=json`)).status, 400)
+check(`${PG} §Accept (request header)`, 'plain json/cbor of UnixFS is no conversion: the file as it is (as Kubo and the conformance suite)', async () => {
+  for (const q of ['?format=json', '?format=cbor']) {
+    const r = await get(`/ipfs/${C.dir}/hello.txt${q}`)
+    assert.equal(r.status, 200)
+    assert.equal(r.headers.get('content-type'), 'text/plain; charset=utf-8')
+    assert.equal(r.body.toString(), 'hello world\n')
+  }
+  const dir = await get(`/ipfs/${C.dagPb}?format=json`)
+  assert.equal(dir.status, 301)
+  assert.equal(dir.headers.get('location'), `/ipfs/${C.dagPb}/?format=json`)
+})
+check(`${PG} §404 Not Found`, 'a path to a field a dag-json document does not have is 404', async () => {
+  assert.equal((await get(`/ipfs/${C.dagJson}/foo/i-do-not-exist`)).status, 404)
 })
 check(`${PG} §501 Not Implemented`, 'a path into a dag-json document\'s fields (not a link) is 501', async () => {
   assert.equal((await get(`/ipfs/${C.dagJson}/foo/object/banana`)).status, 501)

@@ -1,7 +1,9 @@
 /**
  * `get`: a UnixFS tree as a stream of entries, depth-first, with names checked so that nothing can be
- * written outside the output folder: a link name that is empty, `.`, `..`, or holds `/` or NUL is refused.
+ * written outside the output folder: a link name whose path leaves the root, or that is empty, `.`,
+ * absolute, or holds `\\` or NUL, is refused.
  */
+import { posix } from 'node:path'
 import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import type { AbortOptions } from '@libp2p/interface'
 import type { ReadableStorage } from 'ipfs-unixfs-exporter'
@@ -18,6 +20,21 @@ export interface GetEntry {
   target?: string
   mode?: number
   mtime?: Date
+}
+
+/**
+ * The path of a link below `rel`. As in Kubo, a name may hold `/` and `..` as long as the path it makes stays
+ * below the root (the conformance suite's path_gateway_tar fixtures have both kinds); absolute names, `\\`,
+ * NUL, empty names and a path back to the root itself are refused. The message keeps Kubo's words (with its
+ * typo, "now" for "not"), which the gateway conformance suite looks for.
+ */
+export function childPath (rel: string, name: string): string {
+  const root = rel.split('/')[0] as string
+  const path = posix.normalize(`${rel}/${name}`)
+  if (name === '' || name === '.' || name.startsWith('/') || name.includes('\0') || name.includes('\\') || !path.startsWith(`${root}/`)) {
+    throw new InvalidPathError(`refusing unsafe name ${JSON.stringify(name)} in DAG: it could write outside the output path (relative UnixFS paths outside the root are now allowed)`)
+  }
+  return path
 }
 
 export function checkName (name: string): string {
@@ -40,8 +57,8 @@ export async function * getEntries (blockstore: ReadableStorage, blocks: BlockSt
     if (entry.type === 'directory') {
       yield { path: rel, type: 'directory', size: 0n, ...meta(entry) }
       for await (const link of entry.entries({ signal: options.signal })) {
-        const name = checkName(link.name)
-        yield * walk(await exporter(link.cid, blockstore, options), `${rel}/${name}`)
+        const next = childPath(rel, link.name)
+        yield * walk(await exporter(link.cid, blockstore, options), next)
       }
       return
     }
