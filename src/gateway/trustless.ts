@@ -194,7 +194,7 @@ export async function serveIpnsRecord (ctx: GatewayContext, name: string, rest: 
   const ttl = Math.floor(Number(record.ttl ?? 0n) / 1e9)
   const { res } = ctx
   res.setHeader('Content-Type', FORMATS['ipns-record'] as string)
-  res.setHeader('Content-Disposition', contentDisposition('attachment', `${canonicalName(parseIpnsName(name))}.ipns-record`))
+  res.setHeader('Content-Disposition', contentDisposition('attachment', ctx.url.searchParams.get('filename') ?? `${canonicalName(parseIpnsName(name))}.ipns-record`))
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('Etag', `"${Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('base64url')}"`)
   if (ttl > 0) res.setHeader('Cache-Control', `public, max-age=${ttl}`)

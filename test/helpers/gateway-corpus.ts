@@ -163,6 +163,9 @@ export async function corpus (): Promise<Probe[]> {
     for (const f of ['', 'raw', 'car', 'ipns-record']) get(`/ipns/${name}${f === '' ? '' : `?format=${f}`}`)
     add('HEAD', `/ipns/${name}`)
   }
+  get(`/ipns/${PEER36}?format=ipns-record&filename=${encodeURIComponent('testтест.ipns-record')}`)
+  get(`/ipns/${PEER36}`, { Accept: 'application/vnd.ipfs.ipns-record' })
+  get(`/ipfs/${DIR}?format=tar&filename=${encodeURIComponent('testтест.tar')}`)
   get(`/ipns/${PEER}/a/b?x=1`)
   get(`/ipns/${CID.parse(PEER36, base36).toString()}`)
   get(`/ipns/${RSA}`)
