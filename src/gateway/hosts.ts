@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http'
 import { CID } from 'multiformats/cid'
 import { base32 } from 'multiformats/bases/base32'
 import { base36 } from 'multiformats/bases/base36'
-import { peerIdFromString } from '@libp2p/peer-id'
+import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 
 export interface PublicGateway {
   Paths: string[]
@@ -71,6 +71,22 @@ export function uninlineDnslink (label: string): string {
 }
 
 /**
+ * A key as its canonical label (CIDv1 libp2p-key in base36), from a peer ID or a CID of the key in any
+ * codec and base (a dag-pb CIDv1 of a key redirects to its libp2p-key form, as the conformance suite
+ * checks); undefined for anything that is not a key
+ */
+function keyLabel (id: string): string | undefined {
+  try {
+    return peerIdFromString(id).toCID().toString(base36)
+  } catch { /* not a peer ID or libp2p-key CID */ }
+  try {
+    return peerIdFromMultihash(CID.parse(id, id.startsWith('k') ? base36 : undefined).multihash).toCID().toString(base36)
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * The subdomain label for a root: CIDv1 base32 (libp2p keys in base36), or a DNSLink name (inlined into one
  * label when asked to, and always for https, where a wildcard certificate covers only one level)
  */
@@ -88,9 +104,8 @@ function label (ns: string, id: string, inline: boolean): string | { error: stri
     if (out.length > 63) return { error: `CID incompatible with DNS label length limit of 63: ${id} is ${out.length} characters as a label; use a path gateway` }
     return out
   }
-  try {
-    return peerIdFromString(id).toCID().toString(base36)
-  } catch { /* not a key: a DNSLink name */ }
+  const key = keyLabel(id)
+  if (key !== undefined) return key
   if (id.includes('.')) {
     if (!inline) return id.toLowerCase()
     const inlined = inlineDnslink(id)
@@ -140,10 +155,7 @@ export async function route (req: IncomingMessage, url: URL, gateways: Map<strin
         return { kind: 'origin', root: `/ipfs/${id}`, gateway: gw }
       }
       // a key in any base redirects to base36; anything else is an inlined DNSLink name
-      let key: string | undefined
-      try {
-        key = peerIdFromString(id).toCID().toString(base36)
-      } catch { /* a DNSLink label */ }
+      const key = keyLabel(id)
       if (key !== undefined) {
         if (key !== id) return { kind: 'redirect', location: `${proto}://${key}.ipns.${gwHost}${port}${url.pathname}${url.search}` }
         return { kind: 'origin', root: `/ipns/${key}`, gateway: gw }

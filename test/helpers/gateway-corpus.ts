@@ -218,6 +218,13 @@ export async function corpus (): Promise<Probe[]> {
   get(`/${encodeURIComponent('ą')}/${encodeURIComponent('ę')}`, {}, `${LISTING}.ipfs.localhost:PORT`)
   get(`/${encodeURIComponent('ą')}/${encodeURIComponent('ę')}/`, {}, `${LISTING}.ipfs.localhost:PORT`)
   get('/', {}, `${LISTING}.ipfs.localhost:PORT`)
+  // a key as a dag-pb CIDv1 label redirects to its libp2p-key label; /ipns/{key} on a subdomain gateway
+  for (const key of [RSA, PEER]) {
+    get('/', {}, `${CID.createV1(0x70, CID.parse(key.startsWith('Qm') ? key : CID.parse(PEER36, base36).toString()).multihash).toString(base36)}.ipns.localhost:PORT`)
+    get(`/ipns/${key}`, {}, 'localhost:PORT')
+  }
+  get('/ipns/en.wikipedia-on-ipfs.example.org/wiki/', {}, 'localhost:PORT')
+  get('/ipns/en.wikipedia-on-ipfs.example.org/wiki/', { 'X-Forwarded-Proto': 'https' }, 'localhost:PORT')
   get('/', { 'X-Forwarded-Host': `${SUBDOMAIN_HELLO}.ipfs.example.com` })
   get(`/ipfs/${SUBDOMAIN_HELLO}`, { 'X-Forwarded-Host': 'example.com' })
   get(`/ipfs/?uri=${encodeURIComponent(`ipfs://${SUBDOMAIN_DIR}/hello-CIDv1`)}`)
