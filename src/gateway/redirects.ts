@@ -26,6 +26,8 @@ export function parseRedirects (text: string): Rule[] {
     if (!to.startsWith('/') && !/^https?:\/\//.test(to)) throw new RedirectsError(`_redirects line ${i + 1}: "to" must be a path or an http(s) URL`)
     let status = 301
     if (code !== undefined) {
+      // the messages keep Kubo's words, which the conformance suite looks for
+      if (code.endsWith('!')) throw new RedirectsError(`_redirects line ${i + 1}: forced redirects (or "shadowing") are not supported`)
       if (!/^\d{3}$/.test(code)) throw new RedirectsError(`_redirects line ${i + 1}: invalid status code ${JSON.stringify(code)}`)
       status = Number(code)
       if (!STATUSES.has(status)) throw new RedirectsError(`_redirects line ${i + 1}: status code ${status} is not supported`)
@@ -83,7 +85,7 @@ export async function applyRedirects (ctx: GatewayContext, ipfsRoot: string): Pr
   const e = file.entry
   if (e.type !== 'file' && e.type !== 'raw') throw new HttpError(500, '_redirects is not a file')
   const size = e.type === 'file' ? Number(e.unixfs.fileSize()) : Number(e.size)
-  if (size > MAX_REDIRECTS_SIZE) throw new HttpError(500, `_redirects is ${size} bytes, over the ${MAX_REDIRECTS_SIZE}-byte limit`)
+  if (size > MAX_REDIRECTS_SIZE) throw new HttpError(500, `could not parse _redirects: redirects file size cannot exceed ${MAX_REDIRECTS_SIZE} bytes (it is ${size})`)
   const chunks: Uint8Array[] = []
   for await (const c of ctx.backend.read(e, { signal: ctx.signal })) chunks.push(c)
   let rules

@@ -413,9 +413,15 @@ for (const [cid, what] of [[C.badCodes, 'an unsupported status code'], [C.forced
   check(`${RF} §Error Handling`, `${what} is a 500 with the reason`, async () => {
     const r = await getHost(`${v1(cid)}.ipfs.localhost`, '/missing')
     assert.equal(r.status, 500)
-    assert.match(r.body.toString(), /_redirects/)
+    assert.match(r.body.toString(), /could not parse _redirects:/)
   })
 }
+check(`${RF} §No Forced Redirects`, 'a forced redirect is refused in the words the conformance suite looks for', async () => {
+  assert.match((await getHost(`${v1(C.forced)}.ipfs.localhost`, '/missing')).body.toString(), /forced redirects \(or "shadowing"\) are not supported/)
+})
+check(`${RF} §Max File Size`, 'a _redirects over 64 KiB is refused in the words the conformance suite looks for', async () => {
+  assert.match((await getHost(`${v1(C.tooLarge)}.ipfs.localhost`, '/missing')).body.toString(), /redirects file size cannot exceed/)
+})
 check(`${RF} §Error Handling`, 'a broken _redirects does not stop existing files being served', async () => {
   const r = await getHost(`${v1(C.badCodes)}.ipfs.localhost`, '/found.html')
   assert.equal(r.status, 200)
