@@ -78,6 +78,10 @@ export function statusOf (err: unknown): number {
       return 400
     case 'AbortedError':
       return 504
+    // an IPNS name with no valid record (none stored, or only an insecure V1 or broken V2 one) is a failure to
+    // resolve, 5xx as IPIP-428 asks and the conformance suite checks (Kubo answers 500 too), not a 404
+    case 'NameNotFoundError':
+      return 500
     case 'UnsupportedError':
       return 501
   }

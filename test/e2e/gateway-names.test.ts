@@ -123,10 +123,10 @@ check(`${PG} §GET /ipns/{name}[/{path}]`, 'an RSA key in base58 redirects to ba
 check(`${PG} §GET /ipns/{name}[/{path}]`, 'a record with V1 and V2 signatures resolves', async () => {
   assert.equal((await get(`/ipns/${K.v1v2}`)).body.toString(), 'v1+v2 record')
 })
-check(`${PG} §404 Not Found`, 'a name with no valid record (V1-only, broken V2 signature) is 404 and names the name', async () => {
+check(`${PG} §5xx`, 'a name with no valid record (V1-only, broken V2 signature) is 500 and names the name (IPIP-428: MUST fail with 5xx)', async () => {
   for (const name of [K.v1only, K.brokenV2]) {
     const r = await get(`/ipns/${name}`)
-    assert.equal(r.status, 404)
+    assert.equal(r.status, 500)
     assert.match(r.body.toString(), new RegExp(name))
   }
 })
@@ -200,8 +200,8 @@ check(`${TG} §IPNS Record Responses`, 'a record asked for by base58 peer ID red
 check(`${TG} §IPNS Record Responses`, 'a DNSLink name has no record: 400', async () => {
   assert.equal((await get(`/ipns/${D.test}?format=ipns-record`)).status, 400)
 })
-check(`${TG} §IPNS Record Responses`, 'a name without a stored record is 404', async () => {
-  assert.equal((await get(`/ipns/${K.v1only}?format=ipns-record`)).status, 404)
+check(`${TG} §IPNS Record Responses`, 'a name without a stored record is a failure to resolve: 500, as Kubo', async () => {
+  assert.equal((await get(`/ipns/${K.v1only}?format=ipns-record`)).status, 500)
 })
 check(`${TG} §IPNS Record Responses`, '/ipfs/ content asked for as an IPNS record is 400', async () => {
   assert.equal((await get(`/ipfs/${C.hello}?format=ipns-record`)).status, 400)
