@@ -13,12 +13,21 @@ function sizeOf (data: { byteLength: number }): number {
   return data.byteLength
 }
 
-/** Count what passes through a stream: 'message' events in, send() out */
+/**
+ * Count what passes through a stream: 'message' events in, send() out. Incoming bytes are counted where the
+ * stream dispatches them, not with a 'message' listener of our own: a stream buffers what it receives
+ * until a reader listens, and a listener of ours would make it hand data to nobody (with TLS, the
+ * handshake's first bytes were lost and identify never completed).
+ */
 function count (stream: MultiaddrConnection | Stream, into: Bytes[]): void {
-  stream.addEventListener('message', (evt) => {
-    const n = sizeOf(evt.data)
-    for (const b of into) b.in += n
-  })
+  const dispatch = stream.dispatchEvent.bind(stream)
+  stream.dispatchEvent = (evt: Event): boolean => {
+    if (evt.type === 'message') {
+      const n = sizeOf((evt as Event & { data: { byteLength: number } }).data)
+      for (const b of into) b.in += n
+    }
+    return dispatch(evt)
+  }
   const send = stream.send.bind(stream)
   stream.send = (data) => {
     const n = sizeOf(data)
