@@ -10,6 +10,7 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { swarmKeyFingerprint } from '../../src/core/network/pnet.ts'
 import { harness } from '../helpers/cli.ts'
 import { startDaemon } from '../helpers/daemon.ts'
 import { online, peersOf, until, type Online } from '../helpers/swarm.ts'
@@ -59,6 +60,7 @@ test('private network: only peers with the same swarm.key connect', async (t) =>
     online(t)
   ])
   assert.match(a.d.output(), /Swarm is limited to private network of peers with the swarm key/)
+  assert.match(a.d.output(), new RegExp(`Swarm key fingerprint: ${swarmKeyFingerprint(Buffer.from(key1.split('\n')[2] as string, 'hex'))}\n`))
   assert.equal(await a.h.ok(['swarm', 'connect', b.addr]), `connect ${b.id} success\n`)
   for (const other of [c, open]) {
     const r = await a.h.run(['swarm', 'connect', other.addr])

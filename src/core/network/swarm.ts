@@ -14,7 +14,7 @@ import { connMgrSettings, maxConnections, type ConnMgrSettings } from './connmgr
 export async function planSwarm (config: Config, repoPath: string) {
   const pnet = await privateNetwork(repoPath)
   const notes: string[] = []
-  if (pnet !== undefined) notes.push('Swarm is limited to private network of peers with the swarm key')
+  if (pnet !== undefined) notes.push('Swarm is limited to private network of peers with the swarm key', `Swarm key fingerprint: ${pnet.fingerprint}`)
   // QUIC encrypts on its own and cannot go through the protector: off in a private network (as in Kubo)
   const t = await planTransports(config, pnet === undefined ? {} : { noQuic: 'QUIC cannot be used in a private network (swarm.key)' })
   const relay = planRelay(config, t.relay)
