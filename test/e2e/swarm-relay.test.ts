@@ -1,6 +1,6 @@
 /**
  * Circuit relay v2 between three real daemons on 127.0.0.1: A runs the relay service
- * (Swarm.RelayService.Enabled), B reserves a slot on A (Swarm.RelayClient.StaticRelays), C connects to B
+ * (Swarm.RelayService.Enabled), B reserves a slot on A (Swarm.RelayClient.StaticRelays, with a relay that is down beside it), C connects to B
  * through A's /p2p-circuit address. Hole punching (DCUtR) is configured on B and C but cannot be shown on
  * loopback (there is no NAT to punch through): only that the protocol is offered. And private networks: a
  * daemon with a swarm.key talks only to daemons with the same key.
@@ -18,7 +18,9 @@ import { online, peersOf, until, type Online } from '../helpers/swarm.ts'
 test('circuit relay v2: B reserves on A, C reaches B through A', async (t) => {
   const a = await online(t, { mutate: c => { c.Swarm.RelayService = { Enabled: true } } })
   assert.match(a.d.output(), /relay service \(circuit v2\) enabled/)
-  const b = await online(t, { mutate: c => { c.Swarm.RelayClient = { StaticRelays: [a.addr] } } })
+  // a static relay that is down does not keep B from starting, nor from reserving on A
+  const dead = '/ip4/127.0.0.1/tcp/9/p2p/12D3KooWAMfkfNQJANegGEajHDNcRPkMxd85dk3iUyfphRp7D59V'
+  const b = await online(t, { mutate: c => { c.Swarm.RelayClient = { StaticRelays: [dead, a.addr] } } })
   const c = await online(t)
 
   // B's reservation shows as a relayed address of its own

@@ -27,6 +27,12 @@ test('QUIC and IPv6 listeners; TLS and Noise as configured', async (t) => {
   const quicAddr = d.addrs.find(a => a.includes('/quic-v1'))
   assert.ok(quicAddr !== undefined, d.d.output())
 
+  await t.test('AutoNAT, DCUtR and the relay client run; the relay service does not (opt-in)', async () => {
+    const protocols = (JSON.parse(await d.h.ok(['id'])) as { Protocols: string[] }).Protocols
+    for (const p of ['/libp2p/autonat/1.0.0', '/libp2p/dcutr', '/libp2p/circuit/relay/0.2.0/stop']) assert.ok(protocols.includes(p), `${p} in ${protocols.join(',')}`)
+    assert.ok(!protocols.includes('/libp2p/circuit/relay/0.2.0/hop'))
+  })
+
   await t.test('a QUIC peer connects over QUIC', async () => {
     const node = await plainNode(t, { transports: [quic() as any], listen: [] })
     const conn = await node.dial(multiaddr(quicAddr))

@@ -41,6 +41,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
   let metrics: NodeMetrics | undefined
   let peering: Peering | undefined
   let trimmer: ConnectionTrimmer | undefined
+  let stopRelays = (): void => {}
   // @helia/bitswap 4.0.19 registers received-block metrics but never updates them: counted here instead
   const received = { blocks: 0, bytes: 0 }
   let starting: Promise<Built> | undefined
@@ -142,6 +143,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
           peering = p
           trimmer = new ConnectionTrimmer(b.libp2p, b.swarm.connMgr, (peer) => p.isProtected(peer))
           trimmer.start()
+          stopRelays = (await import('./relay.ts')).reserveStaticRelays(b.libp2p, b.swarm.staticRelays)
         } catch (err) {
           p.stop()
           await Promise.resolve(b.bitswap.stop()).catch(() => {})
@@ -166,6 +168,8 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       if (b === undefined) return
       peering?.stop()
       trimmer?.stop()
+      stopRelays()
+      stopRelays = () => {}
       peering = undefined
       trimmer = undefined
       metrics?.stop()

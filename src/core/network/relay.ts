@@ -8,8 +8,9 @@
 import { autoNAT } from '@libp2p/autonat'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
-import { multiaddr } from '@multiformats/multiaddr'
-import type { Transport } from '@libp2p/interface'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Libp2p, PeerId, Transport } from '@libp2p/interface'
 import { parseDuration, type Config } from '../repo/config.ts'
 import { InvalidConfigError } from '../errors.ts'
 import { flag, swarmSection } from './transports.ts'
@@ -32,8 +33,10 @@ function integer (value: unknown, fallback: number, key: string): number {
 
 export interface RelayPlan {
   transports: Array<(components: any) => Transport>
-  /** `<relay>/p2p-circuit` listen addresses (reservations), or `/p2p-circuit` to reserve on relays found among peers */
+  /** `/p2p-circuit` (reserve on relays found among peers) when asked for */
   listen: string[]
+  /** `<relay>/p2p-circuit` for each static relay: reserved on after start (see reserveStaticRelays) */
+  staticRelays: string[]
   services: Record<string, (components: any) => unknown>
   /** Lines for the daemon's start-up output */
   notes: string[]
@@ -44,7 +47,7 @@ export function planRelay (config: Config, relayTransport: boolean): RelayPlan {
   const client = section(swarm.RelayClient)
   const service = section(swarm.RelayService)
   const autonatCfg = section(config.AutoNAT)
-  const plan: RelayPlan = { transports: [], listen: [], services: {}, notes: [] }
+  const plan: RelayPlan = { transports: [], listen: [], staticRelays: [], services: {}, notes: [] }
 
   const clientOn = relayTransport && flag(client.Enabled, true)
   if (clientOn) {
@@ -59,11 +62,11 @@ export function planRelay (config: Config, relayTransport: boolean): RelayPlan {
         throw new InvalidConfigError(`invalid multiaddr ${JSON.stringify(relay)} in Swarm.RelayClient.StaticRelays: ${(err as Error).message}`)
       }
       if (ma.getComponents().findLast(c => c.name === 'p2p') === undefined) throw new InvalidConfigError(`Swarm.RelayClient.StaticRelays: ${relay} must end in /p2p/<peer ID>`)
-      plan.listen.push(`${ma.toString()}/p2p-circuit`)
+      plan.staticRelays.push(`${ma.toString()}/p2p-circuit`)
     }
     // Kubo reserves on public relays once AutoNAT says the node is private; js-libp2p cannot wait for that,
     // so discovering relays among our peers is done only when asked for explicitly
-    if (plan.listen.length === 0 && client.Enabled === true) plan.listen.push('/p2p-circuit')
+    if (plan.staticRelays.length === 0 && client.Enabled === true) plan.listen.push('/p2p-circuit')
   }
 
   if (relayTransport && service.Enabled === true) {
@@ -89,4 +92,44 @@ export function planRelay (config: Config, relayTransport: boolean): RelayPlan {
 
   if (clientOn && flag(swarm.EnableHolePunching, true)) plan.services.dcutr = dcutr()
   return plan
+}
+
+/**
+ * Reserve a slot on each static relay, retrying one that cannot be reached (after 5 s, doubling up to
+ * 5 min) and again whenever the relay disconnects. Not done as a listen address given to createLibp2p,
+ * because libp2p fails its whole start when one listen address fails, and a relay that is down must not
+ * keep the daemon from starting. Returns a function that stops it.
+ */
+export function reserveStaticRelays (libp2p: Libp2p, relays: string[]): () => void {
+  if (relays.length === 0) return () => {}
+  const controller = new AbortController()
+  // the transport manager is not on the public Libp2p interface, but the node has it
+  const tm = (libp2p as unknown as { components: { transportManager: { listen: (addrs: Multiaddr[]) => Promise<void> } } }).components.transportManager
+  const timers = new Set<NodeJS.Timeout>()
+  const reserve = (addr: Multiaddr, delay: number): void => {
+    if (controller.signal.aborted) return
+    void tm.listen([addr]).catch(() => {
+      if (controller.signal.aborted) return
+      const timer = setTimeout(() => { timers.delete(timer); reserve(addr, Math.min(delay * 2, 300_000)) }, delay)
+      timer.unref()
+      timers.add(timer)
+    })
+  }
+  const byPeer = new Map<string, Multiaddr>()
+  for (const r of relays) {
+    const ma = multiaddr(r)
+    const id = ma.getComponents().findLast(c => c.name === 'p2p')?.value
+    if (id !== undefined) byPeer.set(peerIdFromString(id).toString(), ma)
+    reserve(ma, 5000)
+  }
+  const onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    const ma = byPeer.get(evt.detail.toString())
+    if (ma !== undefined) reserve(ma, 5000)
+  }
+  libp2p.addEventListener('peer:disconnect', onDisconnect)
+  return () => {
+    controller.abort()
+    for (const t of timers) clearTimeout(t)
+    libp2p.removeEventListener('peer:disconnect', onDisconnect)
+  }
 }

@@ -23,6 +23,7 @@ export async function planSwarm (config: Config, repoPath: string) {
   return {
     listen: [...t.listen, ...relay.listen],
     skipped: t.skipped,
+    staticRelays: relay.staticRelays,
     notes: [...notes, ...relay.notes],
     filters,
     connMgr,
