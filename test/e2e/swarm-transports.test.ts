@@ -108,6 +108,7 @@ test('init --algorithm: Ed25519 12D3…, RSA Qm…, secp256k1 16Uiu2…, as id r
     assert.match(id, prefix)
     assert.equal(peerIdFromString(id).toString(), id)
     assert.equal((JSON.parse(await h.ok(['id'])) as { ID: string }).ID, id)
+    assert.equal(await h.ok(['id', '--peerid-base=base36', '-f', '<id>']), peerIdFromString(id).toCID().toString(base36))
   }
   const small = await (await harness(t, { init: false })).run(['init', '-a', 'rsa', '-b', '1024'])
   assert.equal(small.code, 1)

@@ -11,6 +11,7 @@ import { decodeSwarmKey, swarmKeyFingerprint } from '../../src/core/network/pnet
 import { connMgrSettings, maxConnections } from '../../src/core/network/connmgr.ts'
 import { kindOf, planTransports, priority } from '../../src/core/network/transports.ts'
 import { defaultConfig, type Config } from '../../src/core/repo/config.ts'
+import { formatPeerId } from '../../src/core/network/identity.ts'
 
 const config = (swarm: Record<string, unknown> = {}, addrs?: string[]): Config => {
   const c = defaultConfig({ PeerID: 'x', PrivKey: 'x' })
@@ -97,4 +98,18 @@ test('transport plan: priorities order TLS and Noise, false disables, skipped ad
   assert.deepEqual(pnet.skipped, ['/ip4/127.0.0.1/udp/0/quic-v1 (QUIC cannot be used in a private network (swarm.key))'])
   await assert.rejects(planTransports(config({ Transports: { Security: { TLS: false, Noise: false } } })), /disables every security transport/)
   await assert.rejects(planTransports(config({ Transports: { Multiplexers: { Yamux: false } } })), /yamux is the only multiplexer/)
+})
+
+test('id --peerid-base prints the peer ID as Kubo 0.42 does for the same key', async () => {
+  const id = '12D3KooWKUAEmf5GSJR1qokKj2nCQWb64a2rfCLnjLhffiBn6qBG'
+  const kubo: Record<string, string> = {
+    b58mh: id,
+    base36: 'k51qzi5uqu5djr9equlkg3ijk79spw4zutmy7pmj3hcv0d32bkmsexhrkdolrf',
+    k: 'k51qzi5uqu5djr9equlkg3ijk79spw4zutmy7pmj3hcv0d32bkmsexhrkdolrf',
+    base32: 'bafzaajaiaejcbd3hynojaktb3mf7q5paixl2p44zz5oh5xzw7v7wjsjj67z7k4jl',
+    z: 'z5AanNVJCxnQVBKePYyVK7QqLfekiELmpKHTUcPoh2B5vWjuXkdVXNr',
+    base16: 'f01720024080112208f67c35c902a61db0bf875e045d7a7f399cf5c7edf36fd7f64c929f7f3f5712b'
+  }
+  for (const [base, want] of Object.entries(kubo)) assert.equal(await formatPeerId(id, base), want, base)
+  await assert.rejects(formatPeerId(id, 'foo'), { message: 'unsupported multibase encoding: foo' })
 })
