@@ -1,7 +1,7 @@
 /**
  * Our daemon and a real Kubo daemon on 127.0.0.1 (skipped when scripts/setup-go-tools.sh has not installed
  * Kubo): they connect over TCP (where TLS is the first choice of both) and over QUIC, both ways; and in a
- * private network (swarm.key) they connect only with the same key.
+ * private network (swarm.key) they connect only with the same key; Kubo serves as the circuit relay between two of our daemons.
  */
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
@@ -20,14 +20,14 @@ const run = promisify(execFile)
 const skip = !existsSync(KUBO) && 'Kubo is not installed (scripts/setup-go-tools.sh)'
 
 /** A Kubo daemon on a test-profile repo listening on `swarm`; `before` may add files to the repo */
-async function startKubo (t: TestContext, swarm: string[], before?: (repo: string) => Promise<void>): Promise<{ id: string, addrs: string[], kubo: (...args: string[]) => Promise<string> }> {
+async function startKubo (t: TestContext, swarm: string[], before?: (repo: string, kubo: (...args: string[]) => Promise<string>) => Promise<void>): Promise<{ id: string, addrs: string[], kubo: (...args: string[]) => Promise<string> }> {
   const repo = await mkdtemp(join(tmpdir(), 'tsipfs-kubo-'))
   t.after(async () => { await rm(repo, { recursive: true, force: true }) })
   const env = { ...process.env, IPFS_PATH: repo, LIBP2P_TCP_MUX: 'false' }
   const kubo = async (...args: string[]): Promise<string> => (await run(KUBO, args, { env })).stdout
   await kubo('init', '-e', '--profile=test')
   await kubo('config', '--json', 'Addresses.Swarm', JSON.stringify(swarm))
-  await before?.(repo)
+  await before?.(repo, kubo)
   const child = spawn(KUBO, ['daemon'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout.on('data', (c: Buffer) => { out += c.toString() })
@@ -84,3 +84,18 @@ test('Kubo: a private network with the same swarm.key connects; another key does
   assert.match(await k.kubo('swarm', 'connect', same.addr), /success/)
   await assert.rejects(k.kubo('swarm', 'connect', diff.addr))
 })
+
+test('Kubo as the circuit relay: one tsipfs daemon reserves on it, another reaches it through Kubo', { skip }, async (t) => {
+  const k = await startKubo(t, ['/ip4/127.0.0.1/tcp/0'], async (_repo, kubo) => {
+    await kubo('config', '--json', 'Swarm.RelayService.Enabled', 'true')
+    // go-libp2p serves as a relay only once it thinks it is public; on loopback it must be told
+    await kubo('config', '--json', 'Internal.Libp2pForceReachability', '"public"')
+  })
+  const relay = k.addrs[0] as string
+  const b = await online(t, { mutate: c => { c.Swarm.RelayClient = { StaticRelays: [relay] } } })
+  const c = await online(t)
+  await until(async () => (await b.h.ok(['swarm', 'addrs', 'local', '--id'])).includes(`${relay}/p2p-circuit`), 'B to reserve a slot on Kubo')
+  assert.equal(await c.h.ok(['swarm', 'connect', `${relay}/p2p-circuit/p2p/${b.id}`]), `connect ${b.id} success\n`)
+  assert.equal((await peersOf(c.h)).find(p => p.Peer === b.id)?.Addr, `${relay}/p2p-circuit`)
+})
+
