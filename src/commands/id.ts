@@ -1,9 +1,10 @@
 import { command } from './command.ts'
+import { formatPeerId } from '../core/network/identity.ts'
 
 export default command({
   path: ['id'],
   tagline: 'Show IPFS node id info.',
-  description: 'Prints out information about the specified peer (its addresses, agent version and protocols, as identify reported them; the peer must be connected or known). If no peer is specified, prints out information for the local node. The peer ID may be in any form (12D3…, Qm…, k51…, bafz…).',
+  description: 'Prints out information about the specified peer (its addresses, agent version and protocols, as identify reported them; the peer must be connected or known). If no peer is specified, prints out information for the local node. The peer ID may be in any form (12D3…, Qm…, k51…, bafz…); --peerid-base prints it as a CIDv1 in another base.',
   args: [{ name: 'peerid', type: 'string', description: 'Peer.ID of node to look up.' }],
   options: [
     { name: 'format', aliases: ['f'], type: 'string', description: 'Optional output format (<id>, <aver>, <pubkey>, <addrs>, <protocols>).' },
@@ -11,14 +12,18 @@ export default command({
   ],
   output: 'value',
   repo: 'read',
-  async run ({ node, args }) {
+  async run ({ node, args, options }) {
     const peer = args[0]
+    const base = String(options['peerid-base'] ?? 'b58mh')
+    let out
     if (node.network.online) {
       const self = node.network.peerId().toString()
-      return await node.network.peerInfo(peer ?? self)
+      out = await node.network.peerInfo(peer ?? self)
+    } else {
+      if (peer !== undefined) await node.network.peerInfo(peer)
+      out = await node.identity.id()
     }
-    if (peer !== undefined) await node.network.peerInfo(peer)
-    return await node.identity.id()
+    return { ...out, ID: await formatPeerId(out.ID, base) }
   },
   text (out, options) {
     const format = options.format

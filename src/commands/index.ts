@@ -13,6 +13,8 @@ import filesCmds from './files/index.ts'
 import nameCmds from './name/index.ts'
 import routingCmds from './routing/index.ts'
 import swarmCmds from './swarm/index.ts'
+import swarmPeeringCmds from './swarm/peering.ts'
+import swarmFiltersCmds from './swarm/filters.ts'
 import bitswapCmds from './bitswap/index.ts'
 import bootstrapCmds from './bootstrap/index.ts'
 import get from './get.ts'
@@ -50,6 +52,8 @@ export const commands: Command[] = [
   resolve,
   ...routingCmds,
   ...swarmCmds,
+  ...swarmPeeringCmds,
+  ...swarmFiltersCmds,
   ...bitswapCmds,
   ...bootstrapCmds,
   shutdown,

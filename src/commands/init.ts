@@ -33,6 +33,10 @@ the repo location, set the $IPFS_PATH environment variable:
     if (algorithm !== 'ed25519' && algorithm !== 'rsa' && algorithm !== 'secp256k1') {
       throw new InvalidArgumentError(`invalid key type "${algorithm}": use ed25519, rsa or secp256k1`)
     }
+    const bits = Number(options.bits)
+    // @libp2p/crypto refuses RSA keys over 8192 bits; Kubo refuses ones under 2048
+    if (algorithm === 'rsa' && (!Number.isInteger(bits) || bits < 2048)) throw new InvalidArgumentError('rsa keys must be >= 2048 bits to be useful')
+    if (algorithm === 'rsa' && bits > 8192) throw new InvalidArgumentError('rsa keys must be <= 8192 bits')
     let config: Record<string, unknown> | undefined
     if (args[0] !== undefined) {
       let text: string
@@ -50,11 +54,11 @@ the repo location, set the $IPFS_PATH environment variable:
     const repoPath = repoPathFrom(options)
     const result = await initRepo(repoPath, {
       algorithm,
-      bits: Number(options.bits),
+      bits,
       profiles: parseProfileList(options.profile as string | undefined),
       config
     })
     return { ID: result.Identity.PeerID, RepoPath: repoPath }
   },
-  text: (out, options) => `generating ${String(options.algorithm).toUpperCase()} keypair...done\npeer identity: ${out.ID}\ninitialized tsipfs node at ${out.RepoPath}\nto get started, enter:\n\n\ttsipfs cat /ipfs/<cid>\n`
+  text: (out, options) => `generating ${String(options.algorithm) === 'rsa' ? `${Number(options.bits)}-bit ` : ''}${String(options.algorithm).toUpperCase()} keypair...done\npeer identity: ${out.ID}\ninitialized tsipfs node at ${out.RepoPath}\nto get started, enter:\n\n\ttsipfs cat /ipfs/<cid>\n`
 })

@@ -109,8 +109,7 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
   opts.signal.addEventListener('abort', onAbort)
   try {
     if (opts.offline !== true) {
-      const skipped = await node.network.start()
-      for (const a of skipped) yield `Swarm: not listening on ${a} (this transport is not supported yet)`
+      for (const line of await node.network.start()) yield line
       for (const a of node.network.listenAddrs()) yield `Swarm listening on ${a}`
     }
     const listen = addresses(node.components.repo.config.Addresses?.API)

@@ -2,7 +2,7 @@
 import { fromString as u8FromString } from 'uint8arrays/from-string'
 import { toString as u8ToString } from 'uint8arrays/to-string'
 import type { Components } from '../node.ts'
-import { InvalidConfigError } from '../errors.ts'
+import { InvalidArgumentError, InvalidConfigError } from '../errors.ts'
 import pkg from '../../../package.json' with { type: 'json' }
 
 export const AGENT_VERSION = `tsipfs/${pkg.version}/`
@@ -27,4 +27,21 @@ export function createIdentityApi ({ repo }: Pick<Components, 'repo'>) {
       }
     }
   }
+}
+
+/**
+ * A peer ID as `id --peerid-base` prints it: `b58mh` (the default) is the base58btc multihash (12D3…, Qm…);
+ * any multibase name or prefix (base36/k, base32/b, …) prints it as a CIDv1 libp2p-key in that base
+ */
+export async function formatPeerId (id: string, base: string): Promise<string> {
+  if (base === '' || base === 'b58mh') return id
+  const { baseByName } = await import('../cid.ts')
+  const { peerIdFromString } = await import('@libp2p/peer-id')
+  let codec
+  try {
+    codec = baseByName(base)
+  } catch {
+    throw new InvalidArgumentError(`unsupported multibase encoding: ${base}`)
+  }
+  return peerIdFromString(id).toCID().toString(codec.encoder)
 }

@@ -11,6 +11,9 @@ import { InvalidArgumentError, InvalidConfigError, NotOnlineError, toTsipfsError
 import type { Built } from './libp2p.ts'
 import { AGENT_VERSION } from './identity.ts'
 import type { NodeMetrics } from './metrics.ts'
+import type { Peering } from './peering.ts'
+import type { ConnectionTrimmer } from './connmgr.ts'
+import { createSwarmExtrasApi } from './swarm-api.ts'
 
 export interface PeerEntry {
   Addr: string
@@ -36,6 +39,9 @@ function formatLatency (ms: number): string {
 export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'>) {
   let built: Built | undefined
   let metrics: NodeMetrics | undefined
+  let peering: Peering | undefined
+  let trimmer: ConnectionTrimmer | undefined
+  let stopRelays = (): void => {}
   // @helia/bitswap 4.0.19 registers received-block metrics but never updates them: counted here instead
   const received = { blocks: 0, bytes: 0 }
   let starting: Promise<Built> | undefined
@@ -86,24 +92,33 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
   }
 
   /** A multiaddr that names its peer (…/p2p/<id>), and that ID as written */
+  /** A multiaddr that names its peer (…/p2p/<id>), and that peer ID as Kubo prints it (base58btc) */
   async function peerAddr (text: string): Promise<{ ma: Multiaddr, id: string }> {
     const ma = await parseAddr(text)
     const id = ma.getComponents().findLast(c => c.name === 'p2p')?.value
     if (id === undefined) throw new InvalidArgumentError(`${text}: the address must end in /p2p/<peer ID>`)
-    return { ma, id }
+    return { ma, id: (await parsePeer(id)).toString() }
   }
 
   const api = {
     get online (): boolean { return built !== undefined },
 
-    /** Listen, dial the bootstrap peers, serve Bitswap. Listen addresses it cannot serve are returned */
+    ...createSwarmExtrasApi({
+      repo: components.repo,
+      online: () => ({ ...online(), peering: peering as Peering, metrics: metrics as NodeMetrics }),
+      parsePeer,
+      parseAddr
+    }),
+
+    /** Listen, dial the bootstrap peers, serve Bitswap. Start-up lines are returned (listen addresses it cannot serve, with why) */
     async start (): Promise<string[]> {
       if (built !== undefined) return []
       starting ??= (async () => {
         const { buildLibp2p } = await import('./libp2p.ts')
         const { NodeMetrics } = await import('./metrics.ts')
         metrics = new NodeMetrics()
-        const b = await buildLibp2p(components.repo.config, asInterfaceBlockstore(components.blocks), metrics)
+        const b = await buildLibp2p(components.repo.config, components.repo.path, asInterfaceBlockstore(components.blocks), metrics)
+        metrics.attributeConnections(b.libp2p)
         // identify on a new connection sometimes never answers (seen with Helia peers, ~1 in 3 on loopback):
         // a connection still unidentified after 2 s is identified again, or Bitswap would never use it
         b.libp2p.addEventListener('connection:open', (evt) => {
@@ -116,10 +131,21 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
             })
           }, 2000).unref()
         })
+        const { Peering } = await import('./peering.ts')
+        const { ConnectionTrimmer } = await import('./connmgr.ts')
+        const p = new Peering(b.libp2p)
+        const peered = await import('./swarm-api.ts').then(async m => await m.peeringFromConfig(components.repo.config))
+        for (const { id, addrs } of peered) await p.add(id, addrs)
         try {
           await b.libp2p.start()
           await b.bitswap.start()
+          p.start()
+          peering = p
+          trimmer = new ConnectionTrimmer(b.libp2p, b.swarm.connMgr, (peer) => p.isProtected(peer))
+          trimmer.start()
+          stopRelays = (await import('./relay.ts')).reserveStaticRelays(b.libp2p, b.swarm.staticRelays)
         } catch (err) {
+          p.stop()
           await Promise.resolve(b.bitswap.stop()).catch(() => {})
           await Promise.resolve(b.libp2p.stop()).catch(() => {})
           // libp2p puts every listener's stack trace into the message: keep what each one says
@@ -130,7 +156,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       })()
       try {
         built = await starting
-        return built.skipped
+        return [...built.skipped.map(a => `Swarm: not listening on ${a}`), ...built.swarm.notes]
       } finally {
         starting = undefined
       }
@@ -140,6 +166,12 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       const b = built
       built = undefined
       if (b === undefined) return
+      peering?.stop()
+      trimmer?.stop()
+      stopRelays()
+      stopRelays = () => {}
+      peering = undefined
+      trimmer = undefined
       metrics?.stop()
       await Promise.resolve(b.bitswap.stop()).catch(() => {})
       await b.libp2p.stop()

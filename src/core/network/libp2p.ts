@@ -1,14 +1,11 @@
 /**
  * The libp2p node, configured explicitly from the repo's config (Kubo's keys and meanings): listen and
- * announce addresses, TCP and WebSockets, noise, yamux, identify (and push), ping, the bootstrap list,
- * mDNS, the connection manager's limits, and Bitswap over the local store. Loaded only by the daemon: the
+ * announce addresses, the swarm's transports, encryption, relay, NAT traversal, filters, private network
+ * and connection limits (swarm.ts), identify (and push), ping, the bootstrap list, mDNS, and Bitswap over
+ * the local store. Loaded only by the daemon: the
  * libp2p stack costs a CLI command time and memory it does not need.
  */
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { tcp } from '@libp2p/tcp'
-import { webSockets } from '@libp2p/websockets'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@libp2p/yamux'
 import { identify, identifyPush, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { bootstrap } from '@libp2p/bootstrap'
@@ -26,15 +23,12 @@ import { hasherByCode } from '../blocks/hashers.ts'
 import { InvalidConfigError } from '../errors.ts'
 import { AGENT_VERSION } from './identity.ts'
 import { localRouting } from './routing.ts'
+import { planSwarm, type SwarmPlan } from './swarm.ts'
 import type { NodeMetrics } from './metrics.ts'
 
 export type Services = { identify: Identify, identifyPush: unknown, ping: Ping }
 export type Node = Libp2p<Services>
 
-/** Transports tsipfs has; listen addresses for others (QUIC, WebTransport, WebRTC) are skipped with a warning */
-function supported (addr: string): boolean {
-  return /\/tcp\/\d+(\/(ws|wss|tls\/ws))?(\/p2p\/[^/]+)?$/.test(addr) && !addr.includes('/quic')
-}
 
 /** What tsipfs uses of @helia/bitswap's block broker */
 export interface BitswapBroker {
@@ -74,17 +68,19 @@ async function bitswapBroker (components: Record<string, unknown>): Promise<Bits
 export interface Built {
   libp2p: Node
   bitswap: BitswapBroker
-  /** Listen addresses from the config that this build cannot serve */
+  /** Listen addresses from the config that this build cannot serve, each with the reason */
   skipped: string[]
+  /** The swarm's settings and the parts that run beside libp2p (swarm.ts) */
+  swarm: SwarmPlan
 }
 
-export async function buildLibp2p (config: Config, blockstore: Blockstore, metrics: NodeMetrics): Promise<Built> {
+export async function buildLibp2p (config: Config, repoPath: string, blockstore: Blockstore, metrics: NodeMetrics): Promise<Built> {
   const { PrivKey } = config.Identity
   if (PrivKey === undefined) throw new InvalidConfigError('config has no Identity.PrivKey')
   const privateKey = privateKeyFromProtobuf(u8FromString(PrivKey, 'base64pad'))
-  const listen = (config.Addresses.Swarm ?? []).filter(supported)
-  const skipped = (config.Addresses.Swarm ?? []).filter((a: string) => !supported(a))
-  for (const a of [...listen as string[], ...config.Addresses.Announce ?? [], ...config.Addresses.AppendAnnounce ?? []]) {
+  const swarm = await planSwarm(config, repoPath)
+  const { listen, skipped } = swarm
+  for (const a of [...listen, ...config.Addresses.Announce ?? [], ...config.Addresses.AppendAnnounce ?? []]) {
     try {
       multiaddr(a)
     } catch (err) {
@@ -96,7 +92,6 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
   if (bootstrapList.length > 0) peerDiscovery.push(bootstrap({ list: bootstrapList }))
   if (discovery?.MDNS?.Enabled !== false) peerDiscovery.push(mdns())
-  const connMgr = ((config.Swarm as Record<string, unknown> | undefined)?.ConnMgr ?? {}) as { HighWater?: number }
   const libp2p = await createLibp2p({
     privateKey,
     start: false,
@@ -106,19 +101,17 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
       appendAnnounce: config.Addresses.AppendAnnounce ?? [],
       noAnnounce: config.Addresses.NoAnnounce ?? []
     },
-    transports: [tcp(), webSockets()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    ...swarm.options,
     peerDiscovery,
-    connectionManager: { maxConnections: typeof connMgr.HighWater === 'number' && connMgr.HighWater > 0 ? connMgr.HighWater : 96 },
     nodeInfo: { userAgent: AGENT_VERSION },
     metrics: () => metrics,
     services: {
       identify: identify(),
       identifyPush: identifyPush(),
-      ping: ping()
+      ping: ping(),
+      ...swarm.services
     }
-  })
+  }) as unknown as Node
   const bitswap = await bitswapBroker({
     libp2p,
     blockstore,
@@ -127,5 +120,5 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
     metrics,
     getHasher: async (code: number) => hasherByCode(code)
   })
-  return { libp2p, bitswap, skipped }
+  return { libp2p, bitswap, skipped, swarm }
 }

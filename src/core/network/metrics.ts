@@ -4,7 +4,7 @@
  * bytes through registerCounter/registerMetricGroup). Other metrics libp2p registers are kept as plain
  * values so that nothing it calls is missing.
  */
-import type { Metrics, MultiaddrConnection, Stream, Metric, MetricGroup, Counter, CounterGroup, Histogram, HistogramGroup, Summary, SummaryGroup } from '@libp2p/interface'
+import type { Connection, Libp2p, Metrics, MultiaddrConnection, Stream, Metric, MetricGroup, Counter, CounterGroup, Histogram, HistogramGroup, Summary, SummaryGroup } from '@libp2p/interface'
 
 interface Bytes { in: number, out: number }
 interface Rate { in: number, out: number }
@@ -13,12 +13,21 @@ function sizeOf (data: { byteLength: number }): number {
   return data.byteLength
 }
 
-/** Count what passes through a stream: 'message' events in, send() out */
+/**
+ * Count what passes through a stream: 'message' events in, send() out. Incoming bytes are counted where the
+ * stream dispatches them, not with a 'message' listener of our own: a stream buffers what it receives
+ * until a reader listens, and a listener of ours would make it hand data to nobody (with TLS, the
+ * handshake's first bytes were lost and identify never completed).
+ */
 function count (stream: MultiaddrConnection | Stream, into: Bytes[]): void {
-  stream.addEventListener('message', (evt) => {
-    const n = sizeOf(evt.data)
-    for (const b of into) b.in += n
-  })
+  const dispatch = stream.dispatchEvent.bind(stream)
+  stream.dispatchEvent = (evt: Event): boolean => {
+    if (evt.type === 'message') {
+      const n = sizeOf((evt as Event & { data: { byteLength: number } }).data)
+      for (const b of into) b.in += n
+    }
+    return dispatch(evt)
+  }
   const send = stream.send.bind(stream)
   stream.send = (data) => {
     const n = sizeOf(data)
@@ -55,8 +64,16 @@ class Observations implements Histogram, HistogramGroup, Summary, SummaryGroup {
   timer (): () => void { return () => {} }
 }
 
+interface PeerBytes extends Bytes { last: Bytes, rateIn: number, rateOut: number }
+
 export class NodeMetrics implements Metrics {
   readonly total: Bytes = { in: 0, out: 0 }
+  /**
+   * Bytes per peer: a connection's bytes are counted apart until the connection is upgraded and its peer
+   * known (connection:open), then added to the peer's, which its later bytes go to directly
+   */
+  readonly byPeer = new Map<string, PeerBytes>()
+  readonly #unattributed = new Map<string, { into: Bytes[], own: Bytes, at: number }>()
   readonly byProtocol = new Map<string, Bytes>()
   /** Bytes per second over the last few seconds (an exponentially weighted average, sampled each second) */
   readonly rate: Rate = { in: 0, out: 0 }
@@ -71,6 +88,11 @@ export class NodeMetrics implements Metrics {
       this.rate.in = a * (this.total.in - this.#last.in) + (1 - a) * this.rate.in
       this.rate.out = a * (this.total.out - this.#last.out) + (1 - a) * this.rate.out
       this.#last = { ...this.total }
+      for (const p of this.byPeer.values()) {
+        p.rateIn = a * (p.in - p.last.in) + (1 - a) * p.rateIn
+        p.rateOut = a * (p.out - p.last.out) + (1 - a) * p.rateOut
+        p.last = { in: p.in, out: p.out }
+      }
     }, 1000)
     this.#sampler.unref()
   }
@@ -80,7 +102,40 @@ export class NodeMetrics implements Metrics {
   }
 
   trackMultiaddrConnection (maConn: MultiaddrConnection): void {
-    count(maConn, [this.total])
+    const own = { in: 0, out: 0 }
+    const into = [this.total, own]
+    count(maConn, into)
+    const now = Date.now()
+    // connections that never finish their upgrade are never attributed: forget them after a minute
+    if (this.#unattributed.size > 64) {
+      for (const [k, v] of this.#unattributed) if (now - v.at > 60_000) this.#unattributed.delete(k)
+    }
+    this.#unattributed.set(maConn.remoteAddr.decapsulateCode(421).toString(), { into, own, at: now })
+  }
+
+  /** Attribute each upgraded connection's bytes to its peer (for `stats bw --peer`) */
+  attributeConnections (libp2p: Libp2p<any>): void {
+    libp2p.addEventListener('connection:open', (evt: CustomEvent<Connection>) => {
+      const conn = evt.detail
+      const key = conn.remoteAddr.decapsulateCode(421).toString()
+      const pending = this.#unattributed.get(key)
+      if (pending === undefined) return
+      this.#unattributed.delete(key)
+      const peer = conn.remotePeer.toString()
+      let p = this.byPeer.get(peer)
+      if (p === undefined) {
+        p = { in: 0, out: 0, last: { in: 0, out: 0 }, rateIn: 0, rateOut: 0 }
+        this.byPeer.set(peer, p)
+      }
+      p.in += pending.own.in
+      p.out += pending.own.out
+      pending.into.splice(pending.into.indexOf(pending.own), 1, p)
+    })
+  }
+
+  peerTotals (peer: string): { in: number, out: number, rateIn: number, rateOut: number } {
+    const p = this.byPeer.get(peer)
+    return p === undefined ? { in: 0, out: 0, rateIn: 0, rateOut: 0 } : { in: p.in, out: p.out, rateIn: p.rateIn, rateOut: p.rateOut }
   }
 
   trackProtocolStream (stream: Stream): void {

@@ -40,12 +40,15 @@ export const DEFAULT_BOOTSTRAP = [
 ]
 
 /**
- * TCP on 4001 as in Kubo; WebSockets on 4002, because js-libp2p's TCP and WebSockets transports cannot
- * share one port (go-libp2p can), and a daemon with both on 4001 could not start.
+ * TCP and QUIC on 4001, IPv4 and IPv6, as in Kubo (Kubo's WebTransport and WebRTC-direct addresses are left
+ * out: tsipfs cannot listen on them); WebSockets on 4002, because js-libp2p's TCP and WebSockets transports
+ * cannot share one port (go-libp2p can), and a daemon with both on 4001 could not start.
  */
 export const DEFAULT_SWARM_ADDRS = [
   '/ip4/0.0.0.0/tcp/4001',
   '/ip6/::/tcp/4001',
+  '/ip4/0.0.0.0/udp/4001/quic-v1',
+  '/ip6/::/udp/4001/quic-v1',
   '/ip4/0.0.0.0/tcp/4002/ws',
   '/ip6/::/tcp/4002/ws'
 ]

@@ -64,8 +64,13 @@ export const PROFILES: Record<string, Profile> = {
   randomports: {
     description: 'Use a random port number for the incoming swarm connections.',
     transform (c) {
-      const port = String(randomInt(1024, 65536))
-      c.Addresses.Swarm = c.Addresses.Swarm.map(a => a.replace(/\/(tcp|udp)\/\d+/g, `/$1/${port}`))
+      // one random port for the lowest configured port; others keep their distance from it (WebSockets sits
+      // one above TCP because js-libp2p cannot share a port between them)
+      const ports = c.Addresses.Swarm.flatMap(a => [...a.matchAll(/\/(?:tcp|udp)\/(\d+)/g)].map(m => Number(m[1])))
+      const low = Math.min(...ports)
+      const span = Math.min(Math.max(...ports) - low, 1000)
+      const port = randomInt(1024, 65536 - span)
+      c.Addresses.Swarm = c.Addresses.Swarm.map(a => a.replace(/\/(tcp|udp)\/(\d+)/g, (_m, proto: string, p: string) => `/${proto}/${port + Math.min(Number(p) - low, span)}`))
     }
   },
   server: {

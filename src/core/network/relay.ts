@@ -1,0 +1,135 @@
+/**
+ * NAT traversal from the config, with Kubo's keys: AutoNAT (AutoNAT.ServiceMode), the circuit relay v2
+ * client (Swarm.RelayClient, Swarm.Transports.Network.Relay), the relay service (Swarm.RelayService, off
+ * unless Enabled is true: Kubo turns it on by default but only serves once AutoNAT finds the node public,
+ * and js-libp2p has no such gate) and hole punching (Swarm.EnableHolePunching, DCUtR over a relayed
+ * connection). What each maps onto, and what differs from Kubo, is in docs/config.md.
+ */
+import { autoNAT } from '@libp2p/autonat'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Libp2p, PeerId, Transport } from '@libp2p/interface'
+import { parseDuration, type Config } from '../repo/config.ts'
+import { InvalidConfigError } from '../errors.ts'
+import { flag, swarmSection } from './transports.ts'
+
+function section (value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {}
+}
+
+function duration (value: unknown, fallback: string, key: string): number {
+  if (value === undefined || value === null || value === '') return parseDuration(fallback)
+  if (typeof value !== 'string') throw new InvalidConfigError(`${key} must be a duration such as "2m"`)
+  return parseDuration(value)
+}
+
+function integer (value: unknown, fallback: number, key: string): number {
+  if (value === undefined || value === null) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new InvalidConfigError(`${key} must be a non-negative integer`)
+  return value
+}
+
+export interface RelayPlan {
+  transports: Array<(components: any) => Transport>
+  /** `/p2p-circuit` (reserve on relays found among peers) when asked for */
+  listen: string[]
+  /** `<relay>/p2p-circuit` for each static relay: reserved on after start (see reserveStaticRelays) */
+  staticRelays: string[]
+  services: Record<string, (components: any) => unknown>
+  /** Lines for the daemon's start-up output */
+  notes: string[]
+}
+
+export function planRelay (config: Config, relayTransport: boolean): RelayPlan {
+  const swarm = swarmSection(config)
+  const client = section(swarm.RelayClient)
+  const service = section(swarm.RelayService)
+  const autonatCfg = section(config.AutoNAT)
+  const plan: RelayPlan = { transports: [], listen: [], staticRelays: [], services: {}, notes: [] }
+
+  const clientOn = relayTransport && flag(client.Enabled, true)
+  if (clientOn) {
+    plan.transports.push(circuitRelayTransport())
+    const statics = Array.isArray(client.StaticRelays) ? client.StaticRelays : []
+    for (const relay of statics) {
+      if (typeof relay !== 'string') continue
+      let ma
+      try {
+        ma = multiaddr(relay)
+      } catch (err) {
+        throw new InvalidConfigError(`invalid multiaddr ${JSON.stringify(relay)} in Swarm.RelayClient.StaticRelays: ${(err as Error).message}`)
+      }
+      if (ma.getComponents().findLast(c => c.name === 'p2p') === undefined) throw new InvalidConfigError(`Swarm.RelayClient.StaticRelays: ${relay} must end in /p2p/<peer ID>`)
+      plan.staticRelays.push(`${ma.toString()}/p2p-circuit`)
+    }
+    // Kubo reserves on public relays once AutoNAT says the node is private; js-libp2p cannot wait for that,
+    // so discovering relays among our peers is done only when asked for explicitly
+    if (plan.staticRelays.length === 0 && client.Enabled === true) plan.listen.push('/p2p-circuit')
+  }
+
+  if (relayTransport && service.Enabled === true) {
+    const key = (k: string): string => `Swarm.RelayService.${k}`
+    const limit = section(service.Limit)
+    plan.services.relay = circuitRelayServer({
+      reservations: {
+        maxReservations: integer(service.MaxReservations, 128, key('MaxReservations')),
+        reservationTtl: duration(service.ReservationTTL, '1h', key('ReservationTTL')),
+        defaultDurationLimit: duration(service.ConnectionDurationLimit ?? limit.Duration, '2m', key('ConnectionDurationLimit')),
+        defaultDataLimit: BigInt(integer(service.ConnectionDataLimit ?? limit.Data, 131072, key('ConnectionDataLimit')))
+      }
+    })
+    plan.notes.push('Swarm: relay service (circuit v2) enabled')
+  }
+
+  // AutoNAT v1 both asks peers to dial us back and answers their requests; 'disabled' turns both off
+  const mode = typeof autonatCfg.ServiceMode === 'string' ? autonatCfg.ServiceMode : ''
+  if (mode !== '' && mode !== 'enabled' && mode !== 'disabled' && mode !== 'legacy-v1') {
+    throw new InvalidConfigError(`AutoNAT.ServiceMode: unknown mode "${mode}" (use "enabled" or "disabled")`)
+  }
+  if (mode !== 'disabled') plan.services.autoNAT = autoNAT()
+
+  if (clientOn && flag(swarm.EnableHolePunching, true)) plan.services.dcutr = dcutr()
+  return plan
+}
+
+/**
+ * Reserve a slot on each static relay, retrying one that cannot be reached (after 5 s, doubling up to
+ * 5 min) and again whenever the relay disconnects. Not done as a listen address given to createLibp2p,
+ * because libp2p fails its whole start when one listen address fails, and a relay that is down must not
+ * keep the daemon from starting. Returns a function that stops it.
+ */
+export function reserveStaticRelays (libp2p: Libp2p, relays: string[]): () => void {
+  if (relays.length === 0) return () => {}
+  const controller = new AbortController()
+  // the transport manager is not on the public Libp2p interface, but the node has it
+  const tm = (libp2p as unknown as { components: { transportManager: { listen: (addrs: Multiaddr[]) => Promise<void> } } }).components.transportManager
+  const timers = new Set<NodeJS.Timeout>()
+  const reserve = (addr: Multiaddr, delay: number): void => {
+    if (controller.signal.aborted) return
+    void tm.listen([addr]).catch(() => {
+      if (controller.signal.aborted) return
+      const timer = setTimeout(() => { timers.delete(timer); reserve(addr, Math.min(delay * 2, 300_000)) }, delay)
+      timer.unref()
+      timers.add(timer)
+    })
+  }
+  const byPeer = new Map<string, Multiaddr>()
+  for (const r of relays) {
+    const ma = multiaddr(r)
+    const id = ma.getComponents().findLast(c => c.name === 'p2p')?.value
+    if (id !== undefined) byPeer.set(peerIdFromString(id).toString(), ma)
+    reserve(ma, 5000)
+  }
+  const onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    const ma = byPeer.get(evt.detail.toString())
+    if (ma !== undefined) reserve(ma, 5000)
+  }
+  libp2p.addEventListener('peer:disconnect', onDisconnect)
+  return () => {
+    controller.abort()
+    for (const t of timers) clearTimeout(t)
+    libp2p.removeEventListener('peer:disconnect', onDisconnect)
+  }
+}
