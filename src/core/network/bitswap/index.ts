@@ -58,7 +58,7 @@ type Totals = Omit<BitswapStats, 'messagesSent'> & Counters
 export interface LedgerEntry { Peer: string, Value: number, Sent: number, Recv: number, Exchanged: number }
 
 export interface BitswapInit {
-  libp2p: Pick<Libp2p, 'peerId' | 'handle' | 'unhandle' | 'register' | 'unregister' | 'dialProtocol' | 'dial' | 'hangUp' | 'getConnections'>
+  libp2p: Pick<Libp2p, 'peerId' | 'addEventListener' | 'removeEventListener' | 'handle' | 'unhandle' | 'register' | 'unregister' | 'dialProtocol' | 'dial' | 'hangUp' | 'getConnections'>
   store: LocalBlocks
   routing: ProviderRouting
   log?: (msg: string) => void
@@ -74,6 +74,13 @@ export class Bitswap {
   readonly #stats: Totals = { blocksReceived: 0, dataReceived: 0, dupBlocksReceived: 0, dupDataReceived: 0, messagesReceived: 0, blocksSent: 0, dataSent: 0, messagesSent: 0, peersCutOff: 0 }
   #topologies: string[] = []
   #running = false
+  /**
+   * Identify does not always tell us a peer's protocols (with Kubo 0.42 on loopback it often never
+   * completes), and then the registrar never reports the peer: every new connection is tried as a Bitswap
+   * peer too, and dropped again if it does not speak Bitswap (see #dial)
+   */
+  readonly #onConnect = (evt: CustomEvent<PeerId>): void => { this.#peer(evt.detail) }
+  readonly #onDisconnect = (evt: CustomEvent<PeerId>): void => { this.#gone(evt.detail.toString()) }
 
   constructor (init: BitswapInit) {
     this.#init = init
@@ -100,6 +107,9 @@ export class Bitswap {
         onDisconnect: (id) => { this.#gone(id.toString()) }
       }))
     }
+    libp2p.addEventListener('peer:connect', this.#onConnect)
+    libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
+    for (const conn of libp2p.getConnections()) this.#peer(conn.remotePeer)
     this.#client.start()
   }
 
@@ -107,6 +117,8 @@ export class Bitswap {
     if (!this.#running) return
     this.#running = false
     const { libp2p } = this.#init
+    libp2p.removeEventListener('peer:connect', this.#onConnect)
+    libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
     for (const id of this.#topologies) libp2p.unregister(id)
     this.#topologies = []
     await libp2p.unhandle(PROTOCOLS).catch(() => {})
@@ -175,7 +187,13 @@ export class Bitswap {
   }
 
   async #dial (peer: Peer): Promise<Stream> {
-    return await this.#init.libp2p.dialProtocol(peer.id, PROTOCOLS, { signal: AbortSignal.timeout(10_000) })
+    try {
+      return await this.#init.libp2p.dialProtocol(peer.id, PROTOCOLS, { signal: AbortSignal.timeout(10_000) })
+    } catch (err) {
+      // a peer that does not speak Bitswap is no partner (it was taken for one on connect)
+      if ((err as Error).name === 'UnsupportedProtocolError') this.#gone(peer.key)
+      throw err
+    }
   }
 
   #gone (key: string): void {
