@@ -174,7 +174,7 @@ export class Bitswap {
     if (!this.#running || this.#isBanned(key)) return undefined
     let peer = this.#peers.get(key)
     if (peer === undefined) {
-      peer = new Peer(id, async (p) => await this.#dial(p), this.#stats, (p, err) => { this.#init.log?.(`send to ${p.key} failed: ${(err as Error).message}`) })
+      peer = new Peer(id, async (p) => await this.#dial(p), this.#stats, (p, err) => { this.#sendFailed(p, err) })
       const old = this.#ledgers.get(key)
       if (old !== undefined) Object.assign(peer.ledger, old)
       this.#ledgers.set(key, peer.ledger)
@@ -194,6 +194,17 @@ export class Bitswap {
       if ((err as Error).name === 'UnsupportedProtocolError') this.#gone(peer.key)
       throw err
     }
+  }
+
+  /**
+   * What we queued for a peer was lost with its stream: a second later, our wants it held are asked again
+   * (of it too, on a new stream, while it stays connected)
+   */
+  #sendFailed (peer: Peer, err: unknown): void {
+    this.#init.log?.(`send to ${peer.key} failed: ${(err as Error).message}`)
+    setTimeout(() => {
+      if (this.#peers.get(peer.key) === peer) this.#client.onPeerGone(peer)
+    }, 1000).unref()
   }
 
   #gone (key: string): void {
