@@ -2,10 +2,12 @@
  * Bitswap 1.2.0 (and 1.1.0 / 1.0.0 peers) over libp2p 3 streams: the client (client.ts: wants and
  * sessions), the server (engine.ts), one outbox per peer (peer.ts) and a hand codec (message.ts).
  *
- * Ours rather than @helia/bitswap 4.0.19, measured with bench/transfer (256 MiB, 127.0.0.1, one run):
- * @helia/bitswap gave daemon → daemon 27.3 MB/s and, from 3 providers, 10.5 MB/s with 200% duplicate data
- * (every provider sent every block); see the figures for this implementation in the commit that added it
- * and in bench/README.md. It also never updated its received/duplicate counters.
+ * Ours rather than @helia/bitswap 4.0.19, measured with bench/transfer (256 MiB on 127.0.0.1, one run each;
+ * the 2 cores were shared with other work, so compare the ratios within a run): with @helia/bitswap,
+ * daemon → daemon was 0.60x Helia → Helia and 0.29x the raw stream, and 3 providers were 0.38x as fast as
+ * one with 200% duplicate data (every provider sent every block); with this one, 0.91x Helia, 0.38x the
+ * raw stream, 3 providers 1.47x as fast as one (blocks sent 354 / 339 / 338) and 0 duplicate blocks of
+ * 1031. @helia/bitswap also never updated its received and duplicate counters.
  *
  * Every received block is hashed here (the multihash its prefix names) before it is used; a block
  * nobody asked the peer for is dropped. Misbehaving peers are cut off (hung up on, and their streams
