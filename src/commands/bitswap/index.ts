@@ -8,9 +8,8 @@ interface Stat {
   Peers: string[]
   BlocksReceived: number
   DataReceived: number
-  /** null: not counted (see network/index.ts) */
-  DupBlksReceived: number | null
-  DupDataReceived: number | null
+  DupBlksReceived: number
+  DupDataReceived: number
   MessagesReceived: number
   BlocksSent: number
   DataSent: number
@@ -25,7 +24,8 @@ function statCommand (path: string[]): Command<Stat> {
     path,
     tagline: 'Show some diagnostic information on the bitswap agent.',
     description: `Blocks and bytes received from and sent to peers over Bitswap since the daemon started,
-the current wantlist and the connected peers. Duplicate blocks are not counted yet (null, "n/a").${ONLINE}`,
+the current wantlist and the connected peers. Duplicate blocks are blocks received again (or by
+more than one peer) after the first copy arrived; they are counted in blocks received too.${ONLINE}`,
     options: [
       { name: 'verbose', aliases: ['v'], type: 'bool', default: false, description: 'Print extra information.' },
       { name: 'human', type: 'bool', default: false, description: 'Print sizes in human readable format (e.g., 1K 234M 2G).' }
@@ -43,20 +43,20 @@ the current wantlist and the connected peers. Duplicate blocks are not counted y
         DataReceived: s.DataReceived,
         DupBlksReceived: s.DupBlksReceived,
         DupDataReceived: s.DupDataReceived,
-        MessagesReceived: 0,
+        MessagesReceived: s.MessagesReceived,
         BlocksSent: s.BlocksSent,
         DataSent: s.DataSent
       }
     },
     text (out, options) {
-      const size = (n: number | null): string => n === null ? 'n/a' : options.human === true ? human(n) : String(n)
+      const size = (n: number): string => options.human === true ? human(n) : String(n)
       let text = 'bitswap status\n' +
         `\tprovides buffer: ${out.ProvideBufLen} / 256\n` +
         `\tblocks received: ${out.BlocksReceived}\n` +
         `\tblocks sent: ${out.BlocksSent}\n` +
         `\tdata received: ${size(out.DataReceived)}\n` +
         `\tdata sent: ${size(out.DataSent)}\n` +
-        `\tdup blocks received: ${out.DupBlksReceived ?? 'n/a'}\n` +
+        `\tdup blocks received: ${out.DupBlksReceived}\n` +
         `\tdup data received: ${size(out.DupDataReceived)}\n` +
         `\twantlist [${out.Wantlist.length} keys]\n`
       if (options.verbose === true) text += out.Wantlist.map(w => `\t\t${w['/']}\n`).join('')
@@ -93,4 +93,22 @@ const wantlist = command<{ Keys: Array<{ '/': string }> }>({
   text: (out) => out.Keys.map(k => `${k['/']}\n`).join('')
 })
 
-export default [statCommand(['bitswap', 'stat']), wantlist, statCommand(['stats', 'bitswap'])] as Command[]
+interface Ledger { Peer: string, Value: number, Sent: number, Recv: number, Exchanged: number }
+
+const ledger = command<Ledger>({
+  path: ['bitswap', 'ledger'],
+  tagline: 'Show the current ledger for a peer.',
+  description: `The Bitswap ledger of one peer since the daemon started: bytes of blocks sent to it and received from
+it, the debt ratio (Value: bytes sent / (bytes received + 1)) and the number of blocks exchanged. A peer
+we never exchanged with has an empty ledger.${ONLINE}`,
+  args: [{ name: 'peer', type: 'string', required: true, description: 'The PeerID (B58) of the ledger to inspect.' }],
+  output: 'value',
+  repo: 'read',
+  daemonOnly: true,
+  async run ({ node, args }) {
+    return await node.network.bitswapLedger(args[0] as string)
+  },
+  text: (out) => `Ledger for ${out.Peer}\nDebt ratio:\t${out.Value.toFixed(6)}\nExchanges:\t${out.Exchanged}\nBytes sent:\t${out.Sent}\nBytes received:\t${out.Recv}\n`
+})
+
+export default [statCommand(['bitswap', 'stat']), wantlist, ledger, statCommand(['stats', 'bitswap'])] as Command[]

@@ -1,6 +1,6 @@
 /**
  * The store the node's APIs read through: local blocks first; a block that is not here is fetched from
- * peers (Bitswap) while the daemon is online, hash-verified, stored, and then returned. `offline: true` in
+ * peers (Bitswap, which hash-verifies it) while the daemon is online, stored, and then returned. `offline: true` in
  * the options (Gateway.NoFetch, GC, verify) keeps a read local. Blocks written here are announced to peers
  * that asked for them.
  */
@@ -9,7 +9,6 @@ import type { CID } from 'multiformats/cid'
 import type { AbortOptions } from '@libp2p/interface'
 import type { BlockStore } from './store.ts'
 import type { NetworkApi } from '../network/index.ts'
-import { verifyBlock } from './verify.ts'
 import { BlockNotFoundError } from '../errors.ts'
 
 /**
@@ -32,9 +31,9 @@ export function withNetwork (local: BlockStore, network: Pick<NetworkApi, 'onlin
       } catch (err) {
         if (!(err instanceof BlockNotFoundError) || options.offline === true || !network.online || offlineScope.getStore() === true) throw err
       }
+      // never trust a peer: Bitswap hashes every block it receives and hands out only the bytes whose
+      // multihash is `cid`'s (network/bitswap/index.ts), so hashing here again would only double the work
       const bytes = await network.want(cid, options)
-      // never trust a peer: a block that does not match its CID is not stored and not used
-      await verifyBlock(cid, bytes)
       await local.put(cid, bytes, options)
       return bytes
     },

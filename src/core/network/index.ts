@@ -6,7 +6,6 @@ import type { CID } from 'multiformats/cid'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Components } from '../node.ts'
-import { asInterfaceBlockstore } from '../blocks/store.ts'
 import { InvalidArgumentError, InvalidConfigError, NotOnlineError, toTsipfsError } from '../errors.ts'
 import type { Built } from './libp2p.ts'
 import { AGENT_VERSION } from './identity.ts'
@@ -14,6 +13,9 @@ import type { NodeMetrics } from './metrics.ts'
 import type { Peering } from './peering.ts'
 import type { ConnectionTrimmer } from './connmgr.ts'
 import { createSwarmExtrasApi } from './swarm-api.ts'
+import type { Bitswap, LedgerEntry } from './bitswap/index.ts'
+
+type Running = Built & { bitswap: Bitswap }
 
 export interface PeerEntry {
   Addr: string
@@ -37,16 +39,14 @@ function formatLatency (ms: number): string {
 }
 
 export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'>) {
-  let built: Built | undefined
+  let built: Running | undefined
   let metrics: NodeMetrics | undefined
   let peering: Peering | undefined
   let trimmer: ConnectionTrimmer | undefined
   let stopRelays = (): void => {}
-  // @helia/bitswap 4.0.19 registers received-block metrics but never updates them: counted here instead
-  const received = { blocks: 0, bytes: 0 }
-  let starting: Promise<Built> | undefined
+  let starting: Promise<Running> | undefined
 
-  function online (): Built {
+  function online (): Running {
     if (built === undefined) throw new NotOnlineError()
     return built
   }
@@ -116,9 +116,13 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       starting ??= (async () => {
         const { buildLibp2p } = await import('./libp2p.ts')
         const { NodeMetrics } = await import('./metrics.ts')
+        const { Bitswap } = await import('./bitswap/index.ts')
+        const { localRouting } = await import('./routing.ts')
         metrics = new NodeMetrics()
-        const b = await buildLibp2p(components.repo.config, components.repo.path, asInterfaceBlockstore(components.blocks), metrics)
-        metrics.attributeConnections(b.libp2p)
+        const b0 = await buildLibp2p(components.repo.config, components.repo.path, metrics)
+        metrics.attributeConnections(b0.libp2p)
+        // the server half reads the local store only (components.blocks is not the networked store)
+        const b: Running = { ...b0, bitswap: new Bitswap({ libp2p: b0.libp2p, store: components.blocks, routing: localRouting() }) }
         // identify on a new connection sometimes never answers (seen with Helia peers, ~1 in 3 on loopback):
         // a connection still unidentified after 2 s is identified again, or Bitswap would never use it
         b.libp2p.addEventListener('connection:open', (evt) => {
@@ -299,16 +303,13 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
 
     /** A block from peers (Bitswap); the caller verifies and stores it */
     async want (cid: CID, options: AbortOptions = {}): Promise<Uint8Array> {
-      const bytes = await online().bitswap.retrieve(cid, options)
-      received.blocks++
-      received.bytes += bytes.byteLength
-      return bytes
+      return await online().bitswap.want(cid, options)
     },
 
     /** Tell peers that wanted `cid` that we have it now */
     async announce (cid: CID): Promise<void> {
       if (built === undefined) return
-      await built.bitswap.announce(cid).catch(() => {})
+      built.bitswap.announce(cid)
     },
 
     /** Bytes in and out of every connection (or of one protocol's streams), totals and rates per second */
@@ -323,26 +324,32 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
     },
 
     /** Bitswap's counters, as `bitswap stat` prints them */
-    bitswapStat (): { Wantlist: CID[], Peers: string[], BlocksReceived: number, DataReceived: number, DupBlksReceived: number | null, DupDataReceived: number | null, BlocksSent: number, DataSent: number } {
-      const { bitswap, libp2p } = online()
-      const m = metrics as NodeMetrics
+    bitswapStat (): { Wantlist: CID[], Peers: string[], BlocksReceived: number, DataReceived: number, DupBlksReceived: number, DupDataReceived: number, MessagesReceived: number, BlocksSent: number, DataSent: number } {
+      const { bitswap } = online()
+      const s = bitswap.stats()
       return {
-        Wantlist: bitswap.bitswap.getWantlist().map(w => w.cid),
-        Peers: libp2p.getConnections().map(c => c.remotePeer.toString()).filter((p, i, a) => a.indexOf(p) === i).sort(),
-        BlocksReceived: received.blocks,
-        DataReceived: received.bytes,
-        // not observable through @helia/bitswap (its duplicate counters are never updated): unknown, not 0
-        DupBlksReceived: null,
-        DupDataReceived: null,
-        BlocksSent: m.get('helia_bitswap_sent_blocks_total'),
-        DataSent: m.get('helia_bitswap_sent_data_bytes_total')
+        Wantlist: bitswap.wantlist(),
+        Peers: bitswap.peers(),
+        BlocksReceived: s.blocksReceived,
+        DataReceived: s.dataReceived,
+        DupBlksReceived: s.dupBlocksReceived,
+        DupDataReceived: s.dupDataReceived,
+        MessagesReceived: s.messagesReceived,
+        BlocksSent: s.blocksSent,
+        DataSent: s.dataSent
       }
     },
 
     wantlist (peer?: string): Promise<CID[]> | CID[] {
       const { bitswap } = online()
-      if (peer === undefined) return bitswap.bitswap.getWantlist().map(w => w.cid)
-      return parsePeer(peer).then(id => (bitswap.bitswap.getPeerWantlist(id) ?? []).map(w => w.cid))
+      if (peer === undefined) return bitswap.wantlist()
+      return parsePeer(peer).then(id => bitswap.peerWantlist(id))
+    },
+
+    /** What we exchanged with a peer over Bitswap (Kubo's `bitswap ledger`) */
+    async bitswapLedger (peer: string): Promise<LedgerEntry> {
+      const { bitswap } = online()
+      return bitswap.ledger(await parsePeer(peer))
     }
   }
   return api

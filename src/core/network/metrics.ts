@@ -1,8 +1,7 @@
 /**
  * The libp2p Metrics the daemon gives its node: real counters for `stats bw` (bytes in and out of every
- * connection, and per protocol, with rates) and for `bitswap stat` (@helia/bitswap reports its blocks and
- * bytes through registerCounter/registerMetricGroup). Other metrics libp2p registers are kept as plain
- * values so that nothing it calls is missing.
+ * connection, and per protocol, with rates). Bitswap keeps its own counters (network/bitswap). Metrics
+ * libp2p registers are kept as plain values so that nothing it calls is missing.
  */
 import type { Connection, Libp2p, Metrics, MultiaddrConnection, Stream, Metric, MetricGroup, Counter, CounterGroup, Histogram, HistogramGroup, Summary, SummaryGroup } from '@libp2p/interface'
 

@@ -1,0 +1,183 @@
+/**
+ * Bitswap between real daemons on 127.0.0.1, and against peers that misbehave:
+ *   - one DAG fetched from 3 providers at once completes, with few duplicate blocks (`bitswap stat`), and
+ *     the providers' `bitswap ledger` agrees with what the fetcher received;
+ *   - libp2p nodes in this process that speak Bitswap and send wrong blocks, unrequested blocks, an
+ *     oversized message and a wantlist flood are cut off (their connection closes), while the download
+ *     completes from an honest daemon.
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomBytes, createHash } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createLibp2p } from 'libp2p'
+import type { Connection, Libp2p } from '@libp2p/interface'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@libp2p/yamux'
+import { identify } from '@libp2p/identify'
+import { LengthPrefixedDecoder } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import * as raw from 'multiformats/codecs/raw'
+import { harness, type Harness } from '../helpers/cli.ts'
+import { startDaemon } from '../helpers/daemon.ts'
+import { cidPrefix, decodeMessage, encodeEntry, encodeMessage, HAVE, varintLength } from '../../src/core/network/bitswap/message.ts'
+
+const BITSWAP = '/ipfs/bitswap/1.2.0'
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
+
+interface Peer { h: Harness, id: string, addr: string }
+
+async function online (t: Parameters<typeof harness>[0]): Promise<Peer> {
+  const h = await harness(t)
+  const d = await startDaemon(t, h)
+  const line = d.output().split('\n').find(l => l.startsWith('Swarm listening on '))
+  assert.ok(line !== undefined, d.output())
+  const addr = line.slice('Swarm listening on '.length).trim()
+  return { h, addr, id: addr.split('/p2p/')[1] as string }
+}
+
+interface Stat { BlocksReceived: number, DataReceived: number, DupBlksReceived: number, DupDataReceived: number, BlocksSent: number, DataSent: number, Peers: string[], Wantlist: unknown[] }
+const stat = async (p: Peer): Promise<Stat> => JSON.parse(await p.h.ok(['bitswap', 'stat', '--enc=json'])) as Stat
+
+test('one DAG from 3 providers: it completes, with duplicate blocks under 5% of blocks received', async (t) => {
+  const providers = await Promise.all([online(t), online(t), online(t)])
+  const fetcher = await online(t)
+  const bytes = randomBytes(24 * 1024 * 1024)
+  const file = join(fetcher.h.dir, 'data')
+  await writeFile(file, bytes)
+  const cids = await Promise.all(providers.map(async p => (await p.h.ok(['add', '-Q', '--cid-version=1', file])).trim()))
+  const cid = cids[0] as string
+  assert.deepEqual(cids, [cid, cid, cid])
+  for (const p of providers) await fetcher.h.ok(['swarm', 'connect', p.addr])
+  assert.equal(await fetcher.h.ok(['pin', 'add', cid]), `pinned ${cid} recursively\n`)
+  assert.equal(sha((await fetcher.h.run(['cat', '--offline', cid])).stdoutBytes), sha(bytes))
+
+  const got = await stat(fetcher)
+  // 96 leaves of 256 KiB and a root
+  assert.ok(got.BlocksReceived >= 97, JSON.stringify(got))
+  assert.ok(got.DupBlksReceived < 0.05 * got.BlocksReceived, `duplicates: ${got.DupBlksReceived} of ${got.BlocksReceived} blocks`)
+  assert.ok(got.DataReceived >= bytes.byteLength, JSON.stringify(got))
+  assert.deepEqual(got.Wantlist, [])
+  // what the providers say they sent adds up to what the fetcher received; so do the ledgers
+  const sent = await Promise.all(providers.map(async p => (await stat(p)).BlocksSent))
+  assert.equal(sent.reduce((a, b) => a + b, 0), got.BlocksReceived, `sent by each provider: ${sent.join(' / ')}`)
+  let recv = 0
+  for (const p of providers) {
+    const ledger = JSON.parse(await fetcher.h.ok(['bitswap', 'ledger', p.id, '--enc=json'])) as { Peer: string, Value: number, Sent: number, Recv: number, Exchanged: number }
+    assert.equal(ledger.Peer, p.id)
+    assert.equal(ledger.Sent, 0)
+    recv += ledger.Recv
+    const theirs = JSON.parse(await p.h.ok(['bitswap', 'ledger', fetcher.id, '--enc=json'])) as { Sent: number, Recv: number, Value: number }
+    assert.equal(theirs.Sent, ledger.Recv)
+    assert.equal(theirs.Value, theirs.Sent / (theirs.Recv + 1))
+  }
+  assert.equal(recv, got.DataReceived)
+  assert.match(await fetcher.h.ok(['bitswap', 'ledger', providers[0]?.id as string]), /^Ledger for \S+\nDebt ratio:\t0\.000000\nExchanges:\t\d+\nBytes sent:\t0\nBytes received:\t\d+\n$/)
+})
+
+type Behaviour = 'wrong' | 'unrequested' | 'oversized' | 'flood'
+
+/** A libp2p node that speaks Bitswap badly, in one of four ways; resolves `cutOff` when its connection to `target` closes */
+async function badPeer (behaviour: Behaviour, target: Peer): Promise<{ node: Libp2p, cutOff: Promise<void> }> {
+  const node = await createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify() }
+  })
+  let conn: Connection | undefined
+  // streams on the one connection only: once the target hangs up, nothing dials it again
+  const send = async (msg: Uint8Array | ReturnType<typeof encodeMessage>): Promise<void> => {
+    if (conn === undefined || conn.status !== 'open') throw new Error('not connected')
+    const s = await conn.newStream(BITSWAP)
+    if (!s.send(msg)) await s.onDrain()
+    await s.close().catch(() => {})
+  }
+  // 'wrong': HAVE for everything asked, then a block whose bytes are not the CID's
+  await node.handle(BITSWAP, (stream) => {
+    const decoder = new LengthPrefixedDecoder({ maxDataLength: 8 * 1024 * 1024 })
+    stream.addEventListener('message', (evt) => {
+      for (const buf of decoder.decode(evt.data)) {
+        const msg = decodeMessage(buf.subarray(), { maxEntries: 100_000, maxBlocks: 100_000 })
+        if (behaviour !== 'wrong') continue
+        const wanted = msg.entries.filter(e => !e.cancel).map(e => CID.decode(e.cid))
+        if (wanted.length === 0) continue
+        void send(encodeMessage({
+          entries: [],
+          presences: wanted.map(c => ({ cid: c.bytes, type: HAVE })),
+          blocks: wanted.map(c => ({ prefix: cidPrefix(c.version, c.code, c.multihash.code, c.multihash.size), data: randomBytes(1024) }))
+        }, '1.2.0')).catch(() => {})
+      }
+    })
+  })
+  const targetId = target.id
+  const cutOff = new Promise<void>(resolve => {
+    node.addEventListener('peer:disconnect', (evt) => { if (evt.detail.toString() === targetId) resolve() })
+  })
+  conn = await node.dial(multiaddr(target.addr))
+  if (behaviour === 'unrequested') {
+    const blocks = []
+    for (let i = 0; i < 8; i++) {
+      const data = randomBytes(2048)
+      const c = CID.createV1(raw.code, await sha256.digest(data))
+      blocks.push({ prefix: cidPrefix(1, raw.code, c.multihash.code, c.multihash.size), data })
+    }
+    await send(encodeMessage({ entries: [], presences: [], blocks }, '1.2.0')).catch(() => {})
+  } else if (behaviour === 'oversized') {
+    // a 5 MiB message announced (the limit is 4 MiB); its first 64 KiB sent
+    const len = 5 * 1024 * 1024
+    const head = new Uint8Array(varintLength(len))
+    let n = len
+    for (let i = 0; i < head.length; i++) { head[i] = (n & 0x7f) | (i < head.length - 1 ? 0x80 : 0); n = Math.floor(n / 128) }
+    await send(Buffer.concat([head, randomBytes(64 * 1024)])).catch(() => {})
+  } else if (behaviour === 'flood') {
+    // wantlists of 1000 new CIDs each, message after message: far past any peer's wantlist limit
+    for (let m = 0; m < 12; m++) {
+      const entries = []
+      for (let i = 0; i < 1000; i++) {
+        const c = CID.createV1(raw.code, await sha256.digest(randomBytes(16)))
+        entries.push(encodeEntry({ cid: c.bytes, priority: 1, cancel: false, wantType: 1, sendDontHave: false }, true))
+      }
+      await send(encodeMessage({ entries, presences: [], blocks: [] }, '1.2.0')).catch(() => {})
+    }
+  }
+  return { node, cutOff }
+}
+
+test('misbehaving peers are cut off and the download completes from an honest peer', async (t) => {
+  const honest = await online(t)
+  const fetcher = await online(t)
+  const bytes = randomBytes(6 * 1024 * 1024 + 99)
+  const file = join(honest.h.dir, 'data')
+  await writeFile(file, bytes)
+  const cid = (await honest.h.ok(['add', '-Q', '--cid-version=1', file])).trim()
+
+  const bad = new Map<Behaviour, Awaited<ReturnType<typeof badPeer>>>()
+  t.after(async () => { await Promise.all([...bad.values()].map(async b => { await b.node.stop() })) })
+  for (const b of ['unrequested', 'oversized', 'flood'] as const) bad.set(b, await badPeer(b, fetcher))
+  // these three misbehave as soon as they are connected
+  for (const b of bad.values()) await b.cutOff
+  // the fourth answers every want with HAVE and a wrong block; it is connected before the honest peer
+  const wrong = await badPeer('wrong', fetcher)
+  bad.set('wrong', wrong)
+  await fetcher.h.ok(['swarm', 'connect', honest.addr])
+  const r = await fetcher.h.run(['cat', cid])
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal(sha(r.stdoutBytes), sha(bytes))
+  await wrong.cutOff
+  const s = await stat(fetcher)
+  assert.ok(s.Peers.includes(honest.id), JSON.stringify(s.Peers))
+  for (const b of bad.values()) assert.ok(!s.Peers.includes(b.node.peerId.toString()), 'a cut-off peer is no Bitswap partner')
+  // and it cannot come back at once: its Bitswap streams are refused
+  const back = await (bad.get('unrequested') as { node: Libp2p }).node.dial(multiaddr(fetcher.addr))
+  await assert.rejects(async () => {
+    const s = await back.newStream(BITSWAP)
+    s.send(new Uint8Array([0]))
+    for await (const _ of s) { /* the fetcher aborts it */ }
+  })
+})
