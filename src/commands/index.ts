@@ -11,6 +11,7 @@ import dagCmds from './dag/index.ts'
 import diagSys from './diag/sys.ts'
 import filesCmds from './files/index.ts'
 import nameCmds from './name/index.ts'
+import keyCmds from './key/index.ts'
 import routingCmds from './routing/index.ts'
 import swarmCmds from './swarm/index.ts'
 import bitswapCmds from './bitswap/index.ts'
@@ -42,6 +43,7 @@ export const commands: Command[] = [
   ...filesCmds,
   get,
   id,
+  ...keyCmds,
   ...logCmds,
   ls,
   ...nameCmds,

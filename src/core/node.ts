@@ -67,6 +67,7 @@ export async function createNode (options: NodeOptions = {}) {
       gcLock: new GcLock()
     }
     const pins = createPinsApi(components)
+    const unixfs = createUnixfsApi(components, { pins })
     const lmdb = env
     let stopped = false
     const node = {
@@ -75,16 +76,20 @@ export async function createNode (options: NodeOptions = {}) {
       config: createConfigApi(components),
       identity: createIdentityApi(components),
       block: createBlockApi(components, { pins }),
-      unixfs: createUnixfsApi(components, { pins }),
+      unixfs,
       dag: createDagApi(components, { pins }),
       pins,
       repo: createRepoApi(components, { pins }),
       files: createFilesApi(components),
-      names: createNamesApi(components),
+      names: createNamesApi(components, {
+        routing: () => network.routing(),
+        resolvePath: async (path, options) => await components.blocks.get(await unixfs.resolve(path, options), options)
+      }),
       network,
       async stop (): Promise<void> {
         if (stopped) return
         stopped = true
+        await node.names.republisher.stop()
         await network.stop()
         await lmdb.root.flushed
         await lmdb.root.close()

@@ -4,6 +4,7 @@
  */
 import type { CID } from 'multiformats/cid'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { Routing } from '@helia/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Components } from '../node.ts'
 import { asInterfaceBlockstore } from '../blocks/store.ts'
@@ -147,6 +148,11 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
 
     peerId (): PeerId {
       return online().libp2p.peerId
+    },
+
+    /** The node's routing (IPNS records, providers) while the network runs */
+    routing (): Routing | undefined {
+      return built?.routing
     },
 
     /** Addresses we listen on and announce, each with /p2p/<our id> */

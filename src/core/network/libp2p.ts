@@ -18,6 +18,7 @@ import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { withBitswap } from '@helia/bitswap'
 import type { CID } from 'multiformats/cid'
+import type { Routing } from '@helia/interface'
 import type { AbortOptions, PeerDiscovery, PeerId } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import { fromString as u8FromString } from 'uint8arrays/from-string'
@@ -74,6 +75,8 @@ async function bitswapBroker (components: Record<string, unknown>): Promise<Bits
 export interface Built {
   libp2p: Node
   bitswap: BitswapBroker
+  /** Content and record routing (Bitswap's providers, IPNS records) */
+  routing: Routing
   /** Listen addresses from the config that this build cannot serve */
   skipped: string[]
 }
@@ -119,13 +122,14 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
       ping: ping()
     }
   })
+  const routing = localRouting()
   const bitswap = await bitswapBroker({
     libp2p,
     blockstore,
-    routing: localRouting(),
+    routing,
     logger: defaultLogger(),
     metrics,
     getHasher: async (code: number) => hasherByCode(code)
   })
-  return { libp2p, bitswap, skipped }
+  return { libp2p, bitswap, routing, skipped }
 }
