@@ -30,7 +30,7 @@ better (a higher sequence number, or the same with a longer validity) than the r
     const cid = parseIpnsName(args[0] as string)
     if (!node.network.online && options['allow-offline'] !== true) throw new NotOnlineError('can\'t put while offline: pass `--allow-offline` to store locally without broadcasting')
     const bytes = await readFileInput(files, 'record', 64 * 1024)
-    await node.names.putRecord(canonicalName(cid), bytes, { signal, force: options.force === true })
+    await node.names.putRecord(canonicalName(cid), bytes, { signal, force: options.force === true, broadcast: true })
     const { unmarshalIPNSRecord } = await import('ipns')
     let value = ''
     try {

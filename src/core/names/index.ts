@@ -237,8 +237,11 @@ export function createNamesApi ({ repo, meta }: Components, deps: NamesDeps) {
       return () => { sources.delete(source) }
     },
 
-    /** Validate and keep a record for a name; a record not better than the one kept is refused */
-    async putRecord (name: string, bytes: Uint8Array, options: AbortOptions & { force?: boolean } = {}): Promise<void> {
+    /**
+     * Validate and keep a record for a name (a record not better than the one kept is refused); with
+     * `broadcast`, also put it to routing and tell the publish listeners (`name put`)
+     */
+    async putRecord (name: string, bytes: Uint8Array, options: AbortOptions & { force?: boolean, broadcast?: boolean } = {}): Promise<void> {
       const cid = parseIpnsName(name)
       if (options.force !== true) {
         const record = await validateRecord(cid, bytes)
@@ -247,8 +250,16 @@ export function createNamesApi ({ repo, meta }: Components, deps: NamesDeps) {
         await meta.put(`ipns/${canonicalName(cid)}`, Buffer.from(bytes).toString('base64'))
       }
       cache.delete(canonicalName(cid))
+      if (options.broadcast !== true) return
       const r = routing()
       if (r !== undefined) await r.put(routingKey(cid), bytes, options)
+      for (const listener of listeners) {
+        try {
+          await listener(cid, bytes, options)
+        } catch (err) {
+          log.warn(`a publish listener failed for ${canonicalName(cid)}: ${(err as Error).message}`)
+        }
+      }
     },
 
     /** The best record for a name (local store and routing) */

@@ -155,6 +155,12 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       return built?.routing
     },
 
+    /** The running swarm's routing (src/core/routing/api.ts builds the routing API on it) */
+    routingParts (): Pick<Built, 'libp2p' | 'routing' | 'plan' | 'dhts'> {
+      const { libp2p, routing, plan, dhts } = online()
+      return { libp2p, routing, plan, dhts }
+    },
+
     /** Addresses we listen on and announce, each with /p2p/<our id> */
     listenAddrs (): string[] {
       return online().libp2p.getMultiaddrs().map(a => a.toString())

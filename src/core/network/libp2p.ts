@@ -18,7 +18,6 @@ import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { withBitswap } from '@helia/bitswap'
 import type { CID } from 'multiformats/cid'
-import type { Routing } from '@helia/interface'
 import type { AbortOptions, PeerDiscovery, PeerId } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
 import { fromString as u8FromString } from 'uint8arrays/from-string'
@@ -26,7 +25,11 @@ import type { Config } from '../repo/config.ts'
 import { hasherByCode } from '../blocks/hashers.ts'
 import { InvalidConfigError } from '../errors.ts'
 import { AGENT_VERSION } from './identity.ts'
-import { localRouting } from './routing.ts'
+import type { Routing } from '@helia/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import { routingPlan, type RoutingPlan } from '../routing/plan.ts'
+import { dhtService } from '../routing/dht.ts'
+import { buildRouting } from '../routing/index.ts'
 import type { NodeMetrics } from './metrics.ts'
 
 export type Services = { identify: Identify, identifyPush: unknown, ping: Ping }
@@ -75,10 +78,13 @@ async function bitswapBroker (components: Record<string, unknown>): Promise<Bits
 export interface Built {
   libp2p: Node
   bitswap: BitswapBroker
-  /** Content and record routing (Bitswap's providers, IPNS records) */
-  routing: Routing
   /** Listen addresses from the config that this build cannot serve */
   skipped: string[]
+  /** The DHTs, delegated routers… composed (src/core/routing) */
+  routing: Routing
+  plan: RoutingPlan
+  /** The DHT services by service name (aminoDHT, lanDHT, or dht_<name> for Routing.Type custom) */
+  dhts: Map<string, KadDHT>
 }
 
 export async function buildLibp2p (config: Config, blockstore: Blockstore, metrics: NodeMetrics): Promise<Built> {
@@ -99,6 +105,8 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
   if (bootstrapList.length > 0) peerDiscovery.push(bootstrap({ list: bootstrapList }))
   if (discovery?.MDNS?.Enabled !== false) peerDiscovery.push(mdns())
+  const plan = routingPlan(config)
+  const dhtServices = Object.fromEntries(plan.dhts.map(d => [d.service, dhtService(d, { loopbackOnLan: plan.loopbackOnLan })]))
   const connMgr = ((config.Swarm as Record<string, unknown> | undefined)?.ConnMgr ?? {}) as { HighWater?: number }
   const libp2p = await createLibp2p({
     privateKey,
@@ -119,10 +127,14 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
     services: {
       identify: identify(),
       identifyPush: identifyPush(),
-      ping: ping()
+      ping: ping(),
+      ...dhtServices
     }
   })
-  const routing = localRouting()
+  const services = libp2p.services as unknown as Record<string, KadDHT>
+  const dhts = new Map(plan.dhts.map(d => [d.service, services[d.service] as KadDHT]))
+  // the delegated HTTP client (src/core/routing/http-client.ts) plugs in here as `httpRouter: (endpoint) => Routing`
+  const routing = buildRouting({ plan, dhts, peerStore: libp2p.peerStore })
   const bitswap = await bitswapBroker({
     libp2p,
     blockstore,
@@ -131,5 +143,5 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
     metrics,
     getHasher: async (code: number) => hasherByCode(code)
   })
-  return { libp2p, bitswap, routing, skipped }
+  return { libp2p, bitswap, skipped, routing, plan, dhts }
 }
