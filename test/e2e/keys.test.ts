@@ -240,5 +240,12 @@ test('keys move between Kubo and tsipfs in both formats', { timeout: LONG, skip:
     await writeFile(join(remote.dir, 'msg'), 'interop')
     const sig = (JSON.parse(kubo(['key', 'sign', '-k', 'fromkubo', join(remote.dir, 'msg')])) as { Signature: string }).Signature
     assert.equal((JSON.parse(await remote.ok(['key', 'verify', '-k', 'fromkubo', '-s', sig, join(remote.dir, 'msg')])) as { SignatureValid: boolean }).SignatureValid, true)
+    // an IPNS record we sign with a key Kubo also holds is valid to Kubo (V1+V2 signatures, CBOR data)
+    const name = (await remote.ok(['name', 'publish', '-Q', '--allow-offline', '--resolve=false', '-k', 'fromkubo', '/ipfs/bafkqaaa'])).trim()
+    assert.equal(name, kuboId)
+    const record = (await remote.run(['name', 'get', name])).stdoutBytes
+    await writeFile(join(remote.dir, 'record'), record)
+    const verdict = JSON.parse(kubo(['name', 'inspect', '--enc=json', '--dump=false', `--verify=${name}`, join(remote.dir, 'record')])) as { SignatureType: string, Entry: { Value: string }, Validation: { Valid: boolean } }
+    assert.deepEqual([verdict.SignatureType, verdict.Entry.Value, verdict.Validation.Valid], ['V1+V2', '/ipfs/bafkqaaa', true])
   }
 })

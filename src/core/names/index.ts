@@ -161,7 +161,8 @@ export function createNamesApi ({ repo, meta }: Components, deps: NamesDeps) {
         lastError = err as Error
         continue
       }
-      if (best !== undefined && !isBetter(cid, bytes, best)) continue
+      // the same record from another source, or one not better, is not news
+      if (best !== undefined && (Buffer.compare(bytes, best) === 0 || !isBetter(cid, bytes, best))) continue
       best = bytes
       await store(cid, bytes).catch(() => false)
       yield { bytes, record }
