@@ -11,7 +11,15 @@ import dagCmds from './dag/index.ts'
 import diagSys from './diag/sys.ts'
 import filesCmds from './files/index.ts'
 import nameCmds from './name/index.ts'
+import keyCmds from './key/index.ts'
 import routingCmds from './routing/index.ts'
+import routingFindprovs from './routing/findprovs.ts'
+import routingFindpeer from './routing/findpeer.ts'
+import routingProvide from './routing/provide.ts'
+import routingReprovide from './routing/reprovide.ts'
+import bitswapReprovide from './bitswap/reprovide.ts'
+import dhtQuery from './dht/query.ts'
+import provideStat from './provide/stat.ts'
 import swarmCmds from './swarm/index.ts'
 import swarmPeeringCmds from './swarm/peering.ts'
 import swarmFiltersCmds from './swarm/filters.ts'
@@ -44,6 +52,7 @@ export const commands: Command[] = [
   ...filesCmds,
   get,
   id,
+  ...keyCmds,
   ...logCmds,
   ls,
   ...nameCmds,
@@ -51,10 +60,17 @@ export const commands: Command[] = [
   refsLocal,
   resolve,
   ...routingCmds,
+  routingFindprovs,
+  routingFindpeer,
+  routingProvide,
+  routingReprovide,
+  dhtQuery,
+  provideStat,
   ...swarmCmds,
   ...swarmPeeringCmds,
   ...swarmFiltersCmds,
   ...bitswapCmds,
+  bitswapReprovide,
   ...bootstrapCmds,
   shutdown,
   ...statsCmds,

@@ -110,7 +110,9 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
   try {
     if (opts.offline !== true) {
       for (const line of await node.network.start()) yield line
+      node.routing.start()
       for (const a of node.network.listenAddrs()) yield `Swarm listening on ${a}`
+      node.names.republisher.start()
     }
     const listen = addresses(node.components.repo.config.Addresses?.API)
     for (const ma of listen) {

@@ -4,6 +4,7 @@
  */
 import type { CID } from 'multiformats/cid'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { Routing } from '@helia/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Components } from '../node.ts'
 import { InvalidArgumentError, InvalidConfigError, NotOnlineError, toTsipfsError } from '../errors.ts'
@@ -117,22 +118,22 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
         const { buildLibp2p } = await import('./libp2p.ts')
         const { NodeMetrics } = await import('./metrics.ts')
         const { Bitswap } = await import('./bitswap/index.ts')
-        const { localRouting } = await import('./routing.ts')
         metrics = new NodeMetrics()
         const b0 = await buildLibp2p(components.repo.config, components.repo.path, metrics)
         metrics.attributeConnections(b0.libp2p)
         // the server half reads the local store only (components.blocks is not the networked store)
-        const b: Running = { ...b0, bitswap: new Bitswap({ libp2p: b0.libp2p, store: components.blocks, routing: localRouting() }) }
+        const b: Running = { ...b0, bitswap: new Bitswap({ libp2p: b0.libp2p, store: components.blocks, routing: b0.routing }) }
         // identify on a new connection sometimes never answers (seen with Helia peers, ~1 in 3 on loopback):
         // a connection still unidentified after 2 s is identified again, or Bitswap would never use it
+        // (judged by the connection: the peer store may hold protocols from elsewhere, such as an inbound DHT
+        // query, while the topologies — the DHTs' routing tables — only learn of a peer from identify)
+        const identifiedConns = new WeakSet<object>()
+        b.libp2p.addEventListener('peer:identify', (evt) => { identifiedConns.add(evt.detail.connection) })
         b.libp2p.addEventListener('connection:open', (evt) => {
           const conn = evt.detail
           setTimeout(() => {
-            if (conn.status !== 'open' || built?.libp2p !== b.libp2p) return
-            void b.libp2p.peerStore.get(conn.remotePeer).catch(() => undefined).then(async (peer) => {
-              if ((peer?.protocols.length ?? 0) > 1) return
-              await b.libp2p.services.identify.identify(conn, { signal: AbortSignal.timeout(5000) }).catch(() => {})
-            })
+            if (conn.status !== 'open' || built?.libp2p !== b.libp2p || identifiedConns.has(conn)) return
+            void b.libp2p.services.identify.identify(conn, { signal: AbortSignal.timeout(5000) }).catch(() => {})
           }, 2000).unref()
         })
         const { Peering } = await import('./peering.ts')
@@ -183,6 +184,17 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
 
     peerId (): PeerId {
       return online().libp2p.peerId
+    },
+
+    /** The node's routing (IPNS records, providers) while the network runs */
+    routing (): Routing | undefined {
+      return built?.routing
+    },
+
+    /** The running swarm's routing (src/core/routing/api.ts builds the routing API on it) */
+    routingParts (): Pick<Built, 'libp2p' | 'routing' | 'plan' | 'dhts'> {
+      const { libp2p, routing, plan, dhts } = online()
+      return { libp2p, routing, plan, dhts }
     },
 
     /** Addresses we listen on and announce, each with /p2p/<our id> */

@@ -18,6 +18,11 @@ import type { Config } from '../repo/config.ts'
 import { InvalidConfigError } from '../errors.ts'
 import { AGENT_VERSION } from './identity.ts'
 import { planSwarm, type SwarmPlan } from './swarm.ts'
+import type { Routing } from '@helia/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import { routingPlan, type RoutingPlan } from '../routing/plan.ts'
+import { dhtService } from '../routing/dht.ts'
+import { buildRouting } from '../routing/index.ts'
 import type { NodeMetrics } from './metrics.ts'
 
 export type Services = { identify: Identify, identifyPush: unknown, ping: Ping }
@@ -30,6 +35,11 @@ export interface Built {
   skipped: string[]
   /** The swarm's settings and the parts that run beside libp2p (swarm.ts) */
   swarm: SwarmPlan
+  /** The DHTs, delegated routers… composed (src/core/routing) */
+  routing: Routing
+  plan: RoutingPlan
+  /** The DHT services by service name (aminoDHT, lanDHT, or dht_<name> for Routing.Type custom) */
+  dhts: Map<string, KadDHT>
 }
 
 export async function buildLibp2p (config: Config, repoPath: string, metrics: NodeMetrics): Promise<Built> {
@@ -50,6 +60,8 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
   if (bootstrapList.length > 0) peerDiscovery.push(bootstrap({ list: bootstrapList }))
   if (discovery?.MDNS?.Enabled !== false) peerDiscovery.push(mdns())
+  const plan = routingPlan(config)
+  const dhtServices = Object.fromEntries(plan.dhts.map(d => [d.service, dhtService(d, { loopbackOnLan: plan.loopbackOnLan })]))
   const libp2p = await createLibp2p({
     privateKey,
     start: false,
@@ -67,8 +79,13 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
       identify: identify(),
       identifyPush: identifyPush(),
       ping: ping(),
-      ...swarm.services
+      ...swarm.services,
+      ...dhtServices
     }
   }) as unknown as Node
-  return { libp2p, skipped, swarm }
+  const services = libp2p.services as unknown as Record<string, KadDHT>
+  const dhts = new Map(plan.dhts.map(d => [d.service, services[d.service] as KadDHT]))
+  // the delegated HTTP client (src/core/routing/http-client.ts) plugs in here as `httpRouter: (endpoint) => Routing`
+  const routing = buildRouting({ plan, dhts, peerStore: libp2p.peerStore })
+  return { libp2p, skipped, swarm, routing, plan, dhts }
 }
