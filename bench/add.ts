@@ -3,6 +3,8 @@
  *   - tsipfs through the real CLI (`tsipfs add -r -Q` on a fresh repo: the whole command),
  *   - tsipfs through the core API in-process (no CLI start-up),
  *   - Helia's path: ipfs-unixfs-importer with the same options into blockstore-fs,
+ *   - Kubo (`ipfs add -r -Q` on a fresh default-profile repo: flatfs with sync on, so durable like tsipfs),
+ *     if scripts/setup-go-tools.sh installed it,
  * all in this run, each in its own process (peak memory is per process). Also the ceiling: SHA-256 of the
  * same bytes on one core. Options: --size <MiB> (default 256), --files <n> (default 10000), --runs <n> (default 3;
  * the median time is shown, and the highest peak memory).
@@ -12,12 +14,15 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomFile, smallTree } from './lib/data.ts'
 
 const BIN = fileURLToPath(new URL('../bin/tsipfs.js', import.meta.url))
 const WORKER = fileURLToPath(new URL('./lib/add-worker.ts', import.meta.url))
+const KUBO = join(process.env.TSIPFS_TOOLS ?? join(homedir(), '.cache', 'tsipfs-go'), 'bin', 'ipfs')
 
 interface Result { ms: number, cid: string, maxRssMB: number }
 
@@ -36,6 +41,17 @@ function cli (dir: string, path: string): Result {
   if (r.status !== 0) throw new Error(`tsipfs add failed: ${r.stderr}`)
   const rss = Number(r.stderr.trim().split('\n').pop())
   return { ms, cid: r.stdout.trim(), maxRssMB: rss / 1024 }
+}
+
+/** Kubo's whole `ipfs add` command on a fresh repo (default profile), like cli() */
+function kubo (dir: string, path: string): Result {
+  const repo = join(dir, `kubo-${Math.random().toString(36).slice(2)}`)
+  execFileSync(KUBO, ['init', '--empty-repo'], { env: { ...process.env, IPFS_PATH: repo }, stdio: 'ignore' })
+  const start = performance.now()
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', KUBO, 'add', '-r', '-Q', path], { env: { ...process.env, IPFS_PATH: repo }, encoding: 'utf8' })
+  const ms = performance.now() - start
+  if (r.status !== 0) throw new Error(`ipfs add failed: ${r.stderr}`)
+  return { ms, cid: r.stdout.trim(), maxRssMB: Number(r.stderr.trim().split('\n').pop()) / 1024 }
 }
 
 function worker (mode: 'tsipfs' | 'helia', dir: string, path: string): Result {
@@ -65,10 +81,10 @@ function median (results: Result[]): Result {
   return { ...mid, maxRssMB: Math.max(...results.map(r => r.maxRssMB)) }
 }
 
-function row (name: string, r: Result, amount: number, unit: string, base?: Result): string {
+function row (name: string, r: Result, amount: number, unit: string, base?: Result, ref?: Result): string {
   const rate = amount / (r.ms / 1000)
-  const ratio = base === undefined ? '' : `${(base.ms / r.ms).toFixed(2)}x`
-  return `${name.padEnd(26)} ${(r.ms / 1000).toFixed(2).padStart(8)} s ${rate.toFixed(1).padStart(10)} ${unit} ${r.maxRssMB.toFixed(0).padStart(6)} MB  ${ratio.padStart(7)}`
+  const ratio = (b?: Result): string => b === undefined || b === r ? '' : `${(b.ms / r.ms).toFixed(2)}x`
+  return `${name.padEnd(26)} ${(r.ms / 1000).toFixed(2).padStart(8)} s ${rate.toFixed(1).padStart(10)} ${unit} ${r.maxRssMB.toFixed(0).padStart(6)} MB  ${ratio(base).padStart(7)}  ${ratio(ref).padStart(7)}`
 }
 
 export async function main (args: string[]): Promise<void> {
@@ -84,10 +100,12 @@ export async function main (args: string[]): Promise<void> {
     const mb = sizeMiB * 1024 * 1024 / 1e6
     console.log(`bench/add: ${sizeMiB} MiB file, ${files} small files (${(treeBytes / 1e6).toFixed(1)} MB); Kubo defaults (CIDv0, size-262144, balanced 174, pinned)`)
     console.log(`ceiling: sha2-256 of the file on one core: ${(await sha256Rate(big)).toFixed(0)} MB/s`)
-    console.log(`${''.padEnd(26)} ${'time'.padStart(10)} ${'rate'.padStart(15)} ${'peak RSS'.padStart(9)} ${'vs Helia'.padStart(8)}`)
+    const withKubo = existsSync(KUBO)
+    console.log(withKubo ? `Kubo from ${KUBO}` : `Kubo not installed (${KUBO}): no Kubo column (bash scripts/setup-go-tools.sh installs it)`)
+    console.log(`${''.padEnd(26)} ${'time'.padStart(10)} ${'rate'.padStart(15)} ${'peak RSS'.padStart(9)} ${'vs Helia'.padStart(8)} ${'vs Kubo'.padStart(8)}`)
     for (const [label, path, amount, unit] of [['file', big, mb, 'MB/s   '], ['tree', tree, files, 'files/s']] as const) {
       // interleaved runs, median of each: the disk here is noisy
-      const runs: Record<'helia' | 'core' | 'cli', Result[]> = { helia: [], core: [], cli: [] }
+      const runs: Record<'helia' | 'core' | 'cli' | 'kubo', Result[]> = { helia: [], core: [], cli: [], kubo: [] }
       // each run starts with the page cache written back (`sync`), so no run pays for the previous one's writes
       const settle = (): void => { execFileSync('sync') }
       for (let i = 0; i < repeat; i++) {
@@ -97,15 +115,23 @@ export async function main (args: string[]): Promise<void> {
         runs.core.push(worker('tsipfs', dir, path))
         settle()
         runs.cli.push(cli(dir, path))
+        if (withKubo) {
+          settle()
+          runs.kubo.push(kubo(dir, path))
+        }
       }
       const helia = median(runs.helia)
       const core = median(runs.core)
       const viaCli = median(runs.cli)
-      if (helia.cid !== core.cid || core.cid !== viaCli.cid) throw new Error(`CIDs differ: helia ${helia.cid}, tsipfs ${core.cid}, cli ${viaCli.cid}`)
+      const ref = withKubo ? median(runs.kubo) : undefined
+      if (helia.cid !== core.cid || core.cid !== viaCli.cid || (ref !== undefined && ref.cid !== core.cid)) {
+        throw new Error(`CIDs differ: helia ${helia.cid}, tsipfs ${core.cid}, cli ${viaCli.cid}, kubo ${ref?.cid ?? '-'}`)
+      }
       console.log(`-- ${label}: ${core.cid}`)
-      console.log(row('helia (importer+fs)', helia, amount, unit))
-      console.log(row('tsipfs core API', core, amount, unit, helia))
-      console.log(row('tsipfs CLI (whole command)', viaCli, amount, unit, helia))
+      console.log(row('helia (importer+fs)', helia, amount, unit, undefined, ref))
+      console.log(row('tsipfs core API', core, amount, unit, helia, ref))
+      console.log(row('tsipfs CLI (whole command)', viaCli, amount, unit, helia, ref))
+      if (ref !== undefined) console.log(row('Kubo CLI (whole command)', ref, amount, unit, helia))
     }
   } finally {
     await rm(dir, { recursive: true, force: true })

@@ -11,6 +11,9 @@
  *   - raw libp2p stream: two libp2p 3 nodes (TCP, noise, yamux); the provider writes --size MiB in 256 KiB
  *     chunks on a `/tsipfs-bench/1.0.0` stream, the fetcher reads them all; timed from the dial to the end
  *   - 3 providers: three daemons add the same file, a fourth connects to all three and runs `pin add`
+ *   - Kubo (if scripts/setup-go-tools.sh installed it; bench/lib/kubo.ts): Kubo → Kubo, two `ipfs daemon`s
+ *     (test profile) timed like tsipfs → tsipfs (`ipfs pin add`'s wall clock), and the mixed pairs
+ *     Kubo → tsipfs and tsipfs → Kubo (each with at most 120 s)
  * Duplicate blocks: `bitswap stat` DupBlksReceived against BlocksReceived on the fetcher (the target).
  * Duplicate data on the wire: `stats bw --proto /ipfs/bitswap/1.2.0` TotalIn on the fetcher against the file size, so
  * it also counts Bitswap's own framing (CIDs, prefixes, protobuf; well under 1% here) and the DAG's
@@ -26,6 +29,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomFile } from './lib/data.ts'
+import { kubo, kuboDaemon, kuboInstalled, KUBO, type KuboDaemon } from './lib/kubo.ts'
 
 const BIN = fileURLToPath(new URL('../bin/tsipfs.js', import.meta.url))
 /** The children's scripts import packages from this repo's node_modules: they run with the repo as cwd */
@@ -312,20 +316,61 @@ export async function main (args: string[]): Promise<void> {
       }
     })
 
+    if (kuboInstalled()) {
+      // `ipfs pin add` on a Kubo fetcher, or `tsipfs pin add` on a tsipfs one, after a swarm connect
+      const fetchInto = async (fetcher: { kubo?: KuboDaemon, ours?: Daemon }, providerAddr: string, want: string, ms: number): Promise<Fetch> => {
+        const run = async (args: string[], t?: number): Promise<string> => fetcher.kubo !== undefined ? await kubo(fetcher.kubo.repo, args, t) : await tsipfs((fetcher.ours as Daemon).repo, args, t)
+        await run(['swarm', 'connect', providerAddr])
+        const start = performance.now()
+        const out = await run(['pin', 'add', '--progress=false', want].filter(a => fetcher.kubo !== undefined || a !== '--progress=false'), ms)
+        if (!out.includes(`pinned ${want} recursively`)) throw new Error(`pin add printed ${JSON.stringify(out)}`)
+        return { ms: performance.now() - start }
+      }
+      const cross = Math.min(timeoutMs, 120_000)
+      await attempt('Kubo → Kubo', async () => {
+        const a = await kuboDaemon(join(dir, 'ka'), file)
+        try {
+          const b = await kuboDaemon(join(dir, 'kb'))
+          try {
+            if (cid !== '' && a.cid !== cid) throw new Error(`Kubo made ${String(a.cid)}, tsipfs ${cid}`)
+            return await fetchInto({ kubo: b.daemon }, a.daemon.addr, a.cid as string, timeoutMs)
+          } finally { await b.daemon.stop() }
+        } finally { await a.daemon.stop() }
+      })
+      await attempt('Kubo → tsipfs', async () => {
+        const a = await kuboDaemon(join(dir, 'kc'), file)
+        try {
+          const b = await provider('fetcher of Kubo', join(dir, 'tc'), undefined)
+          try { return await fetchInto({ ours: b.daemon }, a.daemon.addr, a.cid as string, cross) } finally { await stop(b.daemon.proc) }
+        } finally { await a.daemon.stop() }
+      })
+      await attempt('tsipfs → Kubo', async () => {
+        const a = await provider('provider for Kubo', join(dir, 'td'), file)
+        try {
+          const b = await kuboDaemon(join(dir, 'kd'))
+          try { return await fetchInto({ kubo: b.daemon }, a.daemon.addr, a.cid as string, cross) } finally { await b.daemon.stop() }
+        } finally { await stop(a.daemon.proc) }
+      })
+    } else {
+      console.log(`Kubo not installed (${KUBO}): no Kubo cases (bash scripts/setup-go-tools.sh installs it)`)
+    }
+
     // ---- report ----
     const rate = (r: Fetch | undefined): number | undefined => r === undefined ? undefined : mb / (r.ms / 1000)
     const one = rate(results.get('tsipfs → tsipfs'))
     const helia = rate(results.get('Helia → Helia'))
     const raw = rate(results.get('raw libp2p stream'))
     const three = rate(results.get('3 tsipfs → tsipfs'))
+    const kuboRate = rate(results.get('Kubo → Kubo'))
     const ratio = (x: number | undefined, base: number | undefined): string => x === undefined || base === undefined ? '' : `${(x / base).toFixed(2)}x`
     console.log(`bench/transfer: ${sizeMiB} MiB random file (${mb.toFixed(1)} MB), CID ${cid === '' ? '?' : cid}, all peers on 127.0.0.1, each in its own process`)
-    const head = ['case', 'MB/s', 'seconds', 'vs Helia', 'vs raw']
+    const head = ['case', 'MB/s', 'seconds', 'vs Helia', 'vs raw', 'vs Kubo']
     const table: string[][] = [head]
-    for (const name of ['tsipfs → tsipfs', 'Helia → Helia', 'raw libp2p stream', '3 tsipfs → tsipfs']) {
+    const names = ['tsipfs → tsipfs', 'Helia → Helia', 'raw libp2p stream', '3 tsipfs → tsipfs', ...(kuboInstalled() ? ['Kubo → Kubo', 'Kubo → tsipfs', 'tsipfs → Kubo'] : [])]
+    for (const name of names) {
       const r = results.get(name)
       const x = rate(r)
-      table.push(r === undefined || x === undefined ? [name, 'FAILED', '', '', ''] : [name, x.toFixed(1), (r.ms / 1000).toFixed(2), ratio(x, helia), ratio(x, raw)])
+      table.push(r === undefined || x === undefined ? [name, 'FAILED', '', '', '', ''] : [name, x.toFixed(1), (r.ms / 1000).toFixed(2), ratio(x, helia), ratio(x, raw), ratio(x, kuboRate)])
     }
     const widths = head.map((_, c) => Math.max(...table.map(row => (row[c] as string).length)))
     for (const row of table) console.log(row.map((cell, c) => c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number)).join('  '))

@@ -4,7 +4,7 @@
  */
 import { createReadStream } from 'node:fs'
 import { lstat, readdir, readlink, readFile, stat } from 'node:fs/promises'
-import { basename, join, relative, sep } from 'node:path'
+import { basename, join, relative, resolve, sep } from 'node:path'
 import type { Stats } from 'node:fs'
 import type { InputEntry } from '../commands/command.ts'
 import { InvalidArgumentError, LocalFileError } from '../core/errors.ts'
@@ -84,7 +84,8 @@ export async function * localEntries (paths: string[], options: WalkOptions = {}
     } catch (err) {
       throw new LocalFileError(`${given}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`)
     }
-    const name = basename(given.replace(/[/\\]+$/, '')) || given
+    // Kubo names an argument by the last element of its absolute path: `add -r .` adds `<dir name>/…`
+    const name = basename(resolve(given)) || given
     if (st.isDirectory() && options.recursive !== true) {
       throw new InvalidArgumentError(`${given} is a directory, use the '-r' flag to specify directories`)
     }

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../core/errors.ts'
 import { formatCid } from './util.ts'
 import type { AddOptions } from '../core/unixfs/add.ts'
 
-interface AddOutput { Name: string, Hash?: string, Size?: string, Bytes?: number }
+interface AddOutput { Name: string, Hash?: string, Size?: string, Bytes?: number, Mode?: string, Mtime?: number, MtimeNsecs?: number }
 
 function int (options: Options, name: string): number | undefined {
   const v = options[name]
@@ -13,15 +13,17 @@ function int (options: Options, name: string): number | undefined {
 
 /** Map the command's flags to the core API's options (unset flags stay unset so config defaults apply) */
 export function addOptions (options: Options, signal: AbortSignal): AddOptions {
-  const mtimeSecs = int(options, 'mtime')
+  // Kubo reads --mtime=0 and --mode=0 as "not given"
+  const mtimeSecs = int(options, 'mtime') === 0 ? undefined : int(options, 'mtime')
   const nsecs = int(options, 'mtime-nsecs')
-  if (nsecs !== undefined && mtimeSecs === undefined) throw new InvalidArgumentError('option --mtime-nsecs requires --mtime')
+  if (nsecs !== undefined && mtimeSecs === undefined) throw new InvalidArgumentError('option "mtime-nsecs" requires "mtime" to be provided as well')
   if (nsecs !== undefined && nsecs > 999999999) throw new InvalidArgumentError('mtime-nsecs must be less than 1000000000')
   const mode = options.mode
   let modeNum: number | undefined
   if (typeof mode === 'string' && mode !== '') {
     if (!/^[0-7]{1,4}$/.test(mode)) throw new InvalidArgumentError(`invalid mode "${mode}": use octal digits, e.g. 0644`)
     modeNum = parseInt(mode, 8)
+    if (modeNum === 0) modeNum = undefined
   }
   return {
     pin: options.pin !== false,
@@ -40,6 +42,9 @@ export function addOptions (options: Options, signal: AbortSignal): AddOptions {
     mode: modeNum,
     mtime: mtimeSecs === undefined ? undefined : { secs: BigInt(mtimeSecs), nsecs },
     metadata: options['preserve-mode'] === true || options['preserve-mtime'] === true,
+    // as Kubo: the entries' own mode and mtime (from the file system, or multipart parts) only with these
+    entryMode: options['preserve-mode'] === true,
+    entryMtime: options['preserve-mtime'] === true,
     signal
   }
 }
@@ -105,13 +110,21 @@ config keys (CIDv0, 256 KiB chunks, balanced layout, 174 links per node unless c
     void (async () => {
       let last: AddOutput | undefined
       try {
+        // each result is sent when the next arrives: the root, which comes last, is known as such
         for await (const r of node.unixfs.add(files, opts)) {
           const cid = formatCid(r.cid, options)
+          // -Q: only the root
+          if (!quieter && last !== undefined) out.push(last)
           last = { Name: r.path === '' ? cid : r.path, Hash: cid, Size: String(r.size) }
-          // -Q: only the root, which comes last
-          if (!quieter) out.push(last)
+          // as Kubo: the mode in octal, the mtime in seconds and nanoseconds, when the entry has them
+          if (r.mode !== undefined) last.Mode = '0' + r.mode.toString(8).padStart(3, '0')
+          if (r.mtime !== undefined) {
+            last.Mtime = Number(r.mtime.secs)
+            if (r.mtime.nsecs !== undefined && r.mtime.nsecs !== 0) last.MtimeNsecs = r.mtime.nsecs
+          }
         }
-        if (quieter && last !== undefined) out.push(last)
+        // Kubo names the -w wrapper "" (the CLI prints `added <cid> `)
+        if (last !== undefined) out.push(opts.wrapWithDirectory === true ? { ...last, Name: '' } : last)
         out.end()
       } catch (err) {
         out.end(err as Error)

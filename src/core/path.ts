@@ -48,6 +48,8 @@ export function parsePath (value: string): ContentPath {
   try {
     root = parseCid(first)
   } catch (err) {
+    // a bare word that is no CID: Kubo reads it as a path with no namespace
+    if (!value.startsWith('/') && rest.length === 0) throw new InvalidPathError(`invalid path "${value}": path does not have enough components`)
     throw new InvalidPathError(`invalid path "${value}": ${(err as Error).message}`)
   }
   const segments = rest.filter(s => s !== '')

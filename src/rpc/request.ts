@@ -48,7 +48,8 @@ function partName (disposition: string): string {
 }
 
 function partMeta (headers: IncomingMessage['headers'], disposition: string): Pick<InputEntry, 'mode' | 'mtime'> {
-  const param = (name: string): string | undefined => headerValue(headers[name]) || (new RegExp(`${name}="?([^";]*)"?`, 'i').exec(disposition)?.[1])
+  // kubo-rpc-client puts them in the part's field name: name="file?mode=0755&mtime=1600000000&mtime-nsecs=5"
+  const param = (name: string): string | undefined => headerValue(headers[name]) || (new RegExp(`[?&; ]${name}="?([^";&]*)"?`, 'i').exec(disposition)?.[1])
   const out: Pick<InputEntry, 'mode' | 'mtime'> = {}
   const mode = param('mode')
   if (mode !== undefined && mode !== '') out.mode = parseInt(mode, 8)

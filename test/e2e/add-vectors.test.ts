@@ -55,3 +55,32 @@ test('add -r lists files, then directories children-first with empty ones, as Ku
     ''
   ].join('\n'))
 })
+
+test('add refuses what Kubo refuses, with its messages; -w and . are named as Kubo names them', async (t) => {
+  const h = await harness(t)
+  const { writeFile, mkdir } = await import('node:fs/promises')
+  await mkdir(join(h.dir, 'd'))
+  await writeFile(join(h.dir, 'd', 'f'), 'f\n')
+  await writeFile(join(h.dir, 'big'), new Uint8Array(200))
+  // messages and names as Kubo v0.42.0 prints them
+  const refusals: Array<[string[], string]> = [
+    [['--cid-version=0', '--hash=blake3', 'big'], 'Error: CIDv0 only supports sha2-256\n'],
+    [['--hash=identity', 'big'], 'Error: digest too large: identity digest got 200 bytes, maximum 128\n'],
+    [['--mtime=0', '--mtime-nsecs=5', 'big'], 'Error: option "mtime-nsecs" requires "mtime" to be provided as well\n']
+  ]
+  for (const [args, stderr] of refusals) {
+    const r = await h.run(['add', '-n', ...args], { cwd: h.dir })
+    assert.equal(r.code, 1)
+    assert.equal(r.stderr, stderr)
+  }
+  assert.equal(await h.ok(['add', '-n', '-w', 'd/f'], { cwd: h.dir }), [
+    'added QmfLANrLwS5U74Jp4nkKU5XgKCQzs2aZsaFEjSxN1FqEcM f',
+    'added QmV4q9vMJPPWApW6qu6HnFAYmJirrmHUEnNUStBTa3MP95 ',
+    ''
+  ].join('\n'))
+  assert.equal(await h.ok(['add', '-n', '-r', '.'], { cwd: join(h.dir, 'd') }), [
+    'added QmfLANrLwS5U74Jp4nkKU5XgKCQzs2aZsaFEjSxN1FqEcM d/f',
+    'added QmV4q9vMJPPWApW6qu6HnFAYmJirrmHUEnNUStBTa3MP95 d',
+    ''
+  ].join('\n'))
+})

@@ -40,7 +40,8 @@ const put = command({
     { name: 'mhtype', type: 'string', default: 'sha2-256', description: 'Multihash hash function.' },
     { name: 'mhlen', type: 'int', default: -1, description: 'Multihash hash length.' },
     { name: 'pin', type: 'bool', default: false, description: 'Pin added blocks recursively.' },
-    { name: 'allow-big-block', type: 'bool', default: false, description: 'Disable block size check and allow creation of blocks bigger than 1MiB. WARNING: such blocks won\'t be transferable over the standard bitswap.' }
+    { name: 'allow-big-block', type: 'bool', default: false, description: 'Disable block size check and allow creation of blocks bigger than 1MiB. WARNING: such blocks won\'t be transferable over the standard bitswap.' },
+    { name: 'format', aliases: ['f'], type: 'string', description: 'Use legacy format for returned CID (DEPRECATED): a codec name, or v0 for a CIDv0 dag-pb block.' }
   ],
   output: 'stream',
   repo: 'write',
@@ -49,8 +50,11 @@ const put = command({
     for await (const entry of files) {
       if (entry.type !== 'file' || entry.content === undefined) throw new InvalidArgumentError(`${entry.path}: block put takes files, not directories`)
       const bytes = await readAll(entry.content, HARD_MAX_BLOCK_SIZE)
+      // --format (legacy, still sent by kubo-rpc-client): a codec name, or v0 for CIDv0 dag-pb
+      const format = typeof options.format === 'string' && options.format !== '' ? options.format : undefined
       const r = await node.block.put(bytes, {
-        codec: String(options['cid-codec']),
+        codec: format === undefined ? String(options['cid-codec']) : format === 'v0' ? 'dag-pb' : format,
+        cidVersion: format === 'v0' ? 0 : undefined,
         mhtype: String(options.mhtype),
         mhlen: Number(options.mhlen),
         pin: options.pin === true,
@@ -79,12 +83,12 @@ const rm = command({
     let failed = 0
     for await (const r of node.block.rm(cids, { force: options.force === true, signal })) {
       if (r.Error !== undefined) failed++
-      yield { Hash: formatCid(r.Hash, options), Error: r.Error ?? '' }
+      yield r.Error === undefined ? { Hash: formatCid(r.Hash, options) } : { Hash: formatCid(r.Hash, options), Error: r.Error }
     }
     if (failed > 0) throw new InvalidArgumentError('some blocks not removed')
   },
   text (out, options) {
-    if (out.Error !== '') return `cannot remove ${out.Hash}: ${out.Error}\n`
+    if (out.Error !== undefined && out.Error !== '') return `cannot remove ${out.Hash}: ${out.Error}\n`
     return options.quiet === true ? '' : `removed ${out.Hash}\n`
   }
 })

@@ -21,10 +21,18 @@ const add = command({
     const progress = options.progress === true
     const events: number[] = []
     for (const path of args) {
-      const cid = await node.unixfs.resolve(path, { signal })
-      await node.components.gcLock.shared(async () => {
-        await node.pins.add(cid, { recursive, name: options.name as string | undefined, signal, onProgress: progress ? (n) => events.push(n) : undefined })
-      })
+      let cid
+      try {
+        cid = await node.unixfs.resolve(path, { signal })
+        const target = cid
+        await node.components.gcLock.shared(async () => {
+          await node.pins.add(target, { recursive, name: options.name as string | undefined, signal, onProgress: progress ? (n) => events.push(n) : undefined })
+        })
+      } catch (err) {
+        // Kubo prefixes every pin add failure with "pin: "
+        if (err instanceof Error && !err.message.startsWith('pin: ')) err.message = `pin: ${err.message}`
+        throw err
+      }
       while (events.length > 0) yield { Progress: events.shift() as number }
       pinned.push(formatCid(cid, options))
     }
@@ -59,9 +67,9 @@ const rm = command({
 
 const TYPES = ['all', 'direct', 'indirect', 'recursive']
 
-interface PinLsEntry { Cid: string, Type: string, Name: string }
+interface PinLsEntry { Cid: string, Type: string, Name?: string }
 
-const ls = command<PinLsEntry | { Keys: Record<string, { Type: string, Name: string }> }>({
+const ls = command<PinLsEntry | { Keys: Record<string, { Type: string, Name?: string }> }>({
   path: ['pin', 'ls'],
   tagline: 'List objects pinned to local storage.',
   description: `
@@ -87,7 +95,7 @@ Use --type=<type> to specify the type of pinned keys to list: "direct", "indirec
     const entries: PinLsEntry[] = []
     const emit = (cid: Parameters<typeof formatCid>[0], t: string, name?: string): PinLsEntry | undefined => {
       if (nameFilter !== undefined && !(name ?? '').includes(nameFilter)) return undefined
-      return { Cid: formatCid(cid, options), Type: t, Name: withNames ? name ?? '' : '' }
+      return withNames && name !== undefined && name !== '' ? { Cid: formatCid(cid, options), Type: t, Name: name } : { Cid: formatCid(cid, options), Type: t }
     }
     if (args.length > 0) {
       const cids = []
@@ -114,12 +122,13 @@ Use --type=<type> to specify the type of pinned keys to list: "direct", "indirec
       yield * entries
       return
     }
-    const keys: Record<string, { Type: string, Name: string }> = {}
-    for (const e of entries) keys[e.Cid] = { Type: e.Type, Name: e.Name }
+    // Kubo: "Name" is always in the Keys map, and left out of streamed entries when empty
+    const keys: Record<string, { Type: string, Name?: string }> = {}
+    for (const e of entries) keys[e.Cid] = { Type: e.Type, Name: e.Name ?? '' }
     yield { Keys: keys }
   },
   text (out, options) {
-    const line = (cid: string, t: string, name: string): string =>
+    const line = (cid: string, t: string, name = ''): string =>
       options.quiet === true ? `${cid}\n` : `${cid} ${t}${name !== '' ? ' ' + name : ''}\n`
     if ('Keys' in out) return Object.entries(out.Keys).map(([cid, v]) => line(cid, v.Type, v.Name)).join('')
     return line(out.Cid, out.Type, out.Name)

@@ -55,7 +55,7 @@ export class FlatfsBlockStore implements BlockStore {
     try {
       return await readFile(this.file(cid))
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BlockNotFoundError(`block was not found locally (offline): ${cid.toString()}`)
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BlockNotFoundError(`block was not found locally (offline): ipld: could not find ${cid.toString()}`)
       throw err
     }
   }

@@ -50,7 +50,7 @@ export class LmdbBlockStore implements BlockStore {
   async get (cid: CID, options?: AbortOptions): Promise<Uint8Array> {
     options?.signal?.throwIfAborted()
     const bytes = this.db.getBinary(Buffer.from(blockKey(cid)))
-    if (bytes === undefined) throw new BlockNotFoundError(`block was not found locally (offline): ${cid.toString()}`)
+    if (bytes === undefined) throw new BlockNotFoundError(`block was not found locally (offline): ipld: could not find ${cid.toString()}`)
     return bytes
   }
 

@@ -10,6 +10,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { UnixFS } from 'ipfs-unixfs'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Mtime } from 'ipfs-unixfs'
+import { withRootMetadata, type FileMetadata } from './metadata.ts'
 import type { Components } from '../node.ts'
 import type { PinsApi } from '../pins/index.ts'
 import type { InputEntry } from '../../commands/command.ts'
@@ -41,6 +42,9 @@ export interface AddOptions extends AbortOptions {
   mtime?: Mtime
   /** The entries carry their own mode (--preserve-mode): check every node keeps it, even a default one */
   metadata?: boolean
+  /** Use the mode / mtime the entries carry (default true; the add command sets them from --preserve-*) */
+  entryMode?: boolean
+  entryMtime?: boolean
   /**
    * The source can only be read in order (an HTTP upload): import one file at a time, reading each to its
    * end before asking for the next entry, so no file's bytes have to be held in memory.
@@ -53,6 +57,9 @@ export interface AddResult {
   path: string
   cid: CID
   size: number
+  /** the mode and mtime stored on a file, when it was given them */
+  mode?: number
+  mtime?: Mtime
 }
 
 /** Kubo's defaults for unset Import.* keys */
@@ -78,7 +85,10 @@ export function resolveAddOptions (config: ImportConfig | undefined, o: AddOptio
   hasherByName(hash)
   let cidVersion = o.cidVersion ?? c.CidVersion ?? DEFAULTS.CidVersion
   if (cidVersion !== 0 && cidVersion !== 1) throw new InvalidArgumentError(`unknown CID version: ${cidVersion}`)
-  if (hash !== 'sha2-256' && cidVersion === 0) cidVersion = 1
+  if (hash !== 'sha2-256' && cidVersion === 0) {
+    if (o.cidVersion === 0) throw new InvalidArgumentError('CIDv0 only supports sha2-256')
+    cidVersion = 1
+  }
   const rawLeavesSet = o.rawLeaves !== undefined || (c.UnixFSRawLeaves !== undefined && c.UnixFSRawLeaves !== null)
   const metadata = o.mode !== undefined || o.mtime !== undefined || o.metadata === true
   // UnixFS metadata needs dag-pb leaves: with it, CIDv1 no longer implies raw leaves (as in Kubo)
@@ -121,7 +131,8 @@ function importerOptions (r: ResolvedAddOptions, o: AddOptions, dirBuilder: Impo
     dirBuilder,
     cidVersion: r.cidVersion,
     rawLeaves: r.rawLeaves,
-    reduceSingleLeafToSelf: true,
+    // Kubo's trickle builder always makes a root over the leaves, even over one (or none: the empty file)
+    reduceSingleLeafToSelf: !r.trickle,
     // Kubo's trickle builder makes dag-pb leaves of UnixFS type raw; the balanced one of type file
     leafType: r.trickle ? 'raw' : 'file',
     bufferImporter: leafWriter({ rawLeaves: r.rawLeaves, leafType: r.trickle ? 'raw' : 'file', cidVersion: r.cidVersion }),
@@ -164,18 +175,23 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
         for await (const entry of source) {
           options.signal?.throwIfAborted()
           // Kubo stores no mode on symlinks, even when one is given
-          const meta = { mode: entry.type === 'symlink' ? undefined : options.mode ?? entry.mode, mtime: options.mtime ?? entry.mtime }
-          if (meta.mode !== undefined) modes.set(entry.path, meta.mode)
+          const mtime = options.mtime ?? (options.entryMtime === false ? undefined : entry.mtime)
+          const mode = options.mode ?? (options.entryMode === false ? undefined : entry.mode)
+          // Kubo leaves out a zero fraction of a second
+          const meta = { mode: entry.type === 'symlink' ? undefined : mode, mtime: mtime?.nsecs === 0 ? { secs: mtime.secs } : mtime }
           emptyDirs.delete(entry.path.split('/').slice(0, -1).join('/'))
           if (entry.type === 'directory') emptyDirs.set(entry.path, meta)
-          if (entry.type === 'file') yield { path: entry.path, content: entry.content ?? [], ...meta }
+          // a file's metadata goes on its root only, after the importer made it (see metadata.ts)
+          if (entry.type === 'file' && (meta.mode !== undefined || meta.mtime !== undefined)) fileMeta.set(entry.path, meta)
+          else if (meta.mode !== undefined) modes.set(entry.path, meta.mode)
+          if (entry.type === 'file') yield { path: entry.path, content: entry.content ?? [] }
           else if (entry.type === 'directory') yield { path: entry.path, ...meta }
           else yield { path: entry.path, link: entry.target ?? '', ...meta }
         }
       }
       const writer = new WriteBehind(blocks)
       const sink: BlockSink = options.onlyHash === true ? { put: async () => undefined } : writer
-      const patchModes = options.mode !== undefined || options.metadata === true
+      const patchModes = options.mode !== undefined || options.mtime !== undefined || options.metadata === true
       const rehash = resolved.hash !== 'sha2-256' || resolved.inlineLimit !== undefined || patchModes
         ? new Rehasher(sink, { hasher: hasherByName(resolved.hash), cidVersion: resolved.cidVersion, inlineLimit: resolved.inlineLimit, patchModes })
         : undefined
@@ -183,6 +199,8 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
       const store = { put: async (cid: CID, bytes: Uint8Array, o?: AbortOptions) => { await target.put(cid, bytes, o); return cid } }
       // the mode each entry was given, by path, for the nodes ipfs-unixfs would write without one
       const modes = new Map<string, number>()
+      // the mode and mtime of each file given them, by path
+      const fileMeta = new Map<string, FileMetadata>()
       // directories given, for those that stay empty
       const emptyDirs = new Map<string, { mode?: number, mtime?: Mtime }>()
       const emptyDirNode = async (meta: { mode?: number, mtime?: Mtime }): Promise<{ cid: CID, block: Uint8Array, unixfs: UnixFS }> => {
@@ -213,14 +231,23 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
         // name, empty ones included (the importer does not report those), as Kubo lists them
         const dirs = new Map<string, AddResult>()
         let last: AddResult | undefined
-        for await (const entry of importer(candidates(), store as never, importerOptions(resolved, options, dirBuilder))) {
+        const opts = importerOptions(resolved, options, dirBuilder)
+        if (opts.layout !== undefined) opts.layout = withRootMetadata(opts.layout, fileMeta, store.put, resolved.cidVersion)
+        for await (const entry of importer(candidates(), store as never, opts)) {
           options.signal?.throwIfAborted()
           // The importer keeps every file entry in its directory tree until the directories are written, and
           // a single-block file's entry holds its bytes; directories need only the CID and size, so drop the
           // bytes (measured: 10,000 small files peaked 50 MB lower).
           if (entry.unixfs?.type === 'file' || entry.unixfs?.type === 'raw') entry.unixfs.data = undefined
           const cid = await finalCid(entry.cid, entry.path)
-          const result: AddResult = { path: entry.path ?? cid.toString(), cid, size: Number(entry.size) }
+          // re-hashed DAGs have other link sizes (longer CIDs): report the final DAG's size, as Kubo does
+          const result: AddResult = { path: entry.path ?? cid.toString(), cid, size: rehash?.cumulativeSize(entry.cid) ?? Number(entry.size) }
+          const meta = entry.path === undefined ? undefined : fileMeta.get(entry.path)
+          if (meta !== undefined) {
+            fileMeta.delete(entry.path as string)
+            result.mode = meta.mode
+            result.mtime = meta.mtime
+          }
           if (entry.unixfs?.isDirectory() === true) {
             dirs.set(result.path, result)
             continue

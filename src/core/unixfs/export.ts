@@ -4,7 +4,7 @@ import type { AbortOptions } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import type { Components } from '../node.ts'
 import { parsePath, formatPath } from '../path.ts'
-import { WrongNodeTypeError, toTsipfsError } from '../errors.ts'
+import { PathNotFoundError, WrongNodeTypeError, toTsipfsError } from '../errors.ts'
 import { getEntries, type GetEntry } from './get.ts'
 import { readFile } from './read.ts'
 import { tarStream } from './tar.ts'
@@ -31,10 +31,28 @@ function kind (entry: UnixFSEntry): LsLink['type'] {
 
 export function createExporter ({ blockstore, blocks }: Components) {
   async function entryAt (path: string, options: AbortOptions): Promise<UnixFSEntry> {
+    const p = parsePath(path)
     try {
-      return await exporter(formatPath(parsePath(path)), blockstore, options)
+      return await exporter(formatPath(p), blockstore, options)
     } catch (err) {
+      // the exporter's NotFoundError (ours are TsipfsErrors) is a name missing from a directory: say
+      // which, as Kubo does ("no link named ... under <cid>")
+      if (err instanceof Error && err.name === 'NotFoundError' && p.segments.length > 0) await missingLink(p, options)
       throw toTsipfsError(err)
+    }
+  }
+
+  async function missingLink (p: ReturnType<typeof parsePath>, options: AbortOptions): Promise<void> {
+    let parent = p.root
+    for (let i = 0; i < p.segments.length; i++) {
+      let entry: UnixFSEntry
+      try {
+        entry = await exporter(formatPath({ ...p, segments: p.segments.slice(0, i + 1) }), blockstore, options)
+      } catch (err) {
+        if (err instanceof Error && err.name === 'NotFoundError') throw new PathNotFoundError(`no link named "${p.segments[i] as string}" under ${parent.toString()}`)
+        throw toTsipfsError(err)
+      }
+      parent = entry.cid
     }
   }
 

@@ -95,6 +95,11 @@ export class Rehasher {
     return this.mapped.get(cid.toString())?.cid ?? cid
   }
 
+  /** The cumulative size (Tsize) of the DAG under the block the importer named `cid`, once re-hashed */
+  cumulativeSize (cid: CID): number | undefined {
+    return this.mapped.get(cid.toString())?.cumulative
+  }
+
   /** interface-blockstore `put`, as the importer calls it */
   async put (cid: CID, bytes: Uint8Array, options?: AbortOptions): Promise<CID> {
     if (cid.code !== dagPb.code) {
