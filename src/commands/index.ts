@@ -11,6 +11,8 @@ import dagCmds from './dag/index.ts'
 import diagSys from './diag/sys.ts'
 import filesCmds from './files/index.ts'
 import nameCmds from './name/index.ts'
+import namePubsubCmds from './name/pubsub/index.ts'
+import pubsubCmds from './pubsub/index.ts'
 import routingCmds from './routing/index.ts'
 import swarmCmds from './swarm/index.ts'
 import bitswapCmds from './bitswap/index.ts'
@@ -45,6 +47,8 @@ export const commands: Command[] = [
   ...logCmds,
   ls,
   ...nameCmds,
+  ...namePubsubCmds,
+  ...pubsubCmds,
   refs,
   refsLocal,
   resolve,

@@ -22,6 +22,8 @@ import { createFilesApi } from './files/index.ts'
 import { createNamesApi } from './names/index.ts'
 import { createNetworkApi } from './network/index.ts'
 import { withNetwork } from './blocks/network-store.ts'
+import { createPubsubApi } from './pubsub/index.ts'
+import { createIpnsPubsub } from './pubsub/ipns.ts'
 
 export interface NodeOptions {
   /** Repo path; default $IPFS_PATH or ~/.tsipfs */
@@ -67,6 +69,11 @@ export async function createNode (options: NodeOptions = {}) {
       gcLock: new GcLock()
     }
     const pins = createPinsApi(components)
+    const names = createNamesApi(components)
+    const pubsub = createPubsubApi({ network })
+    // IPNS over pubsub: a lookup subscribes to the name's topic (when Ipns.UsePubsub is on)
+    const ipnsPubsub = createIpnsPubsub({ pubsub, names })
+    names.onLookup(name => { ipnsPubsub.lookup(name) })
     const lmdb = env
     let stopped = false
     const node = {
@@ -80,8 +87,10 @@ export async function createNode (options: NodeOptions = {}) {
       pins,
       repo: createRepoApi(components, { pins }),
       files: createFilesApi(components),
-      names: createNamesApi(components),
+      names,
       network,
+      pubsub,
+      ipnsPubsub,
       async stop (): Promise<void> {
         if (stopped) return
         stopped = true

@@ -35,7 +35,8 @@ const put = command<QueryEvent>({
   tagline: 'Write a key/value pair to the routing system.',
   description: `
 Given a key of the form /ipns/<name> and a file holding a signed IPNS record for that name, validates the
-record and stores it (a newer sequence number wins). Example:
+record and stores it (a newer sequence number wins); with IPNS over pubsub on (Ipns.UsePubsub), it is also
+sent on the name's pubsub topic. Example:
 
     $ tsipfs routing put --allow-offline /ipns/k51qzi5uqu5dl... ./name.ipns-record`,
   args: [
@@ -47,7 +48,9 @@ record and stores it (a newer sequence number wins). Example:
   repo: 'write',
   async run ({ node, args, files, options, signal }) {
     const name = ipnsKey(args[0] as string)
-    if (options['allow-offline'] !== true) throw new InvalidArgumentError("can't put while offline: pass `--allow-offline` to save to the local datastore without broadcasting")
+    // IPNS over pubsub is a router that broadcasts (as in Kubo, where it is part of the node's routing)
+    const broadcast = node.ipnsPubsub.enabled()
+    if (options['allow-offline'] !== true && !broadcast) throw new InvalidArgumentError("can't put while offline: pass `--allow-offline` to save to the local datastore without broadcasting")
     let bytes: Uint8Array | undefined
     for await (const entry of files ?? []) {
       if (entry.type !== 'file' || entry.content === undefined) throw new InvalidArgumentError('value-file must be a file')
@@ -56,6 +59,7 @@ record and stores it (a newer sequence number wins). Example:
     }
     if (bytes === undefined) throw new InvalidArgumentError('argument "value-file" is required')
     await node.names.putRecord(name, bytes, { signal })
+    if (broadcast) await node.ipnsPubsub.publish(name, await node.names.getRecord(name, { signal }), { signal })
     const { peerIdFromCID } = await import('@libp2p/peer-id')
     const { parseIpnsName } = await import('../../core/names/index.ts')
     return { ID: peerIdFromCID(parseIpnsName(name)).toString(), Type: 5, Responses: null, Extra: '' }

@@ -99,7 +99,16 @@ export function createNamesApi ({ meta }: Components) {
     throw new NameNotFoundError(`could not resolve name: ${domain}: no dnslink= TXT record`)
   }
 
+  // told of every IPNS name looked up (IPNS over pubsub subscribes to the name's topic)
+  const lookupListeners = new Set<(name: string) => void>()
+
   const api = {
+    /** Be told of every IPNS name that is looked up; the returned function stops it */
+    onLookup (fn: (name: string) => void): () => void {
+      lookupListeners.add(fn)
+      return () => { lookupListeners.delete(fn) }
+    },
+
     /** Validate and keep a record for a name; an older record (lower sequence) does not replace a newer one */
     async putRecord (name: string, bytes: Uint8Array, _options: AbortOptions = {}): Promise<void> {
       const cid = parseIpnsName(name)
@@ -126,6 +135,7 @@ export function createNamesApi ({ meta }: Components) {
     },
 
     async record (name: string, options: AbortOptions = {}): Promise<IPNSRecord> {
+      for (const fn of lookupListeners) fn(name)
       return unmarshalIPNSRecord(await api.getRecord(name, options))
     },
 

@@ -11,6 +11,8 @@ import { InvalidArgumentError, InvalidConfigError, NotOnlineError, toTsipfsError
 import type { Built } from './libp2p.ts'
 import { AGENT_VERSION } from './identity.ts'
 import type { NodeMetrics } from './metrics.ts'
+import type { PubsubFlags, PubsubSettings } from '../pubsub/config.ts'
+import type { PubsubRouter } from '../pubsub/service.ts'
 
 export interface PeerEntry {
   Addr: string
@@ -96,14 +98,19 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
   const api = {
     get online (): boolean { return built !== undefined },
 
+    /** The pubsub router and its settings while the network runs (router absent when pubsub is off) */
+    get pubsub (): { router?: PubsubRouter, settings: PubsubSettings } | undefined {
+      return built === undefined ? undefined : { router: built.libp2p.services.pubsub, settings: built.pubsub }
+    },
+
     /** Listen, dial the bootstrap peers, serve Bitswap. Listen addresses it cannot serve are returned */
-    async start (): Promise<string[]> {
+    async start (options: { pubsub?: PubsubFlags } = {}): Promise<string[]> {
       if (built !== undefined) return []
       starting ??= (async () => {
         const { buildLibp2p } = await import('./libp2p.ts')
         const { NodeMetrics } = await import('./metrics.ts')
         metrics = new NodeMetrics()
-        const b = await buildLibp2p(components.repo.config, asInterfaceBlockstore(components.blocks), metrics)
+        const b = await buildLibp2p(components.repo.config, asInterfaceBlockstore(components.blocks), metrics, options.pubsub)
         // identify on a new connection sometimes never answers (seen with Helia peers, ~1 in 3 on loopback):
         // a connection still unidentified after 2 s is identified again, or Bitswap would never use it
         b.libp2p.addEventListener('connection:open', (evt) => {

@@ -27,8 +27,10 @@ import { InvalidConfigError } from '../errors.ts'
 import { AGENT_VERSION } from './identity.ts'
 import { localRouting } from './routing.ts'
 import type { NodeMetrics } from './metrics.ts'
+import { pubsubSettings, type PubsubFlags, type PubsubSettings } from '../pubsub/config.ts'
+import { pubsubService, type PubsubRouter } from '../pubsub/service.ts'
 
-export type Services = { identify: Identify, identifyPush: unknown, ping: Ping }
+export type Services = { identify: Identify, identifyPush: unknown, ping: Ping, pubsub?: PubsubRouter }
 export type Node = Libp2p<Services>
 
 /** Transports tsipfs has; listen addresses for others (QUIC, WebTransport, WebRTC) are skipped with a warning */
@@ -76,9 +78,12 @@ export interface Built {
   bitswap: BitswapBroker
   /** Listen addresses from the config that this build cannot serve */
   skipped: string[]
+  /** How pubsub was configured (the router is libp2p.services.pubsub, present when settings.enabled) */
+  pubsub: PubsubSettings
 }
 
-export async function buildLibp2p (config: Config, blockstore: Blockstore, metrics: NodeMetrics): Promise<Built> {
+export async function buildLibp2p (config: Config, blockstore: Blockstore, metrics: NodeMetrics, flags: PubsubFlags = {}): Promise<Built> {
+  const pubsub = pubsubSettings(config, flags)
   const { PrivKey } = config.Identity
   if (PrivKey === undefined) throw new InvalidConfigError('config has no Identity.PrivKey')
   const privateKey = privateKeyFromProtobuf(u8FromString(PrivKey, 'base64pad'))
@@ -116,7 +121,8 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
     services: {
       identify: identify(),
       identifyPush: identifyPush(),
-      ping: ping()
+      ping: ping(),
+      ...(pubsub.enabled ? { pubsub: pubsubService(pubsub) } : {})
     }
   })
   const bitswap = await bitswapBroker({
@@ -127,5 +133,5 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
     metrics,
     getHasher: async (code: number) => hasherByCode(code)
   })
-  return { libp2p, bitswap, skipped }
+  return { libp2p, bitswap, skipped, pubsub }
 }
