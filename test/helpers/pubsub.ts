@@ -13,6 +13,7 @@ import { gossipsub } from '@libp2p/gossipsub'
 import { floodsub } from '@libp2p/floodsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import { base64url } from 'multiformats/bases/base64'
+import type { PrivateKey } from '@libp2p/interface'
 import { harness, type Harness } from './cli.ts'
 import { startDaemon, type Daemon } from './daemon.ts'
 import type { PubsubRouter } from '../../src/core/pubsub/service.ts'
@@ -97,8 +98,9 @@ export async function peersOn (p: Peer, topic: string): Promise<string[]> {
 export type TestNode = Libp2p<{ identify: unknown, pubsub: PubsubRouter }>
 
 /** A libp2p node in this process speaking gossipsub (which falls back to floodsub) or floodsub only */
-export async function libp2pNode (t: TestContext, router: 'gossipsub' | 'floodsub', policy: 'StrictSign' | 'StrictNoSign' = 'StrictSign'): Promise<TestNode> {
+export async function libp2pNode (t: TestContext, router: 'gossipsub' | 'floodsub', policy: 'StrictSign' | 'StrictNoSign' = 'StrictSign', privateKey?: PrivateKey): Promise<TestNode> {
   const node = await createLibp2p({
+    privateKey,
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
