@@ -314,6 +314,52 @@ export class IpnsPubsubNotEnabledError extends TsipfsError {
   }
 }
 
+/** A keystore name is already taken */
+export class KeyExistsError extends TsipfsError {
+  override readonly code = 1
+  override readonly status = 409
+  constructor (message = 'key by that name already exists, refusing to overwrite', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'KeyExistsError'
+  }
+}
+
+/** No key of that name in the keystore */
+export class KeyNotFoundError extends TsipfsError {
+  override readonly code = 1
+  override readonly status = 404
+  constructor (message = 'no key by the given name was found', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'KeyNotFoundError'
+  }
+}
+
+/** An IPNS record is malformed, wrongly signed, expired, for another name, or older than the one we have */
+export class InvalidRecordError extends TsipfsError {
+  override readonly code = 1
+  override readonly status = 400
+  constructor (message = 'record is malformed', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'InvalidRecordError'
+  }
+}
+
+/** Routing found no value, provider or peer for a key (Kubo's message: "routing: not found") */
+export class RoutingNotFoundError extends TsipfsError {
+  constructor (message = 'routing: not found', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'RoutingNotFoundError'
+  }
+}
+
+/** Provide.Enabled is false, so nothing may be announced (Kubo's message) */
+export class ProvideDisabledError extends TsipfsError {
+  constructor (message = "invalid configuration: Provide.Enabled is set to 'false'", options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'ProvideDisabledError'
+  }
+}
+
 /** Names of every error class, for the docs test */
 export const errorClasses = [
   InvalidArgumentError, MissingArgumentError, UnknownCommandError, InvalidCIDError, InvalidPathError,
@@ -321,7 +367,8 @@ export const errorClasses = [
   RepoNotInitializedError, RepoExistsError, RepoLockedError, RepoVersionError, InvalidConfigError,
   ConfigKeyNotFoundError, UnknownProfileError, PinError, NotPinnedError, BlockPinnedError, TooLargeError,
   DaemonNotRunningError, AbortedError, LocalFileError, InvalidCarError, RepoCorruptError, FileNotFoundError,
-  FileExistsError, NameNotFoundError, NotOnlineError, PubsubNotEnabledError, IpnsPubsubNotEnabledError
+  FileExistsError, NameNotFoundError, NotOnlineError, KeyExistsError, KeyNotFoundError, InvalidRecordError,
+  RoutingNotFoundError, ProvideDisabledError, PubsubNotEnabledError, IpnsPubsubNotEnabledError
 ]
 
 /**

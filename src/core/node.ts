@@ -19,11 +19,13 @@ import { createRepoApi } from './gc/index.ts'
 import { createIdentityApi } from './network/identity.ts'
 import { FlatfsBlockStore } from './blocks/flatfs-store.ts'
 import { createFilesApi } from './files/index.ts'
-import { createNamesApi } from './names/index.ts'
+import { canonicalName, createNamesApi } from './names/index.ts'
 import { createNetworkApi } from './network/index.ts'
 import { withNetwork } from './blocks/network-store.ts'
 import { createPubsubApi } from './pubsub/index.ts'
 import { createIpnsPubsub } from './pubsub/ipns.ts'
+import { ProvideQueue } from './routing/queue.ts'
+import { createRoutingApi } from './routing/api.ts'
 
 export interface NodeOptions {
   /** Repo path; default $IPFS_PATH or ~/.tsipfs */
@@ -39,6 +41,8 @@ export interface Components {
   blockstore: InterfaceBlockstore
   meta: MetaStore
   gcLock: GcLock
+  /** Content to announce (Provide.Strategy), noted as blocks are written, pins added and MFS changes */
+  provide: ProvideQueue
 }
 
 export async function createNode (options: NodeOptions = {}) {
@@ -60,20 +64,28 @@ export async function createNode (options: NodeOptions = {}) {
     blocks = withIdentity(blocks)
     // the network reads and serves local blocks; everything else reads through it (fetching when online)
     const network = createNetworkApi({ repo, blocks })
-    blocks = withNetwork(blocks, network)
+    const provide = new ProvideQueue(repo)
+    blocks = withNetwork(blocks, network, provide)
     const components: Components = {
       repo,
       blocks,
       blockstore: asInterfaceBlockstore(blocks),
       meta: new LmdbMetaStore(env),
-      gcLock: new GcLock()
+      gcLock: new GcLock(),
+      provide
     }
     const pins = createPinsApi(components)
-    const names = createNamesApi(components)
+    const unixfs = createUnixfsApi(components, { pins })
+    const names = createNamesApi(components, {
+      routing: () => network.routing(),
+      resolvePath: async (path, options) => await components.blocks.get(await unixfs.resolve(path, options), options)
+    })
     const pubsub = createPubsubApi({ network })
-    // IPNS over pubsub: a lookup subscribes to the name's topic (when Ipns.UsePubsub is on)
+    // IPNS over pubsub (Ipns.UsePubsub): a resolution follows the name's topic (records arriving there are
+    // kept in the record store, which the resolution reads); a publish also goes out on the topic
     const ipnsPubsub = createIpnsPubsub({ pubsub, names })
-    names.onLookup(name => { ipnsPubsub.lookup(name) })
+    names.addResolver(async (name) => { ipnsPubsub.lookup(canonicalName(name)); return undefined })
+    names.onPublish(async (name, record) => { await ipnsPubsub.publish(canonicalName(name), record) })
     const lmdb = env
     let stopped = false
     const node = {
@@ -82,7 +94,7 @@ export async function createNode (options: NodeOptions = {}) {
       config: createConfigApi(components),
       identity: createIdentityApi(components),
       block: createBlockApi(components, { pins }),
-      unixfs: createUnixfsApi(components, { pins }),
+      unixfs,
       dag: createDagApi(components, { pins }),
       pins,
       repo: createRepoApi(components, { pins }),
@@ -91,9 +103,12 @@ export async function createNode (options: NodeOptions = {}) {
       network,
       pubsub,
       ipnsPubsub,
+      routing: createRoutingApi(components, { network, queue: provide, pins }),
       async stop (): Promise<void> {
         if (stopped) return
         stopped = true
+        await node.names.republisher.stop()
+        await node.routing.stop()
         await network.stop()
         await lmdb.root.flushed
         await lmdb.root.close()

@@ -113,8 +113,10 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
   try {
     if (opts.offline !== true) {
       const skipped = await node.network.start({ pubsub: opts.pubsub })
+      node.routing.start()
       for (const a of skipped) yield `Swarm: not listening on ${a} (this transport is not supported yet)`
       for (const a of node.network.listenAddrs()) yield `Swarm listening on ${a}`
+      node.names.republisher.start()
     }
     const listen = addresses(node.components.repo.config.Addresses?.API)
     for (const ma of listen) {

@@ -98,6 +98,19 @@ test('IPNS over pubsub with routing off: publish on one daemon, resolve on the o
     assert.match(wrong.stderr, /^Error: invalid IPNS record/)
   })
 
+  await t.test('name publish with a keystore key goes out on the topic (the names core\'s publish hook)', async () => {
+    const keyName = (await a.h.ok(['key', 'gen', 'pubsub-key'])).trim()
+    assert.match(keyName, /^k51/)
+    const first = await c.h.run(['name', 'resolve', keyName])
+    assert.equal(first.code, 1)
+    // content A has, so that publish's --resolve check passes without asking the network
+    const cid = (await a.h.ok(['add', '-Q', '--cid-version=1'], { input: 'published through pubsub' })).trim()
+    const out = await a.h.run(['name', 'publish', '--key=pubsub-key', `/ipfs/${cid}`])
+    assert.equal(out.code, 0, out.stderr)
+    assert.equal(out.stdout, `Published to ${keyName}: /ipfs/${cid}\n`)
+    assert.equal(await waitFor(async () => await resolved(c, keyName), 'C to resolve the published name'), `/ipfs/${cid}`)
+  })
+
   await t.test('cancel ends the subscription', async () => {
     assert.equal(await b.h.ok(['name', 'pubsub', 'cancel', `/ipns/${name}`]), 'canceled\n')
     assert.equal(await b.h.ok(['name', 'pubsub', 'subs']), '')

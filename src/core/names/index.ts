@@ -1,149 +1,324 @@
 /**
- * Names: IPNS records kept in the local record store (meta `ipns/<name>`), IPNS resolution, and DNSLink
- * (TXT records at `_dnslink.<domain>`, or the IPFS_NS_MAP environment variable, as Kubo reads it for
- * tests). Every record is validated (signature V2, CBOR data matching the protobuf fields, name matching
- * the key) before it is stored or used; an expired record does not resolve.
+ * Names: the keystore, IPNS (publish, resolve, republish) and DNSLink.
+ *
+ * Records are kept in the local record store (meta `ipns/<name>`), validated before they are stored or
+ * used (size, V2 signature, CBOR data matching the protobuf, key matching the name, expiry). Publishing
+ * signs a record (V1+V2 signatures) with a keystore key, stores it, puts it to the node's routing and then
+ * tells every publish listener (`onPublish`: IPNS over pubsub subscribes there). Resolving asks the local
+ * store, the routing and every extra resolver (`addResolver`: pubsub) and uses the best valid record
+ * (highest sequence, then longest validity); answers are cached for their TTL (at most Ipns.MaxCacheTTL).
  */
-import { resolveTxt } from 'node:dns/promises'
 import type { CID } from 'multiformats/cid'
-import { base36 } from 'multiformats/bases/base36'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { unmarshalIPNSRecord, type IPNSRecord } from 'ipns'
-import { ipnsValidator } from 'ipns/validator'
-import { ipnsSelector } from 'ipns/selector'
+import type { Routing } from '@helia/interface'
 import type { AbortOptions } from '@libp2p/interface'
+import type { IPNSRecord } from 'ipns'
 import type { Components } from '../node.ts'
-import { InvalidArgumentError, NameNotFoundError, toTsipfsError } from '../errors.ts'
+import { InvalidArgumentError, InvalidPathError, InvalidRecordError, KeyNotFoundError, NameNotFoundError, NotOnlineError } from '../errors.ts'
+import { parseDuration } from '../repo/config.ts'
+import { offlineScope } from '../blocks/network-store.ts'
+import { logger } from '../log.ts'
+import { createKeystore, formatName, SELF } from './keystore.ts'
+import { createDnslink, parseNsMap, type DnsConfig } from './dnslink.ts'
+import { canonicalName, expiresAt, isBetter, parseIpnsName, routingKey, validateRecord } from './records.ts'
+import { createRepublisher } from './republisher.ts'
+
+export { parseIpnsName, canonicalName, parseNsMap, formatName }
 
 const MAX_DEPTH = 32
-/** Seconds a DNSLink answer is used before asking DNS again (and the TTL the gateway gives it) */
-const DNSLINK_TTL = 60
+const DEFAULT_LIFETIME = '48h'
+const DEFAULT_TTL = '5m'
+const log = logger('tsipfs:names')
 
 export interface Resolution {
   /** The /ipfs/ (or, not recursive, /ipns/) path the name points to, with the rest of the path appended */
   path: string
-  /** Seconds the answer may be cached (a record's TTL; DNSLink: 60) */
+  /** Seconds the answer may be cached (a record's TTL; DNSLink: the TXT record's) */
   ttl: number
 }
 
-/** An IPNS name in any textual form (base36/base32 CIDv1 libp2p-key, base58 peer ID `12D3…`/`Qm…`) → its CID */
-export function parseIpnsName (name: string): CID {
+/** Called after a record of ours was published (stored and put to routing); errors are logged, not thrown */
+export type PublishListener = (name: CID, record: Uint8Array, options: AbortOptions) => Promise<void> | void
+/** An extra source of records for a name (IPNS over pubsub); undefined when it has none */
+export type RecordSource = (name: CID, options: AbortOptions) => Promise<Uint8Array | undefined>
+
+export interface NamesDeps {
+  /** The node's routing while the network runs; undefined when offline */
+  routing: () => Routing | undefined
+  /** Check that a path resolves (`name publish --resolve`) */
+  resolvePath: (path: string, options: AbortOptions) => Promise<unknown>
+}
+
+export interface PublishOptions extends AbortOptions {
+  key?: string
+  /** Record validity, a Go duration (default Ipns.RecordLifetime or 48h) */
+  lifetime?: string
+  /** Cache hint, a Go duration (default 5m) */
+  ttl?: string
+  allowOffline?: boolean
+  /** Check the value resolves first (default true) */
+  resolve?: boolean
+  sequence?: bigint
+  /** Include the V1 signature and fields (default true) */
+  v1compat?: boolean
+}
+
+export interface ResolveOptions extends AbortOptions {
+  recursive?: boolean
+  nocache?: boolean
+  /** How long routing may take per name (ms; 0 no limit) */
+  dhtTimeout?: number
+  dhtRecordCount?: number
+}
+
+function duration (text: string, what: string): number {
   try {
-    return peerIdFromString(name).toCID()
-  } catch (err) {
-    throw new InvalidArgumentError(`invalid IPNS name ${JSON.stringify(name)}: ${(err as Error).message}`)
+    return parseDuration(text)
+  } catch {
+    throw new InvalidArgumentError(`error parsing ${what} option: time: invalid duration ${JSON.stringify(text)}`)
   }
 }
 
-/** The canonical text form of a name: CIDv1 libp2p-key in base36 */
-export function canonicalName (cid: CID): string {
-  return cid.toString(base36)
+/** `/ipfs/<cid>[/…]`, `/ipns/<name>[/…]`, or a bare CID (→ /ipfs/<cid>) */
+function normalizeValue (value: string): string {
+  const v = value.trim()
+  if (v.startsWith('/ipfs/') || v.startsWith('/ipns/')) {
+    if (v.split('/')[2] === '') throw new InvalidPathError(`invalid path ${JSON.stringify(value)}`)
+    return v
+  }
+  if (v.startsWith('/') || v === '') throw new InvalidPathError(`invalid path ${JSON.stringify(value)}: not /ipfs/ or /ipns/`)
+  return `/ipfs/${v}`
 }
 
-function routingKey (cid: CID): Uint8Array {
-  const prefix = new TextEncoder().encode('/ipns/')
-  const out = new Uint8Array(prefix.byteLength + cid.multihash.bytes.byteLength)
-  out.set(prefix)
-  out.set(cid.multihash.bytes, prefix.byteLength)
-  return out
-}
+export function createNamesApi ({ repo, meta }: Components, deps: NamesDeps) {
+  const keys = createKeystore({ repo })
+  const ipnsConfig = (repo.config.Ipns ?? {}) as { RecordLifetime?: string, RepublishPeriod?: string, ResolveCacheSize?: number, MaxCacheTTL?: string | null }
+  const dnslink = createDnslink((repo.config.DNS ?? {}) as DnsConfig, { ipnsMaxCacheTTL: ipnsConfig.MaxCacheTTL })
+  const listeners = new Set<PublishListener>()
+  const sources = new Set<RecordSource>()
+  const cacheSize = typeof ipnsConfig.ResolveCacheSize === 'number' && ipnsConfig.ResolveCacheSize > 0 ? ipnsConfig.ResolveCacheSize : 128
+  const maxCacheTtl = typeof ipnsConfig.MaxCacheTTL === 'string' && ipnsConfig.MaxCacheTTL !== '' ? parseDuration(ipnsConfig.MaxCacheTTL) : Number.POSITIVE_INFINITY
+  /** name → a resolved value and when it stops being used (an LRU: Map keeps insertion order) */
+  const cache = new Map<string, { value: string, ttl: number, expires: number }>()
 
-/** IPFS_NS_MAP: `domain:/ipfs/cid,other:/ipns/name` */
-export function parseNsMap (text: string | undefined): Map<string, string> {
-  const map = new Map<string, string>()
-  for (const pair of (text ?? '').split(',')) {
-    const i = pair.indexOf(':')
-    if (i <= 0) continue
-    map.set(pair.slice(0, i).trim().toLowerCase(), pair.slice(i + 1).trim())
-  }
-  return map
-}
-
-export function createNamesApi ({ meta }: Components) {
-  const nsMap = parseNsMap(process.env.IPFS_NS_MAP)
-
-  // answers (and failures) are kept for DNSLINK_TTL: a gateway asks for every request to a DNSLink host
-  const dnsCache = new Map<string, { value: string | NameNotFoundError, expires: number }>()
-
-  async function dnslink (domain: string, options: AbortOptions): Promise<string> {
-    const mapped = nsMap.get(domain.toLowerCase())
-    if (mapped !== undefined) return mapped
-    const cached = dnsCache.get(domain.toLowerCase())
-    if (cached !== undefined && cached.expires > Date.now()) {
-      if (cached.value instanceof NameNotFoundError) throw cached.value
-      return cached.value
-    }
-    if (dnsCache.size > 10_000) dnsCache.clear()
-    try {
-      const value = await lookupDnslink(domain, options)
-      dnsCache.set(domain.toLowerCase(), { value, expires: Date.now() + DNSLINK_TTL * 1000 })
-      return value
-    } catch (err) {
-      if (err instanceof NameNotFoundError) dnsCache.set(domain.toLowerCase(), { value: err, expires: Date.now() + DNSLINK_TTL * 1000 })
-      throw err
-    }
+  function remember (name: string, record: IPNSRecord): void {
+    const ttlMs = Math.min(Number(record.ttl ?? 0n) / 1e6, maxCacheTtl, expiresAt(record) - Date.now())
+    cache.delete(name)
+    if (ttlMs <= 0) return
+    cache.set(name, { value: record.value, ttl: ttlMs / 1000, expires: Date.now() + ttlMs })
+    while (cache.size > cacheSize) cache.delete(cache.keys().next().value as string)
   }
 
-  async function lookupDnslink (domain: string, options: AbortOptions): Promise<string> {
-    let records: string[][]
-    try {
-      records = await resolveTxt(`_dnslink.${domain}`)
-    } catch (err) {
-      options.signal?.throwIfAborted()
-      throw new NameNotFoundError(`could not resolve name: ${domain}: no DNSLink TXT record (${(err as { code?: string }).code ?? toTsipfsError(err).message})`)
-    }
-    for (const r of records) {
-      const text = r.join('')
-      if (text.startsWith('dnslink=')) return text.slice('dnslink='.length).trim()
-    }
-    throw new NameNotFoundError(`could not resolve name: ${domain}: no dnslink= TXT record`)
+  function routing (): Routing | undefined {
+    return offlineScope.getStore() === true ? undefined : deps.routing()
   }
 
-  // told of every IPNS name looked up (IPNS over pubsub subscribes to the name's topic)
-  const lookupListeners = new Set<(name: string) => void>()
+  async function localRecord (cid: CID): Promise<Uint8Array | undefined> {
+    const stored = await meta.get<string>(`ipns/${canonicalName(cid)}`)
+    return stored === undefined ? undefined : Buffer.from(stored, 'base64')
+  }
+
+  /** Keep a valid record unless the one we have is better; true if it was kept */
+  async function store (cid: CID, bytes: Uint8Array): Promise<boolean> {
+    const existing = await localRecord(cid)
+    if (existing !== undefined && !isBetter(cid, bytes, existing) && Buffer.compare(existing, bytes) !== 0) {
+      // an expired or invalid stored record is replaced by any valid one
+      if (await validateRecord(cid, existing).then(() => true, () => false)) return false
+    }
+    await meta.put(`ipns/${canonicalName(cid)}`, Buffer.from(bytes).toString('base64'))
+    return true
+  }
+
+  /** The best valid record for a name from every source; NameNotFoundError when none */
+  async function * candidates (cid: CID, options: ResolveOptions): AsyncGenerator<Uint8Array> {
+    const local = await localRecord(cid)
+    if (local !== undefined) yield local
+    const r = routing()
+    if (r !== undefined) {
+      const timeout = options.dhtTimeout ?? 60_000
+      const signal = timeout > 0 ? AbortSignal.any([AbortSignal.timeout(timeout), ...(options.signal !== undefined ? [options.signal] : [])]) : options.signal
+      try {
+        yield await r.get(routingKey(cid), { signal })
+      } catch (err) {
+        options.signal?.throwIfAborted()
+        log.debug(`routing has no record for ${canonicalName(cid)}: ${(err as Error).message}`)
+      }
+    }
+    for (const source of sources) {
+      const got = await source(cid, options).catch(() => undefined)
+      if (got !== undefined) yield got
+    }
+  }
+
+  /** Each better valid record as it is found */
+  async function * bestRecords (cid: CID, options: ResolveOptions): AsyncGenerator<{ bytes: Uint8Array, record: IPNSRecord }> {
+    let best: Uint8Array | undefined
+    let lastError: Error | undefined
+    for await (const bytes of candidates(cid, options)) {
+      let record: IPNSRecord
+      try {
+        record = await validateRecord(cid, bytes)
+      } catch (err) {
+        lastError = err as Error
+        continue
+      }
+      if (best !== undefined && !isBetter(cid, bytes, best)) continue
+      best = bytes
+      await store(cid, bytes).catch(() => false)
+      yield { bytes, record }
+    }
+    if (best === undefined) {
+      if (lastError !== undefined && /expired/.test(lastError.message)) throw new NameNotFoundError(`could not resolve name: ${lastError.message}`)
+      throw new NameNotFoundError()
+    }
+  }
+
+  async function resolveRecord (cid: CID, options: ResolveOptions): Promise<{ value: string, ttl: number }> {
+    const name = canonicalName(cid)
+    const hit = cache.get(name)
+    if (options.nocache !== true && hit !== undefined && hit.expires > Date.now()) return { value: hit.value, ttl: hit.ttl }
+    let found: IPNSRecord | undefined
+    for await (const { record } of bestRecords(cid, options)) found = record
+    const record = found as IPNSRecord
+    remember(name, record)
+    return { value: record.value, ttl: Number(record.ttl ?? 0n) / 1e9 }
+  }
+
+  /** A signed record (V1+V2 signatures) */
+  async function sign (keyName: string, value: string, seq: bigint, lifetimeMs: number, ttlNs: bigint, v1Compatible = true): Promise<Uint8Array> {
+    const { createIPNSRecord, marshalIPNSRecord } = await import('ipns')
+    const record = await createIPNSRecord(await keys.get(keyName), value, seq, lifetimeMs, { ttlNs, v1Compatible })
+    return marshalIPNSRecord(record)
+  }
+
+  /** Store our record, put it to routing, tell the listeners */
+  async function announce (cid: CID, bytes: Uint8Array, options: AbortOptions & { allowOffline?: boolean }, r = routing()): Promise<void> {
+    await meta.put(`ipns/${canonicalName(cid)}`, Buffer.from(bytes).toString('base64'))
+    const { unmarshalIPNSRecord } = await import('ipns')
+    remember(canonicalName(cid), unmarshalIPNSRecord(bytes))
+    if (r !== undefined) {
+      try {
+        await r.put(routingKey(cid), bytes, { signal: options.signal })
+      } catch (err) {
+        if (options.allowOffline !== true) throw err
+        log.warn(`publishing ${canonicalName(cid)} to routing failed: ${(err as Error).message}`)
+      }
+    }
+    for (const listener of listeners) {
+      try {
+        await listener(cid, bytes, options)
+      } catch (err) {
+        log.warn(`a publish listener failed for ${canonicalName(cid)}: ${(err as Error).message}`)
+      }
+    }
+  }
+
+  const republisher = createRepublisher({
+    keys,
+    period: () => ipnsConfig.RepublishPeriod,
+    lifetime: () => ipnsConfig.RecordLifetime,
+    localRecord,
+    sign,
+    announce: async (cid, bytes, options) => { await announce(cid, bytes, { ...options, allowOffline: true }) }
+  })
 
   const api = {
-    /** Be told of every IPNS name that is looked up; the returned function stops it */
-    onLookup (fn: (name: string) => void): () => void {
-      lookupListeners.add(fn)
-      return () => { lookupListeners.delete(fn) }
+    keys,
+    republisher,
+
+    /** Called after each publish (IPNS over pubsub sends the record on the name's topic); returns an unsubscribe */
+    onPublish (listener: PublishListener): () => void {
+      listeners.add(listener)
+      return () => { listeners.delete(listener) }
     },
 
-    /** Validate and keep a record for a name; an older record (lower sequence) does not replace a newer one */
-    async putRecord (name: string, bytes: Uint8Array, _options: AbortOptions = {}): Promise<void> {
+    /** An extra source of records asked on every resolution (IPNS over pubsub); returns a removal */
+    addResolver (source: RecordSource): () => void {
+      sources.add(source)
+      return () => { sources.delete(source) }
+    },
+
+    /**
+     * Validate and keep a record for a name (a record not better than the one kept is refused); with
+     * `broadcast`, also put it to routing and tell the publish listeners (`name put`)
+     */
+    async putRecord (name: string, bytes: Uint8Array, options: AbortOptions & { force?: boolean, broadcast?: boolean } = {}): Promise<void> {
       const cid = parseIpnsName(name)
-      try {
-        await ipnsValidator(routingKey(cid), bytes)
-      } catch (err) {
-        throw new InvalidArgumentError(`invalid IPNS record for ${canonicalName(cid)}: ${(err as Error).message}`)
+      if (options.force !== true) {
+        const record = await validateRecord(cid, bytes)
+        if (!await store(cid, bytes)) throw new InvalidRecordError(`a record with sequence ${record.sequence} is not newer than the record kept for ${canonicalName(cid)}`)
+      } else {
+        await meta.put(`ipns/${canonicalName(cid)}`, Buffer.from(bytes).toString('base64'))
       }
-      const key = `ipns/${canonicalName(cid)}`
-      const existing = await meta.get<string>(key)
-      if (existing !== undefined) {
-        const old = Buffer.from(existing, 'base64')
-        if (ipnsSelector(routingKey(cid), [bytes, old]) === 1) return
+      cache.delete(canonicalName(cid))
+      if (options.broadcast !== true) return
+      const r = routing()
+      if (r !== undefined) await r.put(routingKey(cid), bytes, options)
+      for (const listener of listeners) {
+        try {
+          await listener(cid, bytes, options)
+        } catch (err) {
+          log.warn(`a publish listener failed for ${canonicalName(cid)}: ${(err as Error).message}`)
+        }
       }
-      await meta.put(key, Buffer.from(bytes).toString('base64'))
     },
 
-    /** The stored record's bytes */
-    async getRecord (name: string, _options: AbortOptions = {}): Promise<Uint8Array> {
+    /** The best record for a name (local store and routing) */
+    async getRecord (name: string, options: ResolveOptions = {}): Promise<Uint8Array> {
       const cid = parseIpnsName(name)
-      const stored = await meta.get<string>(`ipns/${canonicalName(cid)}`)
-      if (stored === undefined) throw new NameNotFoundError(`could not resolve name: no record for /ipns/${canonicalName(cid)} in the local record store`)
-      return Buffer.from(stored, 'base64')
+      let best: Uint8Array | undefined
+      for await (const { bytes } of bestRecords(cid, options)) best = bytes
+      return best as Uint8Array
     },
 
-    async record (name: string, options: AbortOptions = {}): Promise<IPNSRecord> {
-      for (const fn of lookupListeners) fn(name)
-      return unmarshalIPNSRecord(await api.getRecord(name, options))
+    /** The record kept in the local store (validated), without asking routing */
+    async localRecord (name: string): Promise<Uint8Array | undefined> {
+      return await localRecord(parseIpnsName(name))
+    },
+
+    /** Sign and publish a record pointing a key's name at `value` */
+    async publish (value: string, options: PublishOptions = {}): Promise<{ name: CID, value: string, record: Uint8Array }> {
+      options.signal?.throwIfAborted()
+      const keyName = options.key ?? SELF
+      const key = await keys.find(keyName)
+      if (key === undefined) throw new KeyNotFoundError('no key by the given name was found')
+      const r = routing()
+      if (r === undefined && options.allowOffline !== true) {
+        throw new NotOnlineError('can\'t publish while offline: pass `--allow-offline` to override or `--allow-delegated` if Ipns.DelegatedPublishers are set up')
+      }
+      const path = normalizeValue(value)
+      const lifetime = duration(options.lifetime ?? (ipnsConfig.RecordLifetime !== undefined && ipnsConfig.RecordLifetime !== '' ? ipnsConfig.RecordLifetime : DEFAULT_LIFETIME), 'lifetime')
+      const ttl = duration(options.ttl ?? DEFAULT_TTL, 'ttl')
+      if (options.resolve !== false) {
+        if (path.startsWith('/ipns/')) await api.resolve(path, { signal: options.signal })
+        else await deps.resolvePath(path, { signal: options.signal })
+      }
+      const cid = key.peerId.toCID()
+      const existingBytes = await localRecord(cid)
+      const existing = existingBytes === undefined ? undefined : await import('ipns').then(m => m.unmarshalIPNSRecord(existingBytes)).catch(() => undefined)
+      let seq = 0n
+      if (options.sequence !== undefined) {
+        if (existing !== undefined && options.sequence <= existing.sequence) throw new InvalidArgumentError('sequence number must be greater than the current record sequence')
+        seq = options.sequence
+      } else if (existing !== undefined) {
+        // as Kubo: the sequence moves only when the value changes
+        seq = existing.value === path ? existing.sequence : existing.sequence + 1n
+      }
+      const bytes = await sign(key.name, path, seq, lifetime, BigInt(Math.round(ttl * 1e6)), options.v1compat !== false)
+      await announce(cid, bytes, options, r)
+      return { name: cid, value: path, record: bytes }
+    },
+
+    /** Each better value of a name as it is found (`name resolve --stream`), one level */
+    async * resolveStream (name: string, options: ResolveOptions = {}): AsyncGenerator<string> {
+      const cid = parseIpnsName(name)
+      for await (const { record } of bestRecords(cid, options)) yield record.value
     },
 
     /**
      * Resolve `/ipns/<name>[/rest]` (a key or a DNSLink domain) to a path. Recursive by default: follows
      * /ipns/ values until an /ipfs/ path.
      */
-    async resolve (path: string, options: AbortOptions & { recursive?: boolean } = {}): Promise<Resolution> {
+    async resolve (path: string, options: ResolveOptions = {}): Promise<Resolution> {
       let current = path.startsWith('/ipns/') ? path : `/ipns/${path}`
       let ttl = Number.POSITIVE_INFINITY
       for (let depth = 0; depth < MAX_DEPTH; depth++) {
@@ -151,22 +326,24 @@ export function createNamesApi ({ meta }: Components) {
         const parts = current.split('/')
         const name = parts[2] ?? ''
         const rest = parts.slice(3).join('/')
+        if (name === '') throw new InvalidPathError(`invalid path ${JSON.stringify(path)}`)
         let value: string
         if (name.includes('.')) {
-          value = await dnslink(name, options)
-          ttl = Math.min(ttl, DNSLINK_TTL)
+          const answer = await dnslink.resolve(name, options)
+          value = answer.value
+          ttl = Math.min(ttl, answer.ttl)
         } else {
-          const record = await api.record(name, options)
-          if (Date.parse(record.validity) < Date.now()) throw new NameNotFoundError(`the IPNS record for ${name} expired at ${record.validity}`)
-          value = record.value
-          ttl = Math.min(ttl, Number(record.ttl ?? 0n) / 1e9)
+          const answer = await resolveRecord(parseIpnsName(name), options)
+          value = answer.value
+          ttl = Math.min(ttl, answer.ttl)
         }
         if (!value.startsWith('/')) value = `/ipfs/${value}`
         current = rest === '' ? value : `${value.replace(/\/$/, '')}/${rest}`
         if (!current.startsWith('/ipns/') || options.recursive === false) return { path: current, ttl: Number.isFinite(ttl) ? ttl : 60 }
       }
       throw new NameNotFoundError(`could not resolve name: more than ${MAX_DEPTH} levels of indirection`)
-    }
+    },
+
   }
   return api
 }

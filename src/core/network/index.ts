@@ -4,6 +4,7 @@
  */
 import type { CID } from 'multiformats/cid'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { Routing } from '@helia/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Components } from '../node.ts'
 import { asInterfaceBlockstore } from '../blocks/store.ts'
@@ -154,6 +155,17 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
 
     peerId (): PeerId {
       return online().libp2p.peerId
+    },
+
+    /** The node's routing (IPNS records, providers) while the network runs */
+    routing (): Routing | undefined {
+      return built?.routing
+    },
+
+    /** The running swarm's routing (src/core/routing/api.ts builds the routing API on it) */
+    routingParts (): Pick<Built, 'libp2p' | 'routing' | 'plan' | 'dhts'> {
+      const { libp2p, routing, plan, dhts } = online()
+      return { libp2p, routing, plan, dhts }
     },
 
     /** Addresses we listen on and announce, each with /p2p/<our id> */

@@ -25,7 +25,11 @@ import type { Config } from '../repo/config.ts'
 import { hasherByCode } from '../blocks/hashers.ts'
 import { InvalidConfigError } from '../errors.ts'
 import { AGENT_VERSION } from './identity.ts'
-import { localRouting } from './routing.ts'
+import type { Routing } from '@helia/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import { routingPlan, type RoutingPlan } from '../routing/plan.ts'
+import { dhtService } from '../routing/dht.ts'
+import { buildRouting } from '../routing/index.ts'
 import type { NodeMetrics } from './metrics.ts'
 import { pubsubSettings, type PubsubFlags, type PubsubSettings } from '../pubsub/config.ts'
 import { pubsubService, type PubsubRouter } from '../pubsub/service.ts'
@@ -80,6 +84,11 @@ export interface Built {
   skipped: string[]
   /** How pubsub was configured (the router is libp2p.services.pubsub, present when settings.enabled) */
   pubsub: PubsubSettings
+  /** The DHTs, delegated routers… composed (src/core/routing) */
+  routing: Routing
+  plan: RoutingPlan
+  /** The DHT services by service name (aminoDHT, lanDHT, or dht_<name> for Routing.Type custom) */
+  dhts: Map<string, KadDHT>
 }
 
 export async function buildLibp2p (config: Config, blockstore: Blockstore, metrics: NodeMetrics, flags: PubsubFlags = {}): Promise<Built> {
@@ -101,6 +110,8 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
   if (bootstrapList.length > 0) peerDiscovery.push(bootstrap({ list: bootstrapList }))
   if (discovery?.MDNS?.Enabled !== false) peerDiscovery.push(mdns())
+  const plan = routingPlan(config)
+  const dhtServices = Object.fromEntries(plan.dhts.map(d => [d.service, dhtService(d, { loopbackOnLan: plan.loopbackOnLan })]))
   const connMgr = ((config.Swarm as Record<string, unknown> | undefined)?.ConnMgr ?? {}) as { HighWater?: number }
   const libp2p = await createLibp2p({
     privateKey,
@@ -122,16 +133,21 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
       identify: identify(),
       identifyPush: identifyPush(),
       ping: ping(),
+      ...dhtServices,
       ...(pubsub.enabled ? { pubsub: pubsubService(pubsub) } : {})
     }
   })
+  const services = libp2p.services as unknown as Record<string, KadDHT>
+  const dhts = new Map(plan.dhts.map(d => [d.service, services[d.service] as KadDHT]))
+  // the delegated HTTP client (src/core/routing/http-client.ts) plugs in here as `httpRouter: (endpoint) => Routing`
+  const routing = buildRouting({ plan, dhts, peerStore: libp2p.peerStore })
   const bitswap = await bitswapBroker({
     libp2p,
     blockstore,
-    routing: localRouting(),
+    routing,
     logger: defaultLogger(),
     metrics,
     getHasher: async (code: number) => hasherByCode(code)
   })
-  return { libp2p, bitswap, skipped, pubsub }
+  return { libp2p, bitswap, skipped, routing, plan, dhts, pubsub }
 }

@@ -34,12 +34,12 @@ export function ipnsTopic (name: string): string {
   return '/record/' + base64url.baseEncode(ipnsRoutingKey(parseIpnsName(name)))
 }
 
-export function createIpnsPubsub ({ pubsub, names }: { pubsub: PubsubApi, names: Pick<NamesApi, 'putRecord' | 'getRecord'> }) {
+export function createIpnsPubsub ({ pubsub, names }: { pubsub: PubsubApi, names: Pick<NamesApi, 'putRecord' | 'localRecord'> }) {
   /** canonical name → what lets go of its topic */
   const subs = new Map<string, { topic: string, release: () => void }>()
 
   async function stored (name: string): Promise<Uint8Array | undefined> {
-    return await names.getRecord(name).catch(() => undefined)
+    return await names.localRecord(name).catch(() => undefined)
   }
 
   /** Accept a record newer than ours, ignore one that is not, reject one that is invalid */

@@ -51,6 +51,11 @@ export function pubsubService (settings: PubsubSettings): (components: any) => P
     // publishing on a topic nobody is subscribed to yet is not an error (Kubo's Publish returns nil)
     allowPublishToZeroTopicPeers: true,
     seenTTL: settings.seenTTLms,
+    // Kubo runs gossipsub without peer scoring; js-libp2p always scores, so the two penalties that apply
+    // without topic parameters are turned off: IP colocation (every peer on loopback or behind one NAT
+    // would count against each other) and behaviour (broken IWANT promises on a loaded node graylisted
+    // a peer for good, and its IPNS records with it)
+    scoreParams: { IPColocationFactorWeight: 0, behaviourPenaltyWeight: 0 },
     // go-libp2p-pubsub's rule: a frame over the limit ends the stream it came on
     maxInboundDataLength: settings.maxMessageSize,
     // as go-libp2p-pubsub: a subscriber on this node receives what this node publishes

@@ -1,0 +1,163 @@
+/**
+ * IPNS records (ipfs/specs ipns-record): names in every textual form, routing keys, validation with a
+ * clear reason, the choice of the best of several records, and `name inspect`'s view of a record.
+ */
+import type { CID } from 'multiformats/cid'
+import { base36 } from 'multiformats/bases/base36'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { unmarshalIPNSRecord, type IPNSRecord } from 'ipns'
+import { ipnsValidator } from 'ipns/validator'
+import { ipnsSelector } from 'ipns/selector'
+import { InvalidArgumentError, InvalidRecordError } from '../errors.ts'
+
+/** An IPNS name in any textual form (base36/base32 CIDv1 libp2p-key, base58 peer ID `12D3…`/`Qm…`) → its CID */
+export function parseIpnsName (name: string): CID {
+  try {
+    return peerIdFromString(name.replace(/^\/ipns\//, '')).toCID()
+  } catch (err) {
+    throw new InvalidArgumentError(`invalid IPNS name ${JSON.stringify(name)}: ${(err as Error).message}`)
+  }
+}
+
+/** The canonical text form of a name: CIDv1 libp2p-key in base36 */
+export function canonicalName (cid: CID): string {
+  return cid.toString(base36)
+}
+
+/** `/ipns/` + the name's multihash, the key under which routing keeps its records */
+export function routingKey (cid: CID): Uint8Array {
+  const prefix = new TextEncoder().encode('/ipns/')
+  const out = new Uint8Array(prefix.byteLength + cid.multihash.bytes.byteLength)
+  out.set(prefix)
+  out.set(cid.multihash.bytes, prefix.byteLength)
+  return out
+}
+
+/** Check a record for a name: size, protobuf/CBOR agreement, key matching the name, V2 signature, expiry */
+export async function validateRecord (cid: CID, bytes: Uint8Array): Promise<IPNSRecord> {
+  try {
+    await ipnsValidator(routingKey(cid), bytes)
+    return unmarshalIPNSRecord(bytes)
+  } catch (err) {
+    throw new InvalidRecordError(`invalid IPNS record for ${canonicalName(cid)}: ${(err as Error).message.replace(/^Record /, 'record ')}`)
+  }
+}
+
+/** The better of two valid records for the same name: highest sequence, then longest validity. true if `a` */
+export function isBetter (cid: CID, a: Uint8Array, b: Uint8Array): boolean {
+  return ipnsSelector(routingKey(cid), [a, b]) === 0
+}
+
+/** Milliseconds since the epoch at which a record stops being valid */
+export function expiresAt (record: IPNSRecord): number {
+  return Date.parse(record.validity)
+}
+
+/** A duration in nanoseconds as Go prints it (`5m0s`, `1h0m0s`, `1.5s`, `300ms`) */
+export function goDuration (ns: bigint): string {
+  if (ns === 0n) return '0s'
+  const neg = ns < 0n
+  let n = neg ? -ns : ns
+  let out: string
+  if (n < 1_000_000_000n) {
+    const units: Array<[bigint, string]> = [[1_000_000n, 'ms'], [1_000n, 'µs'], [1n, 'ns']]
+    const [size, unit] = units.find(([s]) => n >= s) as [bigint, string]
+    out = `${trimFraction(n, size)}${unit}`
+  } else {
+    const h = n / 3_600_000_000_000n
+    n -= h * 3_600_000_000_000n
+    const m = n / 60_000_000_000n
+    n -= m * 60_000_000_000n
+    out = `${trimFraction(n, 1_000_000_000n)}s`
+    if (h > 0n) out = `${h}h${m}m${out}`
+    else if (m > 0n) out = `${m}m${out}`
+  }
+  return neg ? `-${out}` : out
+}
+
+function trimFraction (n: bigint, size: bigint): string {
+  const whole = n / size
+  const frac = n % size
+  if (frac === 0n) return whole.toString()
+  const digits = size.toString().length - 1
+  return `${whole}.${frac.toString().padStart(digits, '0').replace(/0+$/, '')}`
+}
+
+/** Go's hex.Dump layout (offset, 16 bytes in two groups of 8, printable characters) */
+export function hexDump (bytes: Uint8Array): string {
+  let out = ''
+  for (let off = 0; off < bytes.byteLength; off += 16) {
+    const row = bytes.subarray(off, off + 16)
+    let hex = ''
+    for (let i = 0; i < 16; i++) {
+      hex += i < row.byteLength ? `${(row[i] as number).toString(16).padStart(2, '0')} ` : '   '
+      if (i === 7) hex += ' '
+    }
+    const text = [...row].map(b => b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : '.').join('')
+    out += `${off.toString(16).padStart(8, '0')}  ${hex} |${text}|\n`
+  }
+  return out
+}
+
+export interface InspectResult {
+  Entry: { Value: string, ValidityType: number, Validity: string, Sequence: number, TTL: number }
+  PbSize: number
+  SignatureType: string
+  HexDump: string
+  Validation: { Valid: boolean, Reason: string, Name: string } | null
+}
+
+/** `name inspect`: a record's fields, optionally checked against a name */
+export async function inspectRecord (bytes: Uint8Array, options: { verify?: string, dump?: boolean } = {}): Promise<InspectResult> {
+  let record: IPNSRecord
+  try {
+    record = unmarshalIPNSRecord(bytes)
+  } catch (err) {
+    throw new InvalidRecordError(`record is malformed: ${(err as Error).message}`)
+  }
+  let validation: InspectResult['Validation'] = null
+  if (options.verify !== undefined && options.verify !== '') {
+    const cid = parseIpnsName(options.verify)
+    const name = canonicalName(cid)
+    try {
+      await validateRecord(cid, bytes)
+      validation = { Valid: true, Reason: '', Name: name }
+    } catch (err) {
+      const reason = (err as Error).message.replace(/^invalid IPNS record for [^:]+: /, '').replace(/^record signature/, 'signature')
+      validation = { Valid: false, Reason: reason, Name: name }
+    }
+  }
+  return {
+    Entry: {
+      Value: record.value,
+      ValidityType: String(record.validityType) === 'EOL' ? 0 : 1,
+      Validity: record.validity,
+      Sequence: Number(record.sequence),
+      TTL: Number(record.ttl ?? 0n)
+    },
+    PbSize: bytes.byteLength,
+    SignatureType: 'signatureV1' in record ? 'V1+V2' : 'V2',
+    HexDump: options.dump === false ? '' : hexDump(bytes),
+    Validation: validation
+  }
+}
+
+/** Kubo's text layout of `name inspect` */
+export function inspectText (r: InspectResult): string {
+  let out = `Value:          ${JSON.stringify(r.Entry.Value)}\n` +
+    `Validity Type:  ${r.Entry.ValidityType}\n` +
+    `Validity:       ${JSON.stringify(r.Entry.Validity)}\n` +
+    `Sequence:       ${r.Entry.Sequence}\n` +
+    `TTL:            ${goDuration(BigInt(r.Entry.TTL))}\n` +
+    `Protobuf Size:  ${r.PbSize}\n` +
+    `Signature Type: ${r.SignatureType}\n`
+  if (r.Validation === null) {
+    out += '\nThis record was not verified. Pass \'--verify k51...\' to verify.\n'
+  } else if (r.Validation.Valid) {
+    out += `\nValidation results:\n Valid: true\n Name:  ${r.Validation.Name}\n`
+  } else {
+    out += `\nValidation results:\n Valid:  false\n Reason: ${r.Validation.Reason}\n Name:   ${r.Validation.Name}\n`
+  }
+  if (r.HexDump !== '') out += `\nHex Dump:\n${r.HexDump}`
+  return out
+}
