@@ -20,7 +20,7 @@ export default command<Uint8Array>({
     if (length !== undefined && length < 0) throw new InvalidArgumentError('cannot specify negative length')
     for (const path of args) {
       if (length === 0) return
-      for await (const chunk of node.unixfs.cat(path, { offset, length, signal, offline: options.offline === true })) {
+      for await (const chunk of node.unixfs.cat(await node.names.toIpfsPath(path, { signal }), { offset, length, signal, offline: options.offline === true })) {
         if (length !== undefined) length -= chunk.byteLength
         yield chunk
       }

@@ -29,7 +29,7 @@ With --stream, entries are output one by one as they are found.`,
     for (const path of args) {
       const links: LsObject['Links'] = []
       const obj: LsObject = { Hash: path, Links: links }
-      for await (const l of node.unixfs.ls(path, { signal })) {
+      for await (const l of node.unixfs.ls(await node.names.toIpfsPath(path, { signal }), { signal })) {
         if (l.name === '' && links.length === 0) break // a file lists as itself: no links
         const link = {
           Name: l.name,

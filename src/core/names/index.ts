@@ -308,6 +308,11 @@ export function createNamesApi ({ repo, meta }: Components, deps: NamesDeps) {
       return { name: cid, value: path, record: bytes }
     },
 
+    /** A content path with an /ipns/ prefix resolved to its /ipfs/ path; other paths are returned as they are */
+    async toIpfsPath (path: string, options: ResolveOptions = {}): Promise<string> {
+      return path.startsWith('/ipns/') ? (await api.resolve(path, options)).path : path
+    },
+
     /** Each better value of a name as it is found (`name resolve --stream`), one level */
     async * resolveStream (name: string, options: ResolveOptions = {}): AsyncGenerator<string> {
       const cid = parseIpnsName(name)
