@@ -96,7 +96,7 @@ export async function main (argv: string[]): Promise<number> {
     const sent = { ...parsed.options }
     if (options.progress === true) sent.progress = true
     const results = daemon !== undefined
-      ? runRemote(daemon, parsed.command, args, sent, inputs.files, controller.signal)
+      ? runRemote(daemon, parsed.command, parsed.command.encodeArgs?.(args) ?? args, sent, inputs.files, controller.signal)
       : runLocal({ command: parsed.command, args, options, files: inputs.files, signal: controller.signal })
     if (parsed.command.consume !== undefined) {
       await parsed.command.consume(results as AsyncIterable<never>, options, args)

@@ -56,6 +56,11 @@ export interface RunContext {
   mode: 'local' | 'daemon'
   /** In the daemon: stop it (the `shutdown` command) */
   shutdown?: () => void
+  /**
+   * A `stream` command that may wait long before its first result (`pubsub sub`) calls this once it is set
+   * up: the RPC server then sends the response headers at once, as Kubo flushes them
+   */
+  ready?: () => void
 }
 
 /**
@@ -91,6 +96,11 @@ export interface Command<Out = unknown> {
   consume?(results: AsyncIterable<Out>, options: Options, args: string[]): Promise<void>
   /** Only the CLI runs it (init, daemon): it has no /api/v0 endpoint */
   cliOnly?: boolean
+  /**
+   * How the CLI writes the positional arguments into the RPC URL (Kubo's PreRun): the pubsub commands send
+   * topics multibase-encoded (base64url), and their `run` decodes them
+   */
+  encodeArgs?(args: string[]): string[]
 }
 
 /** Define a command with its output type inferred */

@@ -18,7 +18,11 @@ written to $IPFS_PATH/gateway) and joins the network: it listens on Addresses.Sw
 dials the Bootstrap peers, finds peers on the local network with mDNS (Discovery.MDNS.Enabled), and
 exchanges blocks with Bitswap: blocks this node lacks are fetched from connected peers, and blocks it has
 are served to them. With --offline it does none of that and reads only local blocks. Content routing (DHT,
-delegated routers) and pubsub are not part of tsipfs yet.`,
+delegated routers) is not part of tsipfs yet.
+
+Pubsub (gossipsub, falling back to floodsub for peers that only speak floodsub) runs when Pubsub.Enabled
+is true or with --enable-pubsub-experiment; IPNS over pubsub when Ipns.UsePubsub is true or with
+--enable-namesys-pubsub. The flags apply to this run only; the config keys are the lasting way.`,
   options: [
     { name: 'init', type: 'bool', default: false, description: 'Initialize tsipfs with default settings if not already initialized.' },
     { name: 'init-config', type: 'string', description: 'Path to existing configuration file to be loaded during --init.' },
@@ -26,8 +30,8 @@ delegated routers) and pubsub are not part of tsipfs yet.`,
     { name: 'migrate', type: 'bool', default: false, description: 'If true, assume yes at the migrate prompt. If false, assume no.' },
     { name: 'enable-gc', type: 'bool', default: false, description: 'Enable automatic periodic repo garbage collection: every Datastore.GCPeriod, once the repo passes Datastore.StorageGCWatermark percent of Datastore.StorageMax.' },
     { name: 'routing', type: 'string', default: 'default', description: 'Overrides the routing option (accepted; routing is not implemented yet).' },
-    { name: 'enable-pubsub-experiment', type: 'bool', default: false, description: 'Enable experimental pubsub (accepted; pubsub is not implemented yet).' },
-    { name: 'enable-namesys-pubsub', type: 'bool', default: false, description: 'Enable IPNS over pubsub (accepted; not implemented yet).' }
+    { name: 'enable-pubsub-experiment', type: 'bool', default: false, description: 'Enable pubsub for this run (the pubsub commands and router). The lasting way is Pubsub.Enabled.' },
+    { name: 'enable-namesys-pubsub', type: 'bool', default: false, description: 'Enable IPNS over pubsub for this run. The lasting way is Ipns.UsePubsub.' }
   ],
   output: 'stream',
   repo: 'none',
@@ -55,6 +59,7 @@ delegated routers) and pubsub are not part of tsipfs yet.`,
       initProfiles: parseProfileList(options['init-profile'] as string | undefined),
       enableGc: options['enable-gc'] === true,
       offline: options.offline === true,
+      pubsub: { pubsub: options['enable-pubsub-experiment'] === true, ipnsps: options['enable-namesys-pubsub'] === true },
       signal
     })
   },

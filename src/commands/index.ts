@@ -11,6 +11,8 @@ import dagCmds from './dag/index.ts'
 import diagSys from './diag/sys.ts'
 import filesCmds from './files/index.ts'
 import nameCmds from './name/index.ts'
+import namePubsubCmds from './name/pubsub/index.ts'
+import pubsubCmds from './pubsub/index.ts'
 import keyCmds from './key/index.ts'
 import routingCmds from './routing/index.ts'
 import routingFindprovs from './routing/findprovs.ts'
@@ -56,6 +58,8 @@ export const commands: Command[] = [
   ...logCmds,
   ls,
   ...nameCmds,
+  ...namePubsubCmds,
+  ...pubsubCmds,
   refs,
   refsLocal,
   resolve,

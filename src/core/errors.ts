@@ -296,6 +296,24 @@ export class NotOnlineError extends TsipfsError {
   }
 }
 
+/** The pubsub commands need Pubsub.Enabled (or daemon --enable-pubsub-experiment); Kubo's message */
+export class PubsubNotEnabledError extends TsipfsError {
+  constructor (message = 'experimental pubsub feature not enabled, run daemon with --enable-pubsub-experiment to use', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'PubsubNotEnabledError'
+  }
+}
+
+/** `name pubsub subs|cancel` need Ipns.UsePubsub (or daemon --enable-namesys-pubsub); Kubo's message */
+export class IpnsPubsubNotEnabledError extends TsipfsError {
+  override readonly code = 1
+  override readonly status = 400
+  constructor (message = 'IPNS pubsub subsystem is not enabled', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'IpnsPubsubNotEnabledError'
+  }
+}
+
 /** A keystore name is already taken */
 export class KeyExistsError extends TsipfsError {
   override readonly code = 1
@@ -350,7 +368,7 @@ export const errorClasses = [
   ConfigKeyNotFoundError, UnknownProfileError, PinError, NotPinnedError, BlockPinnedError, TooLargeError,
   DaemonNotRunningError, AbortedError, LocalFileError, InvalidCarError, RepoCorruptError, FileNotFoundError,
   FileExistsError, NameNotFoundError, NotOnlineError, KeyExistsError, KeyNotFoundError, InvalidRecordError,
-  RoutingNotFoundError, ProvideDisabledError
+  RoutingNotFoundError, ProvideDisabledError, PubsubNotEnabledError, IpnsPubsubNotEnabledError
 ]
 
 /**

@@ -19,9 +19,11 @@ import { createRepoApi } from './gc/index.ts'
 import { createIdentityApi } from './network/identity.ts'
 import { FlatfsBlockStore } from './blocks/flatfs-store.ts'
 import { createFilesApi } from './files/index.ts'
-import { createNamesApi } from './names/index.ts'
+import { canonicalName, createNamesApi } from './names/index.ts'
 import { createNetworkApi } from './network/index.ts'
 import { withNetwork } from './blocks/network-store.ts'
+import { createPubsubApi } from './pubsub/index.ts'
+import { createIpnsPubsub } from './pubsub/ipns.ts'
 import { ProvideQueue } from './routing/queue.ts'
 import { createRoutingApi } from './routing/api.ts'
 
@@ -74,6 +76,16 @@ export async function createNode (options: NodeOptions = {}) {
     }
     const pins = createPinsApi(components)
     const unixfs = createUnixfsApi(components, { pins })
+    const names = createNamesApi(components, {
+      routing: () => network.routing(),
+      resolvePath: async (path, options) => await components.blocks.get(await unixfs.resolve(path, options), options)
+    })
+    const pubsub = createPubsubApi({ network })
+    // IPNS over pubsub (Ipns.UsePubsub): a resolution follows the name's topic (records arriving there are
+    // kept in the record store, which the resolution reads); a publish also goes out on the topic
+    const ipnsPubsub = createIpnsPubsub({ pubsub, names })
+    names.addResolver(async (name) => { ipnsPubsub.lookup(canonicalName(name)); return undefined })
+    names.onPublish(async (name, record) => { await ipnsPubsub.publish(canonicalName(name), record) })
     const lmdb = env
     let stopped = false
     const node = {
@@ -87,11 +99,10 @@ export async function createNode (options: NodeOptions = {}) {
       pins,
       repo: createRepoApi(components, { pins }),
       files: createFilesApi(components),
-      names: createNamesApi(components, {
-        routing: () => network.routing(),
-        resolvePath: async (path, options) => await components.blocks.get(await unixfs.resolve(path, options), options)
-      }),
+      names,
       network,
+      pubsub,
+      ipnsPubsub,
       routing: createRoutingApi(components, { network, queue: provide, pins }),
       async stop (): Promise<void> {
         if (stopped) return

@@ -32,6 +32,7 @@ import { startRpcServer, type RpcServer } from '../rpc/server.ts'
 import { Metrics } from './metrics.ts'
 import { logger } from '../core/log.ts'
 import { parseDuration, parseSize } from '../core/repo/config.ts'
+import type { PubsubFlags } from '../core/pubsub/config.ts'
 import pkg from '../../package.json' with { type: 'json' }
 
 export interface DaemonOptions {
@@ -43,6 +44,8 @@ export interface DaemonOptions {
   enableGc?: boolean
   /** Do not start the network: only local blocks are read and served */
   offline?: boolean
+  /** --enable-pubsub-experiment and --enable-namesys-pubsub */
+  pubsub?: PubsubFlags
   signal: AbortSignal
 }
 
@@ -109,7 +112,7 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
   opts.signal.addEventListener('abort', onAbort)
   try {
     if (opts.offline !== true) {
-      for (const line of await node.network.start()) yield line
+      for (const line of await node.network.start({ pubsub: opts.pubsub })) yield line
       node.routing.start()
       for (const a of node.network.listenAddrs()) yield `Swarm listening on ${a}`
       node.names.republisher.start()

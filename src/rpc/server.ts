@@ -108,9 +108,21 @@ export function createRpcHandler (opts: RpcOptions) {
     const base = { ...cors, 'Access-Control-Expose-Headers': EXPOSE, 'Cache-Control': 'no-cache', Vary: 'Origin' }
     let started = false
     let failed = false
+    // ?encoding=text gives what the CLI prints; JSON otherwise
+    const text = parsed.options.encoding === 'text' && cmd.text !== undefined
+    const startStream = (): void => {
+      if (started) return
+      res.writeHead(200, {
+        ...base,
+        'Content-Type': cmd.output === 'bytes' || text ? 'text/plain' : 'application/json',
+        [cmd.output === 'bytes' ? 'X-Stream-Output' : 'X-Chunked-Output']: '1',
+        Trailer: 'X-Stream-Error'
+      })
+      res.flushHeaders()
+      started = true
+    }
+    if (cmd.output === 'stream') ctx.ready = startStream
     try {
-      // ?encoding=text gives what the CLI prints; JSON otherwise
-      const text = parsed.options.encoding === 'text' && cmd.text !== undefined
       const encode = (value: unknown): string => (text ? formatResult(cmd, value, parsed.options, parsed.args) : toJSON(value) + '\n')
       const result = cmd.run(ctx)
       if (cmd.output === 'value') {
@@ -124,13 +136,7 @@ export function createRpcHandler (opts: RpcOptions) {
       const iterator = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]()
       // the first result (or error) decides between an error response and a stream
       let next = await iterator.next()
-      res.writeHead(200, {
-        ...base,
-        'Content-Type': cmd.output === 'bytes' || text ? 'text/plain' : 'application/json',
-        [cmd.output === 'bytes' ? 'X-Stream-Output' : 'X-Chunked-Output']: '1',
-        Trailer: 'X-Stream-Error'
-      })
-      started = true
+      startStream()
       while (next.done !== true) {
         await write(res, cmd.output === 'bytes' ? next.value as Uint8Array : encode(next.value))
         next = await iterator.next()

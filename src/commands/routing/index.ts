@@ -61,7 +61,8 @@ const put = command<QueryEvent>({
   description: `
 Given a key of the form /ipns/<name> and a file holding a signed IPNS record for that name, validates the
 record, stores it locally (a newer sequence number wins) and, on a daemon that is online, puts it to the
-routing system (the DHTs). Offline it needs --allow-offline. Example:
+routing system (the DHTs) and, with IPNS over pubsub on (Ipns.UsePubsub), sends it on the name's pubsub
+topic. Offline it needs --allow-offline. Example:
 
     $ tsipfs routing put /ipns/k51qzi5uqu5dl... ./name.ipns-record`,
   args: [
@@ -84,6 +85,8 @@ routing system (the DHTs). Offline it needs --allow-offline. Example:
     if (bytes === undefined) throw new InvalidArgumentError('argument "value-file" is required')
     await node.names.putRecord(key.name, bytes, { signal })
     if (online) await node.routing.put(await routingKey(key), bytes, { signal })
+    // IPNS over pubsub is one of the routers that broadcast (as in Kubo, where it is part of the node's routing)
+    if (online && node.ipnsPubsub.enabled()) await node.ipnsPubsub.publish(key.name, await node.names.localRecord(key.name) ?? bytes, { signal })
     const { peerIdFromCID } = await import('@libp2p/peer-id')
     const { parseIpnsName } = await import('../../core/names/index.ts')
     return { ID: peerIdFromCID(parseIpnsName(key.name)).toString(), Type: 5, Responses: null, Extra: '' }

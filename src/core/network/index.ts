@@ -17,6 +17,8 @@ import { createSwarmExtrasApi } from './swarm-api.ts'
 import type { Bitswap, LedgerEntry } from './bitswap/index.ts'
 
 type Running = Built & { bitswap: Bitswap }
+import type { PubsubFlags, PubsubSettings } from '../pubsub/config.ts'
+import type { PubsubRouter } from '../pubsub/service.ts'
 
 export interface PeerEntry {
   Addr: string
@@ -111,15 +113,20 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       parseAddr
     }),
 
+    /** The pubsub router and its settings while the network runs (router absent when pubsub is off) */
+    get pubsub (): { router?: PubsubRouter, settings: PubsubSettings } | undefined {
+      return built === undefined ? undefined : { router: built.libp2p.services.pubsub, settings: built.pubsub }
+    },
+
     /** Listen, dial the bootstrap peers, serve Bitswap. Start-up lines are returned (listen addresses it cannot serve, with why) */
-    async start (): Promise<string[]> {
+    async start (options: { pubsub?: PubsubFlags } = {}): Promise<string[]> {
       if (built !== undefined) return []
       starting ??= (async () => {
         const { buildLibp2p } = await import('./libp2p.ts')
         const { NodeMetrics } = await import('./metrics.ts')
         const { Bitswap } = await import('./bitswap/index.ts')
         metrics = new NodeMetrics()
-        const b0 = await buildLibp2p(components.repo.config, components.repo.path, metrics)
+        const b0 = await buildLibp2p(components.repo.config, components.repo.path, metrics, options.pubsub)
         metrics.attributeConnections(b0.libp2p)
         // the server half reads the local store only (components.blocks is not the networked store)
         const b: Running = { ...b0, bitswap: new Bitswap({ libp2p: b0.libp2p, store: components.blocks, routing: b0.routing }) }

@@ -24,8 +24,10 @@ import { routingPlan, type RoutingPlan } from '../routing/plan.ts'
 import { dhtService } from '../routing/dht.ts'
 import { buildRouting } from '../routing/index.ts'
 import type { NodeMetrics } from './metrics.ts'
+import { pubsubSettings, type PubsubFlags, type PubsubSettings } from '../pubsub/config.ts'
+import { pubsubService, type PubsubRouter } from '../pubsub/service.ts'
 
-export type Services = { identify: Identify, identifyPush: unknown, ping: Ping }
+export type Services = { identify: Identify, identifyPush: unknown, ping: Ping, pubsub?: PubsubRouter }
 export type Node = Libp2p<Services>
 
 
@@ -35,6 +37,8 @@ export interface Built {
   skipped: string[]
   /** The swarm's settings and the parts that run beside libp2p (swarm.ts) */
   swarm: SwarmPlan
+  /** How pubsub was configured (the router is libp2p.services.pubsub, present when settings.enabled) */
+  pubsub: PubsubSettings
   /** The DHTs, delegated routers… composed (src/core/routing) */
   routing: Routing
   plan: RoutingPlan
@@ -42,7 +46,8 @@ export interface Built {
   dhts: Map<string, KadDHT>
 }
 
-export async function buildLibp2p (config: Config, repoPath: string, metrics: NodeMetrics): Promise<Built> {
+export async function buildLibp2p (config: Config, repoPath: string, metrics: NodeMetrics, flags: PubsubFlags = {}): Promise<Built> {
+  const pubsub = pubsubSettings(config, flags)
   const { PrivKey } = config.Identity
   if (PrivKey === undefined) throw new InvalidConfigError('config has no Identity.PrivKey')
   const privateKey = privateKeyFromProtobuf(u8FromString(PrivKey, 'base64pad'))
@@ -80,12 +85,13 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
       identifyPush: identifyPush(),
       ping: ping(),
       ...swarm.services,
-      ...dhtServices
+      ...dhtServices,
+      ...(pubsub.enabled ? { pubsub: pubsubService(pubsub) } : {})
     }
   }) as unknown as Node
   const services = libp2p.services as unknown as Record<string, KadDHT>
   const dhts = new Map(plan.dhts.map(d => [d.service, services[d.service] as KadDHT]))
   // the delegated HTTP client (src/core/routing/http-client.ts) plugs in here as `httpRouter: (endpoint) => Routing`
   const routing = buildRouting({ plan, dhts, peerStore: libp2p.peerStore })
-  return { libp2p, skipped, swarm, routing, plan, dhts }
+  return { libp2p, skipped, swarm, routing, plan, dhts, pubsub }
 }

@@ -1,0 +1,31 @@
+/** `tsipfs name pubsub subs` */
+import { command } from '../../command.ts'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { base36 } from 'multiformats/bases/base36'
+import { bases } from 'multiformats/basics'
+import { InvalidArgumentError } from '../../../core/errors.ts'
+
+/** Kubo's --ipns-base: b58mh (a base58 multihash: 12D3…/Qm…) or a multibase for the CIDv1 (default base36) */
+function formatName (name: string, ipnsBase: string): string {
+  const id = peerIdFromString(name)
+  if (ipnsBase === 'b58mh') return id.toString()
+  const base = Object.values(bases).find(b => b.name === ipnsBase || b.prefix === ipnsBase)
+  if (base === undefined) throw new InvalidArgumentError(`invalid multibase: ${ipnsBase}`)
+  return id.toCID().toString(base.encoder)
+}
+
+export default command<{ Strings: string[] }>({
+  path: ['name', 'pubsub', 'subs'],
+  tagline: 'Show current name subscriptions.',
+  description: `
+Lists the IPNS names whose pubsub topics this node follows: a name is followed from its first lookup
+(\`name resolve\`) or publication while IPNS over pubsub is on, until \`name pubsub cancel\`.`,
+  options: [{ name: 'ipns-base', type: 'string', default: 'base36', description: 'Encoding used for keys: Can either be a multibase encoded CID or a base58btc encoded multihash. Takes {b58mh|base36|k|base32|b...}.' }],
+  output: 'value',
+  repo: 'read',
+  async run ({ node, options }) {
+    const ipnsBase = String(options['ipns-base'] ?? base36.name)
+    return { Strings: node.ipnsPubsub.subs().map(p => `/ipns/${formatName(p.slice('/ipns/'.length), ipnsBase)}`) }
+  },
+  text: (out) => out.Strings.map(s => `${s}\n`).join('')
+})
