@@ -3,7 +3,7 @@
  * repo itself: that node is offline). Everything here answers NotOnlineError while the network is off.
  */
 import type { CID } from 'multiformats/cid'
-import { KEEP_ALIVE, type AbortOptions, type PeerId } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Components } from '../node.ts'
 import { asInterfaceBlockstore } from '../blocks/store.ts'
@@ -202,11 +202,6 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
         const { id } = await peerAddr(text)
         const peer = await parsePeer(id)
         if (libp2p.getConnections(peer).length === 0) throw new InvalidArgumentError(`disconnect ${id} failure: not connected`)
-        // the DHTs tag their closest peers keep-alive, and libp2p redials those at once: asked to disconnect,
-        // drop the tags (the DHT tags the peer again at its next refresh of the closest peers)
-        const tags = (await libp2p.peerStore.get(peer).catch(() => undefined))?.tags
-        const keepAlive = [...(tags?.keys() ?? [])].filter(t => t.startsWith(KEEP_ALIVE))
-        if (keepAlive.length > 0) await libp2p.peerStore.merge(peer, { tags: Object.fromEntries(keepAlive.map(t => [t, undefined])) }).catch(() => {})
         await libp2p.hangUp(peer, options)
         done.push(`disconnect ${id} success`)
       }
