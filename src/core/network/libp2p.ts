@@ -21,7 +21,7 @@ import { planSwarm, type SwarmPlan } from './swarm.ts'
 import type { Routing } from '@helia/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { routingPlan, type RoutingPlan } from '../routing/plan.ts'
-import { dhtService } from '../routing/dht.ts'
+import { dhtService, withoutDhtKeepAlive } from '../routing/dht.ts'
 import { buildRouting } from '../routing/index.ts'
 import type { NodeMetrics } from './metrics.ts'
 import { pubsubSettings, type PubsubFlags, type PubsubSettings } from '../pubsub/config.ts'
@@ -91,6 +91,7 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
   }) as unknown as Node
   const services = libp2p.services as unknown as Record<string, KadDHT>
   const dhts = new Map(plan.dhts.map(d => [d.service, services[d.service] as KadDHT]))
+  withoutDhtKeepAlive(libp2p, libp2p.peerStore)
   // the delegated HTTP client (src/core/routing/http-client.ts) plugs in here as `httpRouter: (endpoint) => Routing`
   const routing = buildRouting({ plan, dhts, peerStore: libp2p.peerStore })
   return { libp2p, skipped, swarm, routing, plan, dhts, pubsub }

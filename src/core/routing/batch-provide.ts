@@ -6,7 +6,7 @@
  * 1. one lookup of the k closest peers to a CID of the region. Every peer closer to that CID than the
  *    farthest of the k was returned (the lookup is complete), so all peers whose key shares m+1 leading
  *    bits with it (m: the bits it shares with the farthest) are known; that prefix is the region the lookup
- *    covers. When fewer than k peers come back, the whole network is known and the lookup covers everything.
+ *    covers.
  * 2. each CID of the region goes to its k closest peers among those known;
  * 3. each peer gets all its ADD_PROVIDER messages on one stream, written together.
  *
@@ -39,8 +39,10 @@ export interface BatchProvideResult {
   lookups: number
   /** DHT messages sent: lookups' FIND_NODE requests and ADD_PROVIDER messages */
   messages: number
-  /** Peers that could not be written to */
+  /** Peers written to, and those that could not be (with the first few errors) */
+  peers: number
   failedPeers: number
+  errors: string[]
 }
 
 export interface BatchProgress { done: number, total: number }
@@ -100,10 +102,12 @@ export function addProviderMessage (multihash: Uint8Array, peer: PeerId, addrs: 
 
 /** A PING message (Message.type = 5) */
 const PING = Uint8Array.from([0x08, 5])
+/** ADD_PROVIDER messages sent before each PING (each ~100 bytes: a chunk is ~13 KB in flight) */
+const CHUNK = 128
 
 export async function provideBatch (parts: BatchProvideParts, cids: CID[], options: AbortOptions & { onProgress?: (p: BatchProgress) => void } = {}): Promise<BatchProvideResult> {
   const k = parts.k ?? 20
-  const result: BatchProvideResult = { provided: 0, lookups: 0, messages: 0, failedPeers: 0 }
+  const result: BatchProvideResult = { provided: 0, lookups: 0, messages: 0, peers: 0, failedPeers: 0, errors: [] }
   const addrs = parts.addresses()
   if (addrs.length === 0 || cids.length === 0) return result
 
@@ -133,7 +137,9 @@ export async function provideBatch (parts: BatchProvideParts, cids: CID[], optio
       result.lookups++
       found.sort((a, b) => closer(item.key, a.key, b.key))
       const farthest = found[found.length - 1]
-      const bits = found.length < k || farthest === undefined ? 0 : Math.min(commonPrefixLength(item.key, farthest.key) + 1, 256)
+      // fewer than k found may mean a small network or a lookup cut short: either way the region stays the
+      // prefix the results vouch for, and later regions' lookups add what this one missed
+      const bits = farthest === undefined ? 0 : Math.min(commonPrefixLength(item.key, farthest.key) + 1, 256)
       cover = { key: item.key, bits, peers: found }
     }
     // candidates: the covering lookup's peers and every known peer inside the covered region
@@ -158,20 +164,23 @@ export async function provideBatch (parts: BatchProvideParts, cids: CID[], optio
       try {
         const stream = await parts.dialProtocol(peer.id, parts.protocol, { signal: options.signal })
         const lp = lpStream(stream)
-        for (let i = 0; i < peer.hashes.length; i += 256) {
-          const chunk = peer.hashes.slice(i, i + 256)
-          await lp.writeV(chunk.map(mh => addProviderMessage(mh, parts.peerId, addrs)), { signal: options.signal })
-          result.messages += chunk.length
+        // ADD_PROVIDER has no answer, and a server reads its stream one message at a time while data may
+        // pile up in its read buffer (libp2p resets a stream whose buffer overflows; seen with 10,000 records
+        // to 16 busy servers in one process) and may stop reading once our side is closed (kad-dht checks
+        // before each message). So every CHUNK records end with a PING, answered only after everything
+        // before it was handled: at most one chunk is in flight, and the last answer means all were taken.
+        for (let i = 0; i < peer.hashes.length; i += CHUNK) {
+          const chunk = peer.hashes.slice(i, i + CHUNK)
+          await lp.writeV([...chunk.map(mh => addProviderMessage(mh, parts.peerId, addrs)), PING], { signal: options.signal })
+          await lp.read({ signal: options.signal })
+          result.messages += chunk.length + 1
           for (const mh of chunk) sent.add(mh)
         }
-        // ADD_PROVIDER has no answer, and a server may stop reading once our side is closed (kad-dht checks
-        // before each message): a PING last, answered only after everything before it was handled
-        await lp.write(PING, { signal: options.signal })
-        await lp.read({ signal: options.signal })
-        result.messages++
         await stream.close({ signal: options.signal })
-      } catch {
+        result.peers++
+      } catch (err) {
         result.failedPeers++
+        if (result.errors.length < 3) result.errors.push(err instanceof Error ? `${err.name}: ${err.message}` : String(err))
       }
       done++
       options.onProgress?.({ done, total: perPeer.size })

@@ -100,3 +100,19 @@ export function kadRouting (dht: KadDHT, peerStore: PeerStore, name: string): Ro
     }
   }
 }
+
+/** The tag @libp2p/kad-dht puts on the peers closest to us (libp2p redials such peers whenever they disconnect) */
+const DHT_KEEP_ALIVE = 'keep-alive-kad-dht'
+
+/**
+ * Kubo's DHT keeps no connection alive on its own: a peer that disconnects (or that `swarm disconnect`
+ * drops) stays disconnected until something needs it. @libp2p/kad-dht tags its closest peers keep-alive,
+ * which makes libp2p redial them at once; the tag is taken off again as it is put on.
+ */
+export function withoutDhtKeepAlive (events: { addEventListener: (type: 'peer:update', fn: (evt: CustomEvent<{ peer: { id: PeerId, tags: Map<string, unknown> } }>) => void) => void }, peerStore: PeerStore): void {
+  events.addEventListener('peer:update', (evt) => {
+    const { peer } = evt.detail
+    if (!peer.tags.has(DHT_KEEP_ALIVE)) return
+    void peerStore.merge(peer.id, { tags: { [DHT_KEEP_ALIVE]: undefined } }).catch(() => {})
+  })
+}
