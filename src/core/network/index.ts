@@ -3,6 +3,7 @@
  * repo itself: that node is offline). Everything here answers NotOnlineError while the network is off.
  */
 import type { CID } from 'multiformats/cid'
+import type { Routing } from '@helia/interface'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Components } from '../node.ts'
@@ -118,9 +119,11 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
         })
         try {
           await b.libp2p.start()
+          await b.routing.start()
           await b.bitswap.start()
         } catch (err) {
           await Promise.resolve(b.bitswap.stop()).catch(() => {})
+          await b.routing.stop().catch(() => {})
           await Promise.resolve(b.libp2p.stop()).catch(() => {})
           // libp2p puts every listener's stack trace into the message: keep what each one says
           const said = toTsipfsError(err).message.split('\n').filter(l => l.trim() !== '' && !/^\s+at /.test(l) && !l.includes('faultTolerance')).map(l => l.trim())
@@ -142,7 +145,13 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       if (b === undefined) return
       metrics?.stop()
       await Promise.resolve(b.bitswap.stop()).catch(() => {})
+      await b.routing.stop().catch(() => {})
       await b.libp2p.stop()
+    },
+
+    /** The node's routing (Bitswap's): providers, peers and records */
+    routing (): Routing {
+      return online().routing
     },
 
     peerId (): PeerId {

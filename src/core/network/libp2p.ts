@@ -25,7 +25,7 @@ import type { Config } from '../repo/config.ts'
 import { hasherByCode } from '../blocks/hashers.ts'
 import { InvalidConfigError } from '../errors.ts'
 import { AGENT_VERSION } from './identity.ts'
-import { localRouting } from './routing.ts'
+import { configuredRouting, type StartableRouting } from './routing.ts'
 import type { NodeMetrics } from './metrics.ts'
 
 export type Services = { identify: Identify, identifyPush: unknown, ping: Ping }
@@ -74,6 +74,8 @@ async function bitswapBroker (components: Record<string, unknown>): Promise<Bits
 export interface Built {
   libp2p: Node
   bitswap: BitswapBroker
+  /** The routers Bitswap finds providers with */
+  routing: StartableRouting
   /** Listen addresses from the config that this build cannot serve */
   skipped: string[]
 }
@@ -119,13 +121,14 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
       ping: ping()
     }
   })
+  const routing = configuredRouting(config, libp2p.peerStore)
   const bitswap = await bitswapBroker({
     libp2p,
     blockstore,
-    routing: localRouting(),
+    routing,
     logger: defaultLogger(),
     metrics,
     getHasher: async (code: number) => hasherByCode(code)
   })
-  return { libp2p, bitswap, skipped }
+  return { libp2p, bitswap, routing, skipped }
 }
