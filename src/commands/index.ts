@@ -12,6 +12,13 @@ import diagSys from './diag/sys.ts'
 import filesCmds from './files/index.ts'
 import nameCmds from './name/index.ts'
 import routingCmds from './routing/index.ts'
+import routingFindprovs from './routing/findprovs.ts'
+import routingFindpeer from './routing/findpeer.ts'
+import routingProvide from './routing/provide.ts'
+import routingReprovide from './routing/reprovide.ts'
+import bitswapReprovide from './bitswap/reprovide.ts'
+import dhtQuery from './dht/query.ts'
+import provideStat from './provide/stat.ts'
 import swarmCmds from './swarm/index.ts'
 import bitswapCmds from './bitswap/index.ts'
 import bootstrapCmds from './bootstrap/index.ts'
@@ -49,8 +56,15 @@ export const commands: Command[] = [
   refsLocal,
   resolve,
   ...routingCmds,
+  routingFindprovs,
+  routingFindpeer,
+  routingProvide,
+  routingReprovide,
+  dhtQuery,
+  provideStat,
   ...swarmCmds,
   ...bitswapCmds,
+  bitswapReprovide,
   ...bootstrapCmds,
   shutdown,
   ...statsCmds,

@@ -296,6 +296,22 @@ export class NotOnlineError extends TsipfsError {
   }
 }
 
+/** Routing found no value, provider or peer for a key (Kubo's message: "routing: not found") */
+export class RoutingNotFoundError extends TsipfsError {
+  constructor (message = 'routing: not found', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'RoutingNotFoundError'
+  }
+}
+
+/** Provide.Enabled is false, so nothing may be announced (Kubo's message) */
+export class ProvideDisabledError extends TsipfsError {
+  constructor (message = "invalid configuration: Provide.Enabled is set to 'false'", options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'ProvideDisabledError'
+  }
+}
+
 /** Names of every error class, for the docs test */
 export const errorClasses = [
   InvalidArgumentError, MissingArgumentError, UnknownCommandError, InvalidCIDError, InvalidPathError,
@@ -303,7 +319,7 @@ export const errorClasses = [
   RepoNotInitializedError, RepoExistsError, RepoLockedError, RepoVersionError, InvalidConfigError,
   ConfigKeyNotFoundError, UnknownProfileError, PinError, NotPinnedError, BlockPinnedError, TooLargeError,
   DaemonNotRunningError, AbortedError, LocalFileError, InvalidCarError, RepoCorruptError, FileNotFoundError,
-  FileExistsError, NameNotFoundError, NotOnlineError
+  FileExistsError, NameNotFoundError, NotOnlineError, RoutingNotFoundError, ProvideDisabledError
 ]
 
 /**

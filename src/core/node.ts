@@ -22,6 +22,8 @@ import { createFilesApi } from './files/index.ts'
 import { createNamesApi } from './names/index.ts'
 import { createNetworkApi } from './network/index.ts'
 import { withNetwork } from './blocks/network-store.ts'
+import { ProvideQueue } from './routing/queue.ts'
+import { createRoutingApi } from './routing/api.ts'
 
 export interface NodeOptions {
   /** Repo path; default $IPFS_PATH or ~/.tsipfs */
@@ -37,6 +39,8 @@ export interface Components {
   blockstore: InterfaceBlockstore
   meta: MetaStore
   gcLock: GcLock
+  /** Content to announce (Provide.Strategy), noted as blocks are written, pins added and MFS changes */
+  provide: ProvideQueue
 }
 
 export async function createNode (options: NodeOptions = {}) {
@@ -58,13 +62,15 @@ export async function createNode (options: NodeOptions = {}) {
     blocks = withIdentity(blocks)
     // the network reads and serves local blocks; everything else reads through it (fetching when online)
     const network = createNetworkApi({ repo, blocks })
-    blocks = withNetwork(blocks, network)
+    const provide = new ProvideQueue(repo)
+    blocks = withNetwork(blocks, network, provide)
     const components: Components = {
       repo,
       blocks,
       blockstore: asInterfaceBlockstore(blocks),
       meta: new LmdbMetaStore(env),
-      gcLock: new GcLock()
+      gcLock: new GcLock(),
+      provide
     }
     const pins = createPinsApi(components)
     const lmdb = env
@@ -82,9 +88,11 @@ export async function createNode (options: NodeOptions = {}) {
       files: createFilesApi(components),
       names: createNamesApi(components),
       network,
+      routing: createRoutingApi(components, { network, queue: provide, pins }),
       async stop (): Promise<void> {
         if (stopped) return
         stopped = true
+        await node.routing.stop()
         await network.stop()
         await lmdb.root.flushed
         await lmdb.root.close()

@@ -111,6 +111,7 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
   try {
     if (opts.offline !== true) {
       const skipped = await node.network.start()
+      node.routing.start()
       for (const a of skipped) yield `Swarm: not listening on ${a} (this transport is not supported yet)`
       for (const a of node.network.listenAddrs()) yield `Swarm listening on ${a}`
     }

@@ -54,7 +54,7 @@ function notExpired (record: Uint8Array): boolean {
 }
 
 export function createRoutingBackend (node: TsipfsNode): RoutingBackend {
-  const { network, names } = node
+  const { network, names, routing } = node
   const { blocks, repo } = node.components
 
   function self (): PeerRecord {
@@ -69,11 +69,10 @@ export function createRoutingBackend (node: TsipfsNode): RoutingBackend {
       const provide = (repo.config.Provide ?? {}) as { Enabled?: boolean | null }
       if (provide.Enabled !== false && await blocks.has(cid, options)) yield self()
       const seen = new Set([me])
-      for await (const p of network.routing().findProviders(cid, options)) {
-        const id = peerIdFromCID(p.id).toString()
-        if (seen.has(id)) continue
-        seen.add(id)
-        yield { Schema: 'peer', ID: id, Addrs: p.multiaddrs.map(a => withoutPeer(a.toString())), ...(p.protocols !== undefined && p.protocols.length > 0 ? { Protocols: p.protocols } : {}) }
+      for await (const p of routing.findProviders(cid, { ...options, count: 0 })) {
+        if (seen.has(p.ID)) continue
+        seen.add(p.ID)
+        yield { Schema: 'peer', ID: p.ID, Addrs: p.Addrs.map(withoutPeer) }
       }
     },
 
@@ -93,13 +92,13 @@ export function createRoutingBackend (node: TsipfsNode): RoutingBackend {
       }
       let found
       try {
-        found = await network.routing().findPeer(peer, options)
+        found = await routing.findPeer(id, options)
       } catch (err) {
         options.signal?.throwIfAborted()
         log.debug(`find peer ${id.toString()}: ${(err as Error).message}`)
         return
       }
-      yield { Schema: 'peer', ID: id.toString(), Addrs: found.multiaddrs.map(a => withoutPeer(a.toString())) }
+      yield { Schema: 'peer', ID: id.toString(), Addrs: found.Addrs.map(withoutPeer) }
     },
 
     async getIpns (name, options = {}) {
@@ -109,7 +108,7 @@ export function createRoutingBackend (node: TsipfsNode): RoutingBackend {
       if (local !== undefined && notExpired(local)) return local
       if (!network.online) return undefined
       try {
-        const remote = await network.routing().get(key, options)
+        const remote = await routing.get(key, options)
         // a record from elsewhere is used only once its signature and name are checked
         await ipnsValidator(key, remote)
         return remote
@@ -124,7 +123,7 @@ export function createRoutingBackend (node: TsipfsNode): RoutingBackend {
       await names.putRecord(canonicalName(name), record, options)
       if (!network.online) return
       // kept here whatever the routers say: a router that cannot take it does not make the record invalid
-      await network.routing().put(ipnsKey(name), record, options).catch((err: Error) => {
+      await routing.put(ipnsKey(name), record, options).catch((err: Error) => {
         log.debug(`publish IPNS record ${canonicalName(name)}: ${err.message}`)
       })
     }

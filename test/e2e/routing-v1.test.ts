@@ -233,6 +233,33 @@ test('a daemon whose only router is another daemon\'s /routing/v1 finds and fetc
   })
 })
 
+test('the routing server answers from its DHT: a node delegating to it fetches from a third node it never met', async (t) => {
+  // P holds the content and announces it on the DHT (the LAN DHT on loopback, test profile); S runs the
+  // DHT and serves /routing/v1; B's only router is S
+  const [p, s] = await Promise.all([daemon(t), daemon(t)])
+  const sAddr = JSON.parse(await s.h.ok(['id'])).Addresses[0] as string
+  await p.h.ok(['swarm', 'connect', sAddr])
+  const bytes = randomBytes(512 * 1024 + 1)
+  const file = join(p.h.dir, 'f')
+  await writeFile(file, bytes)
+  const cid = (await p.h.ok(['add', '-Q', file])).trim()
+  await p.h.ok(['routing', 'provide', cid])
+  const r = await fetch(`${s.gateway}/routing/v1/providers/${cid}`)
+  assert.equal(r.status, 200)
+  const body = await r.json() as { Providers: Array<{ ID: string, Addrs: string[] }> }
+  assert.deepEqual(body.Providers.map(x => x.ID), [p.id])
+  assert.ok((body.Providers[0]?.Addrs.length ?? 0) > 0, JSON.stringify(body))
+  const peer = await (await fetch(`${s.gateway}/routing/v1/peers/${p.id}`)).json() as { Peers: Array<{ ID: string, Addrs: string[] }> }
+  assert.equal(peer.Peers[0]?.ID, p.id)
+
+  const b = await daemon(t, { 'Routing.Type': 'delegated', 'Routing.DelegatedRouters': [s.gateway] })
+  const got = await b.h.run(['cat', cid])
+  assert.equal(got.code, 0, got.stderr)
+  assert.equal(sha(got.stdoutBytes), sha(bytes))
+  assert.match(await b.h.ok(['swarm', 'peers']), new RegExp(`/p2p/${p.id}\n`))
+  assert.doesNotMatch(await s.h.ok(['swarm', 'peers']), new RegExp(b.id))
+})
+
 test('Helia\'s delegated routing client finds providers, peers and IPNS records through our /routing/v1', async (t) => {
   const a = await daemon(t)
   const file = join(a.h.dir, 'f')

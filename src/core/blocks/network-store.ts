@@ -23,7 +23,7 @@ export interface FetchOptions extends AbortOptions {
   offline?: boolean
 }
 
-export function withNetwork (local: BlockStore, network: Pick<NetworkApi, 'online' | 'want' | 'announce'>): BlockStore {
+export function withNetwork (local: BlockStore, network: Pick<NetworkApi, 'online' | 'want' | 'announce'>, provide?: { block: (cid: CID) => void }): BlockStore {
   return {
     has: async (cid, options) => await local.has(cid, options),
     async get (cid: CID, options: FetchOptions = {}): Promise<Uint8Array> {
@@ -36,11 +36,15 @@ export function withNetwork (local: BlockStore, network: Pick<NetworkApi, 'onlin
       // never trust a peer: a block that does not match its CID is not stored and not used
       await verifyBlock(cid, bytes)
       await local.put(cid, bytes, options)
+      provide?.block(cid)
       return bytes
     },
     async put (cid, bytes, options) {
       await local.put(cid, bytes, options)
-      if (network.online) void network.announce(cid)
+      if (network.online) {
+        void network.announce(cid)
+        provide?.block(cid)
+      }
     },
     delete: async (cid, options) => { await local.delete(cid, options) },
     keys: (options) => local.keys(options),

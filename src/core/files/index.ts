@@ -90,6 +90,7 @@ export function createFilesApi (components: Components) {
       if (!root.cid.equals(before.cid) || await meta.get(MFS_ROOT_KEY) === undefined) {
         await blocks.sync()
         await meta.put(MFS_ROOT_KEY, root.cid.toString())
+        components.provide?.mfs(root.cid)
       }
       return result
     })

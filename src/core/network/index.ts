@@ -3,7 +3,6 @@
  * repo itself: that node is offline). Everything here answers NotOnlineError while the network is off.
  */
 import type { CID } from 'multiformats/cid'
-import type { Routing } from '@helia/interface'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Components } from '../node.ts'
@@ -119,11 +118,11 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
         })
         try {
           await b.libp2p.start()
-          await b.routing.start()
+          await Promise.all(b.httpRouters.map(async r => { await r.start() }))
           await b.bitswap.start()
         } catch (err) {
           await Promise.resolve(b.bitswap.stop()).catch(() => {})
-          await b.routing.stop().catch(() => {})
+          await Promise.all(b.httpRouters.map(async r => { await r.stop() })).catch(() => {})
           await Promise.resolve(b.libp2p.stop()).catch(() => {})
           // libp2p puts every listener's stack trace into the message: keep what each one says
           const said = toTsipfsError(err).message.split('\n').filter(l => l.trim() !== '' && !/^\s+at /.test(l) && !l.includes('faultTolerance')).map(l => l.trim())
@@ -145,17 +144,18 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       if (b === undefined) return
       metrics?.stop()
       await Promise.resolve(b.bitswap.stop()).catch(() => {})
-      await b.routing.stop().catch(() => {})
+      await Promise.all(b.httpRouters.map(async r => { await r.stop() })).catch(() => {})
       await b.libp2p.stop()
-    },
-
-    /** The node's routing (Bitswap's): providers, peers and records */
-    routing (): Routing {
-      return online().routing
     },
 
     peerId (): PeerId {
       return online().libp2p.peerId
+    },
+
+    /** The running swarm's routing (src/core/routing/api.ts builds the routing API on it) */
+    routingParts (): Pick<Built, 'libp2p' | 'routing' | 'plan' | 'dhts'> {
+      const { libp2p, routing, plan, dhts } = online()
+      return { libp2p, routing, plan, dhts }
     },
 
     /** Addresses we listen on and announce, each with /p2p/<our id> */

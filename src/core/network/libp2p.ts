@@ -25,7 +25,12 @@ import type { Config } from '../repo/config.ts'
 import { hasherByCode } from '../blocks/hashers.ts'
 import { InvalidConfigError } from '../errors.ts'
 import { AGENT_VERSION } from './identity.ts'
-import { configuredRouting, type StartableRouting } from './routing.ts'
+import type { Routing } from '@helia/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import { routingPlan, type RoutingPlan } from '../routing/plan.ts'
+import { dhtService } from '../routing/dht.ts'
+import { buildRouting } from '../routing/index.ts'
+import { httpRouting, type HttpRouting } from '../routing/http-client.ts'
 import type { NodeMetrics } from './metrics.ts'
 
 export type Services = { identify: Identify, identifyPush: unknown, ping: Ping }
@@ -74,10 +79,15 @@ async function bitswapBroker (components: Record<string, unknown>): Promise<Bits
 export interface Built {
   libp2p: Node
   bitswap: BitswapBroker
-  /** The routers Bitswap finds providers with */
-  routing: StartableRouting
   /** Listen addresses from the config that this build cannot serve */
   skipped: string[]
+  /** The DHTs, delegated routers… composed (src/core/routing) */
+  routing: Routing
+  plan: RoutingPlan
+  /** The DHT services by service name (aminoDHT, lanDHT, or dht_<name> for Routing.Type custom) */
+  dhts: Map<string, KadDHT>
+  /** The delegated HTTP routers among them, started and stopped with the network */
+  httpRouters: HttpRouting[]
 }
 
 export async function buildLibp2p (config: Config, blockstore: Blockstore, metrics: NodeMetrics): Promise<Built> {
@@ -98,6 +108,8 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
   if (bootstrapList.length > 0) peerDiscovery.push(bootstrap({ list: bootstrapList }))
   if (discovery?.MDNS?.Enabled !== false) peerDiscovery.push(mdns())
+  const plan = routingPlan(config)
+  const dhtServices = Object.fromEntries(plan.dhts.map(d => [d.service, dhtService(d, { loopbackOnLan: plan.loopbackOnLan })]))
   const connMgr = ((config.Swarm as Record<string, unknown> | undefined)?.ConnMgr ?? {}) as { HighWater?: number }
   const libp2p = await createLibp2p({
     privateKey,
@@ -118,10 +130,19 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
     services: {
       identify: identify(),
       identifyPush: identifyPush(),
-      ping: ping()
+      ping: ping(),
+      ...dhtServices
     }
   })
-  const routing = configuredRouting(config, libp2p.peerStore)
+  const services = libp2p.services as unknown as Record<string, KadDHT>
+  const dhts = new Map(plan.dhts.map(d => [d.service, services[d.service] as KadDHT]))
+  const httpRouters: HttpRouting[] = []
+  const httpRouter = (endpoint: string): Routing => {
+    const r = httpRouting(endpoint, { peerStore: libp2p.peerStore })
+    httpRouters.push(r)
+    return r
+  }
+  const routing = buildRouting({ plan, dhts, peerStore: libp2p.peerStore, httpRouter })
   const bitswap = await bitswapBroker({
     libp2p,
     blockstore,
@@ -130,5 +151,5 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
     metrics,
     getHasher: async (code: number) => hasherByCode(code)
   })
-  return { libp2p, bitswap, routing, skipped }
+  return { libp2p, bitswap, skipped, routing, plan, dhts, httpRouters }
 }

@@ -44,7 +44,7 @@ function keyToCid (key: string, prefix: string): CID {
   return CID.parse(key.slice(prefix.length))
 }
 
-export function createPinsApi ({ blocks, meta }: Pick<Components, 'blocks' | 'meta'>) {
+export function createPinsApi ({ blocks, meta, provide }: Pick<Components, 'blocks' | 'meta'> & Partial<Pick<Components, 'provide'>>) {
   async function * stored (options: AbortOptions = {}): AsyncGenerator<{ cid: CID, record: PinRecord }> {
     for await (const { key, value } of meta.list<PinRecord>(PREFIX)) {
       options.signal?.throwIfAborted()
@@ -89,6 +89,7 @@ export function createPinsApi ({ blocks, meta }: Pick<Components, 'blocks' | 'me
       const name = options.name ?? existing?.name
       if (name !== undefined && name !== '') record.name = name
       await meta.put(pinKey(cid), record)
+      provide?.pinned(cid, recursive)
       return cid
     },
 

@@ -45,8 +45,15 @@ export interface HttpRoutingInit {
   timeout?: number
 }
 
+/**
+ * What `auto` in Routing.DelegatedRouters stands for: Kubo fills it in from its AutoConf document; tsipfs
+ * has none and uses the network indexer that document names for providers
+ */
+export const AUTO_ENDPOINT = 'https://cid.contact/routing/v1/providers'
+
 /** A configured endpoint → its base URL and the methods it serves */
 export function parseEndpoint (endpoint: string): { base: string, methods: Set<HttpMethod> } {
+  if (endpoint === 'auto') endpoint = AUTO_ENDPOINT
   let url: URL
   try {
     url = new URL(endpoint)

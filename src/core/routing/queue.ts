@@ -1,0 +1,109 @@
+/**
+ * What to announce, as it happens: block writes (strategy `all`), pins (`pinned`, `roots`) and MFS root
+ * changes (`mfs`) are noted here; while the node is online the routing API drains the queue in batches
+ * (every BATCH_DELAY ms, or at once when BATCH_SIZE entries wait). Offline (a CLI command on the repo, or
+ * `daemon --offline`) nothing is queued: the reprovider announces the whole set on its next run.
+ */
+import type { CID } from 'multiformats/cid'
+import type { Repo } from '../repo/repo.ts'
+import { provideConfig, type ProvideConfig } from './strategy.ts'
+
+export interface ProvideEntry {
+  cid: CID
+  /** Announce every block of the DAG under `cid` too */
+  walk: boolean
+}
+
+const BATCH_SIZE = 4096
+const BATCH_DELAY = 250
+/** Entries kept at most; beyond that new ones are dropped (the reprovider catches up) */
+const MAX_QUEUE = 1 << 20
+
+export class ProvideQueue {
+  private readonly repo: Repo
+  private entries = new Map<string, ProvideEntry>()
+  private sink: ((entries: ProvideEntry[]) => Promise<void>) | undefined
+  private timer: NodeJS.Timeout | undefined
+  private flushing: Promise<void> | undefined
+  dropped = 0
+
+  constructor (repo: Repo) {
+    this.repo = repo
+  }
+
+  /** The config read at each call, so that `config` changes made while the daemon runs apply */
+  get config (): ProvideConfig {
+    return provideConfig(this.repo.config)
+  }
+
+  get size (): number {
+    return this.entries.size
+  }
+
+  /** Start announcing through `sink` (the routing API, once online); undefined stops */
+  attach (sink: ((entries: ProvideEntry[]) => Promise<void>) | undefined): void {
+    this.sink = sink
+    if (sink === undefined) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+      this.entries.clear()
+    }
+  }
+
+  /** A block was written to the store */
+  block (cid: CID): void {
+    if (this.sink === undefined) return
+    const c = this.safeConfig()
+    if (c?.enabled === true && c.strategy.all) this.add({ cid, walk: false })
+  }
+
+  /** A pin was added */
+  pinned (cid: CID, recursive: boolean): void {
+    if (this.sink === undefined) return
+    const c = this.safeConfig()
+    if (c === undefined || !c.enabled) return
+    if (c.strategy.pinned) this.add({ cid, walk: recursive })
+    else if (c.strategy.roots) this.add({ cid, walk: false })
+  }
+
+  /** The MFS root changed */
+  mfs (root: CID): void {
+    if (this.sink === undefined) return
+    const c = this.safeConfig()
+    if (c?.enabled === true && c.strategy.mfs) this.add({ cid: root, walk: true })
+  }
+
+  /** Announce what waits now; resolves when it is sent */
+  async flush (): Promise<void> {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    while (this.flushing !== undefined) await this.flushing
+    const sink = this.sink
+    if (sink === undefined || this.entries.size === 0) return
+    const batch = [...this.entries.values()]
+    this.entries = new Map()
+    this.flushing = sink(batch).catch(() => {}).finally(() => { this.flushing = undefined })
+    await this.flushing
+  }
+
+  private safeConfig (): ProvideConfig | undefined {
+    try {
+      return this.config
+    } catch {
+      return undefined
+    }
+  }
+
+  private add (entry: ProvideEntry): void {
+    const key = entry.cid.toString()
+    const had = this.entries.get(key)
+    if (had === undefined && this.entries.size >= MAX_QUEUE) { this.dropped++; return }
+    this.entries.set(key, { cid: entry.cid, walk: entry.walk || had?.walk === true })
+    if (this.entries.size >= BATCH_SIZE) {
+      void this.flush()
+    } else if (this.timer === undefined) {
+      this.timer = setTimeout(() => { void this.flush() }, BATCH_DELAY)
+      this.timer.unref()
+    }
+  }
+}
