@@ -86,7 +86,7 @@ export async function serveRoutingV1 (ctx: RoutingContext): Promise<void> {
     if (rest.length > 0 || !['providers', 'peers', 'ipns'].includes(kind ?? '')) throw new RoutingHttpError(400, `unknown path ${url.pathname}: the routing API has /routing/v1/providers/{cid}, /routing/v1/peers/{peer-id} and /routing/v1/ipns/{name}`)
     if (arg === undefined || arg === '') {
       // PUT /routing/v1/providers and /peers (announcements) are in the spec, not here
-      throw new RoutingHttpError(method === 'PUT' ? 501 : 400, method === 'PUT' ? `${method} ${url.pathname} is not supported by this server` : `${url.pathname} needs a key: ${url.pathname}/{key}`)
+      throw new RoutingHttpError(method === 'PUT' ? 501 : 400, method === 'PUT' ? `${method} ${url.pathname} is not supported by this server` : `${url.pathname} needs a key: ${url.pathname.replace(/\/$/, '')}/{key}`)
     }
     const key = decodeURIComponent(arg)
     if (kind === 'ipns' && method === 'PUT') return await putIpns(ctx, key, controller.signal)

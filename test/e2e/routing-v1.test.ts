@@ -243,10 +243,15 @@ test('the routing server answers from its DHT: a node delegating to it fetches f
   const file = join(p.h.dir, 'f')
   await writeFile(file, bytes)
   const cid = (await p.h.ok(['add', '-Q', file])).trim()
-  await p.h.ok(['routing', 'provide', cid])
-  const r = await fetch(`${s.gateway}/routing/v1/providers/${cid}`)
-  assert.equal(r.status, 200)
-  const body = await r.json() as { Providers: Array<{ ID: string, Addrs: string[] }> }
+  // S joins P's routing table once identify has run: announce until S's answer names P
+  let body: { Providers: Array<{ ID: string, Addrs: string[] }> } = { Providers: [] }
+  for (const deadline = Date.now() + 60_000; body.Providers.length === 0 && Date.now() < deadline;) {
+    await p.h.ok(['routing', 'provide', cid])
+    const r = await fetch(`${s.gateway}/routing/v1/providers/${cid}`)
+    assert.equal(r.status, 200)
+    body = await r.json() as typeof body
+    if (body.Providers.length === 0) await new Promise(resolve => setTimeout(resolve, 500))
+  }
   assert.deepEqual(body.Providers.map(x => x.ID), [p.id])
   assert.ok((body.Providers[0]?.Addrs.length ?? 0) > 0, JSON.stringify(body))
   const peer = await (await fetch(`${s.gateway}/routing/v1/peers/${p.id}`)).json() as { Peers: Array<{ ID: string, Addrs: string[] }> }
