@@ -119,7 +119,8 @@ export async function main (argv: string[]): Promise<number> {
         await write(process.stderr, '\r\x1b[K')
         progressShown = false
       }
-      await write(process.stdout, formatResult(parsed.command, value, options, parsed.args))
+      const text = formatResult(parsed.command, value, options, parsed.args)
+      await write(process.stdout, parsed.command.textIsBinary === true && encoding(options) === 'text' ? Buffer.from(text, 'latin1') : text)
     }
     return 0
   } catch (err) {
@@ -140,6 +141,17 @@ const unhandled = logger('tsipfs:unhandled')
 let runningDaemon = false
 process.on('unhandledRejection', (err) => {
   if (runningDaemon) {
+    unhandled.warn(toTsipfsError(err).message)
+    return
+  }
+  process.stderr.write(`Error: ${toTsipfsError(err).message}\n`)
+  process.exit(1)
+})
+// A socket error a library failed to listen for (seen: @libp2p/tcp removes its error listener when a dial
+// is aborted, and the connection reset that follows is thrown here) must not take the daemon down
+const SOCKET_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'])
+process.on('uncaughtException', (err) => {
+  if (runningDaemon && SOCKET_ERRORS.has((err as { code?: string }).code ?? '')) {
     unhandled.warn(toTsipfsError(err).message)
     return
   }

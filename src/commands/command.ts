@@ -80,6 +80,8 @@ export interface Command<Out = unknown> {
   run(ctx: RunContext): Promise<Out> | AsyncIterable<Out>
   /** Text output for one result. Absent: JSON. */
   text?(out: Out, options: Options, args: string[]): string
+  /** The text output is binary, one byte per character (`routing get` prints a raw record) */
+  textIsBinary?: boolean
   /** A progress line for the CLI to draw on a terminal's stderr, for results that are progress events */
   progress?(out: Out): string | undefined
   /**

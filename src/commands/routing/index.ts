@@ -51,7 +51,8 @@ system (the DHTs); without one, /ipns/ keys are read from the local record store
     }
     return { ID: '', Type: 5, Responses: null, Extra: Buffer.from(bytes).toString('base64') }
   },
-  text: (out) => Buffer.from(out.Extra, 'base64').toString('latin1')
+  text: (out) => Buffer.from(out.Extra, 'base64').toString('latin1'),
+  textIsBinary: true
 })
 
 const put = command<QueryEvent>({

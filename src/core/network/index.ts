@@ -106,14 +106,15 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
         const b = await buildLibp2p(components.repo.config, asInterfaceBlockstore(components.blocks), metrics)
         // identify on a new connection sometimes never answers (seen with Helia peers, ~1 in 3 on loopback):
         // a connection still unidentified after 2 s is identified again, or Bitswap would never use it
+        // (judged by the connection: the peer store may hold protocols from elsewhere, such as an inbound DHT
+        // query, while the topologies — the DHTs' routing tables — only learn of a peer from identify)
+        const identifiedConns = new WeakSet<object>()
+        b.libp2p.addEventListener('peer:identify', (evt) => { identifiedConns.add(evt.detail.connection) })
         b.libp2p.addEventListener('connection:open', (evt) => {
           const conn = evt.detail
           setTimeout(() => {
-            if (conn.status !== 'open' || built?.libp2p !== b.libp2p) return
-            void b.libp2p.peerStore.get(conn.remotePeer).catch(() => undefined).then(async (peer) => {
-              if ((peer?.protocols.length ?? 0) > 1) return
-              await b.libp2p.services.identify.identify(conn, { signal: AbortSignal.timeout(5000) }).catch(() => {})
-            })
+            if (conn.status !== 'open' || built?.libp2p !== b.libp2p || identifiedConns.has(conn)) return
+            void b.libp2p.services.identify.identify(conn, { signal: AbortSignal.timeout(5000) }).catch(() => {})
           }, 2000).unref()
         })
         try {

@@ -64,10 +64,11 @@ export function createRoutingApi (components: Pick<Components, 'repo' | 'blocks'
     if (cids.length === 0) return 0
     const { libp2p, plan, dhts, routing } = parts()
     const started = performance.now()
+    let provided = 0
     if (plan.custom !== undefined || dhts.size === 0) {
       for (const cid of cids) {
         options.signal?.throwIfAborted()
-        await routing.provide(cid, options).catch(() => {})
+        await routing.provide(cid, options).then(() => { provided++ }, () => {})
       }
     } else {
       await Promise.all(plan.dhts.map(async (spec) => {
@@ -76,19 +77,22 @@ export function createRoutingApi (components: Pick<Components, 'repo' | 'blocks'
         const ours = (): ReturnType<typeof libp2p.getMultiaddrs> => libp2p.getMultiaddrs().filter(ma => spec.lan
           ? isPrivate(ma) && (plan.loopbackOnLan || !isLoopback(ma))
           : !isPrivate(ma))
-        await provideBatch({
+        const r = await provideBatch({
           dht,
           protocol: spec.protocol,
           peerId: libp2p.peerId,
           addresses: ours,
           dialProtocol: async (peer, protocol, o) => await libp2p.dialProtocol(peer, protocol, o)
         }, cids, options)
+        provided = Math.max(provided, r.provided)
       }))
     }
-    stats.provides += cids.length
+    // no router took any: the daemon has no peers yet (the queue tries again later)
+    if (provided === 0) throw new RoutingNotFoundError('failed to find any peer in table')
+    stats.provides += provided
     stats.batches++
     stats.batchMs += performance.now() - started
-    return cids.length
+    return provided
   }
 
   /** The CIDs of the entries: each root, and every block below it for `walk` entries (local blocks only) */

@@ -67,6 +67,8 @@ export function kadRouting (dht: KadDHT, peerStore: PeerStore, name: string): Ro
       for await (const e of dht.findProviders(cid, options)) {
         if (e.type !== EventTypes.PROVIDER) continue
         for (const p of e.providers) {
+          // Bitswap dials providers by peer ID: the addresses must be in the peer store
+          if (p.multiaddrs.length > 0) await peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {})
           yield { id: p.id.toCID(), multiaddrs: await addrsOf(peerStore, p), router: name, fallback: false }
         }
       }

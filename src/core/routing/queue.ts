@@ -18,6 +18,7 @@ const BATCH_SIZE = 4096
 const BATCH_DELAY = 250
 /** Entries kept at most; beyond that new ones are dropped (the reprovider catches up) */
 const MAX_QUEUE = 1 << 20
+const MAX_RETRY_DELAY = 60_000
 
 export class ProvideQueue {
   private readonly repo: Repo
@@ -25,6 +26,8 @@ export class ProvideQueue {
   private sink: ((entries: ProvideEntry[]) => Promise<void>) | undefined
   private timer: NodeJS.Timeout | undefined
   private flushing: Promise<void> | undefined
+  /** After a failed batch (no peer reachable yet: a daemon that just started), the next try waits longer */
+  private retryDelay = BATCH_DELAY
   dropped = 0
 
   constructor (repo: Repo) {
@@ -82,7 +85,14 @@ export class ProvideQueue {
     if (sink === undefined || this.entries.size === 0) return
     const batch = [...this.entries.values()]
     this.entries = new Map()
-    this.flushing = sink(batch).catch(() => {}).finally(() => { this.flushing = undefined })
+    this.flushing = sink(batch).then(() => {
+      this.retryDelay = BATCH_DELAY
+    }, () => {
+      if (this.sink !== sink) return
+      for (const e of batch) this.put(e)
+      this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_DELAY)
+      this.arm(this.retryDelay)
+    }).finally(() => { this.flushing = undefined })
     await this.flushing
   }
 
@@ -94,16 +104,22 @@ export class ProvideQueue {
     }
   }
 
-  private add (entry: ProvideEntry): void {
+  private put (entry: ProvideEntry): void {
     const key = entry.cid.toString()
     const had = this.entries.get(key)
     if (had === undefined && this.entries.size >= MAX_QUEUE) { this.dropped++; return }
     this.entries.set(key, { cid: entry.cid, walk: entry.walk || had?.walk === true })
-    if (this.entries.size >= BATCH_SIZE) {
-      void this.flush()
-    } else if (this.timer === undefined) {
-      this.timer = setTimeout(() => { void this.flush() }, BATCH_DELAY)
-      this.timer.unref()
-    }
+  }
+
+  private arm (delay: number): void {
+    if (this.timer !== undefined) return
+    this.timer = setTimeout(() => { this.timer = undefined; void this.flush() }, delay)
+    this.timer.unref()
+  }
+
+  private add (entry: ProvideEntry): void {
+    this.put(entry)
+    if (this.entries.size >= BATCH_SIZE && this.retryDelay === BATCH_DELAY) void this.flush()
+    else this.arm(this.retryDelay)
   }
 }
