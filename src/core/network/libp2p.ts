@@ -31,7 +31,6 @@ import { routingPlan, type RoutingPlan } from '../routing/plan.ts'
 import { dhtService } from '../routing/dht.ts'
 import { buildRouting } from '../routing/index.ts'
 import { httpRouting, type HttpRouting } from '../routing/http-client.ts'
-import { withSearchDelay } from '../routing/search-delay.ts'
 import type { NodeMetrics } from './metrics.ts'
 
 export type Services = { identify: Identify, identifyPush: unknown, ping: Ping }
@@ -147,7 +146,7 @@ export async function buildLibp2p (config: Config, blockstore: Blockstore, metri
   const bitswap = await bitswapBroker({
     libp2p,
     blockstore,
-    routing: withSearchDelay(routing, () => libp2p.getConnections().length > 0),
+    routing,
     logger: defaultLogger(),
     metrics,
     getHasher: async (code: number) => hasherByCode(code)
