@@ -20,6 +20,7 @@ interface GatewayConfig {
   HTTPHeaders?: Record<string, string[]> | null
   RootRedirect?: string | null
   MaxConcurrentRequestsPerClient?: number | null
+  ExposeRoutingAPI?: boolean | null
 }
 
 /** Requests one client address may have in flight at the gateway before it gets 429 */
@@ -138,12 +139,15 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
         deserializedResponses: gwConfig.DeserializedResponses !== false,
         headers: gwConfig.HTTPHeaders ?? undefined,
         rootRedirect: gwConfig.RootRedirect ?? undefined,
-        maxRequestsPerClient: gwConfig.MaxConcurrentRequestsPerClient ?? DEFAULT_REQUESTS_PER_CLIENT
+        maxRequestsPerClient: gwConfig.MaxConcurrentRequestsPerClient ?? DEFAULT_REQUESTS_PER_CLIENT,
+        // on unless set to false, as in Kubo
+        routingApi: gwConfig.ExposeRoutingAPI !== false
       })
       await gateway.start(host, port)
       gateways.push(gateway)
       const real = `/${family === 'dns' ? 'ip4' : family}/${host}/tcp/${new URL(gateway.url()).port}`
       yield `Gateway server listening on ${real}`
+      if (gwConfig.ExposeRoutingAPI !== false) yield `Routing V1 API exposed at ${gateway.url()}/routing/v1`
       if (gateways.length === 1) await writeFileAtomic(gatewayFile, gateway.url(), 0o600)
     }
     if (opts.enableGc === true) {

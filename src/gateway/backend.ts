@@ -11,6 +11,7 @@ import { parsePath, formatPath } from '../core/path.ts'
 import { readFile } from '../core/unixfs/read.ts'
 import { PathNotFoundError, toTsipfsError } from '../core/errors.ts'
 import { LruCache } from './cache.ts'
+import { createRoutingBackend, type RoutingBackend } from './routing-backend.ts'
 
 export interface Resolved {
   /** The CID the path ends at */
@@ -25,7 +26,8 @@ export interface Resolved {
 
 export interface DirLink { name: string, cid: CID, size: bigint }
 
-export interface GatewayBackend {
+/** The /routing/v1 API's part (routing-backend.ts) is here too */
+export interface GatewayBackend extends RoutingBackend {
   resolve(path: string, options?: AbortOptions): Promise<Resolved>
   block(cid: CID, options?: AbortOptions): Promise<Uint8Array>
   has(cid: CID, options?: AbortOptions): Promise<boolean>
@@ -73,6 +75,7 @@ export function createCoreBackend (node: TsipfsNode, init: { offline?: boolean }
   }
 
   return {
+    ...createRoutingBackend(node),
     async resolve (path, options = {}) {
       // keyed by the path as asked (parsing CIDs costs more than the lookup), then by its normal form
       const hit = resolved.get(path)

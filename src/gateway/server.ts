@@ -15,6 +15,7 @@ import { canonicalName, parseIpnsName } from '../core/names/index.ts'
 import { serveUnixfs, listingEtag } from './unixfs.ts'
 import { serveRaw, serveCar, serveIpnsRecord } from './trustless.ts'
 import { serveCodec, codecFormat } from './codec.ts'
+import { serveRoutingV1 } from './routing-v1.ts'
 import { parseCid } from '../core/path.ts'
 import { AbortedError, toTsipfsError } from '../core/errors.ts'
 import { logger } from '../core/log.ts'
@@ -37,6 +38,8 @@ export interface GatewayOptions {
   rootRedirect?: string
   /** Gateway.MaxConcurrentRequestsPerClient: requests one client address may have in flight; more get 429 */
   maxRequestsPerClient?: number
+  /** Gateway.ExposeRoutingAPI: serve the delegated routing API at /routing/v1 (routing-v1.ts) */
+  routingApi?: boolean
 }
 
 const CORS = {
@@ -109,6 +112,10 @@ async function handle (srv: ServerState, req: IncomingMessage, res: ServerRespon
   const { opts } = srv
   for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v)
   for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v)
+  if (opts.routingApi === true && /^\/routing\/v1(\/|\?|$)/.test(req.url ?? '')) {
+    await serveRoutingV1({ req, res, backend: opts.backend, timeout: opts.retrievalTimeout })
+    return
+  }
   const head = req.method === 'HEAD'
   const base = { res, head }
   if (req.method === 'OPTIONS') {

@@ -150,6 +150,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
         for (const { id, addrs } of peered) await p.add(id, addrs)
         try {
           await b.libp2p.start()
+          await Promise.all(b.httpRouters.map(async r => { await r.start() }))
           await b.bitswap.start()
           p.start()
           peering = p
@@ -159,6 +160,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
         } catch (err) {
           p.stop()
           await Promise.resolve(b.bitswap.stop()).catch(() => {})
+          await Promise.all(b.httpRouters.map(async r => { await r.stop() })).catch(() => {})
           await Promise.resolve(b.libp2p.stop()).catch(() => {})
           // libp2p puts every listener's stack trace into the message: keep what each one says
           const said = toTsipfsError(err).message.split('\n').filter(l => l.trim() !== '' && !/^\s+at /.test(l) && !l.includes('faultTolerance')).map(l => l.trim())
@@ -186,6 +188,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       trimmer = undefined
       metrics?.stop()
       await Promise.resolve(b.bitswap.stop()).catch(() => {})
+      await Promise.all(b.httpRouters.map(async r => { await r.stop() })).catch(() => {})
       await b.libp2p.stop()
     },
 

@@ -23,6 +23,7 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import { routingPlan, type RoutingPlan } from '../routing/plan.ts'
 import { dhtService, withoutDhtKeepAlive } from '../routing/dht.ts'
 import { buildRouting } from '../routing/index.ts'
+import { httpRouting, type HttpRouting } from '../routing/http-client.ts'
 import type { NodeMetrics } from './metrics.ts'
 import { pubsubSettings, type PubsubFlags, type PubsubSettings } from '../pubsub/config.ts'
 import { pubsubService, type PubsubRouter } from '../pubsub/service.ts'
@@ -44,6 +45,8 @@ export interface Built {
   plan: RoutingPlan
   /** The DHT services by service name (aminoDHT, lanDHT, or dht_<name> for Routing.Type custom) */
   dhts: Map<string, KadDHT>
+  /** The delegated HTTP routers among them, started and stopped with the network */
+  httpRouters: HttpRouting[]
 }
 
 export async function buildLibp2p (config: Config, repoPath: string, metrics: NodeMetrics, flags: PubsubFlags = {}): Promise<Built> {
@@ -92,7 +95,12 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
   const services = libp2p.services as unknown as Record<string, KadDHT>
   const dhts = new Map(plan.dhts.map(d => [d.service, services[d.service] as KadDHT]))
   withoutDhtKeepAlive(libp2p, libp2p.peerStore)
-  // the delegated HTTP client (src/core/routing/http-client.ts) plugs in here as `httpRouter: (endpoint) => Routing`
-  const routing = buildRouting({ plan, dhts, peerStore: libp2p.peerStore })
-  return { libp2p, skipped, swarm, routing, plan, dhts, pubsub }
+  const httpRouters: HttpRouting[] = []
+  const httpRouter = (endpoint: string): Routing => {
+    const r = httpRouting(endpoint, { peerStore: libp2p.peerStore })
+    httpRouters.push(r)
+    return r
+  }
+  const routing = buildRouting({ plan, dhts, peerStore: libp2p.peerStore, httpRouter })
+  return { libp2p, skipped, swarm, routing, plan, dhts, pubsub, httpRouters }
 }

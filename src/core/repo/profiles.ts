@@ -59,6 +59,8 @@ export const PROFILES: Record<string, Profile> = {
       sub(section(c, 'Discovery'), 'MDNS').Enabled = false
       section(c, 'Swarm').DisableNatPortMap = true
       section(c, 'Routing').LoopbackAddressesOnLanDHT = true
+      // no delegated HTTP routers (Kubo's test profile too): nothing leaves the machine
+      section(c, 'Routing').DelegatedRouters = []
     }
   },
   randomports: {
@@ -104,6 +106,7 @@ export const PROFILES: Record<string, Profile> = {
       sub(section(c, 'Discovery'), 'MDNS').Enabled = true
       section(c, 'Swarm').DisableNatPortMap = false
       delete section(c, 'Routing').LoopbackAddressesOnLanDHT
+      section(c, 'Routing').DelegatedRouters = null
     }
   },
   lowpower: {
