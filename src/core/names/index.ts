@@ -98,13 +98,18 @@ export function createNamesApi ({ repo, meta }: Components, deps: NamesDeps) {
   const cacheSize = typeof ipnsConfig.ResolveCacheSize === 'number' && ipnsConfig.ResolveCacheSize > 0 ? ipnsConfig.ResolveCacheSize : 128
   const maxCacheTtl = typeof ipnsConfig.MaxCacheTTL === 'string' && ipnsConfig.MaxCacheTTL !== '' ? parseDuration(ipnsConfig.MaxCacheTTL) : Number.POSITIVE_INFINITY
   /** name → a resolved value and when it stops being used (an LRU: Map keeps insertion order) */
-  const cache = new Map<string, { value: string, ttl: number, expires: number }>()
+  const cache = new Map<string, { value: string, recordTtl: number, validUntil: number, expires: number }>()
+
+  /** Seconds a resolution may be cached for: the record's TTL, never past the record's end of validity (whole seconds, as Kubo) */
+  function ttlOf (recordTtl: number, validUntil: number): number {
+    return Math.max(0, Math.floor(Math.min(recordTtl, (validUntil - Date.now()) / 1000)))
+  }
 
   function remember (name: string, record: IPNSRecord): void {
     const ttlMs = Math.min(Number(record.ttl ?? 0n) / 1e6, maxCacheTtl, expiresAt(record) - Date.now())
     cache.delete(name)
     if (ttlMs <= 0) return
-    cache.set(name, { value: record.value, ttl: ttlMs / 1000, expires: Date.now() + ttlMs })
+    cache.set(name, { value: record.value, recordTtl: Number(record.ttl ?? 0n) / 1e9, validUntil: expiresAt(record), expires: Date.now() + ttlMs })
     while (cache.size > cacheSize) cache.delete(cache.keys().next().value as string)
   }
 
@@ -176,12 +181,12 @@ export function createNamesApi ({ repo, meta }: Components, deps: NamesDeps) {
   async function resolveRecord (cid: CID, options: ResolveOptions): Promise<{ value: string, ttl: number }> {
     const name = canonicalName(cid)
     const hit = cache.get(name)
-    if (options.nocache !== true && hit !== undefined && hit.expires > Date.now()) return { value: hit.value, ttl: hit.ttl }
+    if (options.nocache !== true && hit !== undefined && hit.expires > Date.now()) return { value: hit.value, ttl: ttlOf(hit.recordTtl, hit.validUntil) }
     let found: IPNSRecord | undefined
     for await (const { record } of bestRecords(cid, options)) found = record
     const record = found as IPNSRecord
     remember(name, record)
-    return { value: record.value, ttl: Number(record.ttl ?? 0n) / 1e9 }
+    return { value: record.value, ttl: ttlOf(Number(record.ttl ?? 0n) / 1e9, expiresAt(record)) }
   }
 
   /** A signed record (V1+V2 signatures) */
