@@ -99,7 +99,8 @@ export async function serveRoutingV1 (ctx: RoutingContext): Promise<void> {
   } catch (err) {
     if (err instanceof RoutingHttpError) return send(res, err.status, err.message)
     const e = toTsipfsError(err)
-    const status = e.name === 'InvalidArgumentError' || e.name === 'InvalidCIDError' ? 400 : 500
+    // bad input (the error table's 400s: arguments, CIDs, records) is the client's; anything else is ours
+    const status = e.status === 400 ? 400 : 500
     if (status === 500) log.error(`${req.url ?? ''}: ${e.message}`)
     send(res, status, e.message)
   } finally {

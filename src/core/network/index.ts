@@ -11,6 +11,7 @@ import { InvalidArgumentError, InvalidConfigError, NotOnlineError, toTsipfsError
 import type { Built } from './libp2p.ts'
 import { AGENT_VERSION } from './identity.ts'
 import type { NodeMetrics } from './metrics.ts'
+import { logger } from '../log.ts'
 import type { Peering } from './peering.ts'
 import type { ConnectionTrimmer } from './connmgr.ts'
 import { createSwarmExtrasApi } from './swarm-api.ts'
@@ -40,6 +41,8 @@ export interface PeerInfo {
 function formatLatency (ms: number): string {
   return ms < 1 ? `${Math.round(ms * 1000)}µs` : `${ms.toFixed(3).replace(/\.?0+$/, '')}ms`
 }
+
+const bitswapLog = logger('bitswap')
 
 export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'>) {
   let built: Running | undefined
@@ -129,7 +132,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
         const b0 = await buildLibp2p(components.repo.config, components.repo.path, metrics, options.pubsub)
         metrics.attributeConnections(b0.libp2p)
         // the server half reads the local store only (components.blocks is not the networked store)
-        const b: Running = { ...b0, bitswap: new Bitswap({ libp2p: b0.libp2p, store: components.blocks, routing: b0.routing }) }
+        const b: Running = { ...b0, bitswap: new Bitswap({ libp2p: b0.libp2p, store: components.blocks, routing: b0.routing, log: (m) => { bitswapLog.warn(m) } }) }
         // identify on a new connection sometimes never answers (seen with Helia peers, ~1 in 3 on loopback):
         // a connection still unidentified after 2 s is identified again, or Bitswap would never use it
         // (judged by the connection: the peer store may hold protocols from elsewhere, such as an inbound DHT

@@ -236,7 +236,10 @@ export class Bitswap {
     }
     // we never answer on a peer's stream: our messages go on the stream we open (peer.ts)
     void stream.close().catch(() => {})
-    const decoder = new LengthPrefixedDecoder({ maxDataLength: MAX_INCOMING, maxBufferSize: MAX_INCOMING + 16 })
+    // one message may be at most MAX_INCOMING; one 'message' event may carry several (data that arrived
+    // before this listener was attached comes as one chunk: 6.8 MB seen after a 64 MiB transfer), so the
+    // buffer bound is larger; yamux's receive window bounds what can arrive unread anyway
+    const decoder = new LengthPrefixedDecoder({ maxDataLength: MAX_INCOMING, maxBufferSize: 8 * MAX_INCOMING })
     stream.addEventListener('message', (evt) => {
       if (!peer.connected) return
       try {
