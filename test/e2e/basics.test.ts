@@ -32,12 +32,21 @@ test('a command without a repo says to run init', async (t) => {
   assert.match(r.stderr, /tsipfs init/)
 })
 
-test('every command has --help text', async () => {
+test('every command group has --help text through the binary (test/unit/docs.test.ts renders every command\'s)', async () => {
   const r = await runBin(['commands'])
   assert.equal(r.code, 0)
   const paths = r.stdout.trim().split('\n').slice(1).map(l => l.split(' ').slice(1))
   assert.ok(paths.length > 3)
+  // one process per top-level command, and the deepest command of each group: the same help renderer
+  // serves every path, and spawning ~150 processes cost two minutes of CI
+  const picked = new Map<string, string[]>()
   for (const p of paths) {
+    const top = p[0] as string
+    const seen = picked.get(top)
+    if (seen === undefined || p.length > seen.length) picked.set(top, p)
+    if (!picked.has(`${top}/`)) picked.set(`${top}/`, [top])
+  }
+  for (const p of picked.values()) {
     const help = await runBin([...p, '--help'])
     assert.equal(help.code, 0, `${p.join(' ')} --help`)
     assert.match(help.stdout, /USAGE/)
