@@ -48,12 +48,8 @@ async function kubo (t: TestContext, config: Record<string, unknown> = {}): Prom
 
 const skip = existsSync(KUBO) ? false : `Kubo is not installed at ${KUBO} (scripts/setup-go-tools.sh)`
 
-// todo: the routing works (Kubo's /routing/v1 names Kubo and the daemon connects to it), but an outgoing
-// identify to Kubo 0.42 never completes (`tsipfs id <kubo>` shows no agent and only id and ping), so Bitswap
-// never learns that Kubo speaks Bitswap and never sends it a want: a network (identify) issue, not routing
-const todo = 'outgoing identify to Kubo never completes, so Bitswap never asks Kubo'
-
-test('tsipfs with Kubo\'s /routing/v1 as its only router fetches what Kubo holds', { skip, todo }, async (t) => {
+// this was marked todo while identify with Kubo failed (fixed in src/core/network/metrics.ts)
+test('tsipfs with Kubo\'s /routing/v1 as its only router fetches what Kubo holds', { skip }, async (t) => {
   const k = await kubo(t)
   const bytes = randomBytes(1024 * 1024 + 3)
   const file = join(k.dir, 'f')
