@@ -22,7 +22,7 @@ referenced item.
   args: [{ name: 'name', type: 'string', required: true, description: 'The name to resolve.' }],
   options: [
     { name: 'recursive', aliases: ['r'], type: 'bool', default: true, description: 'Resolve until the result is an IPFS name.' },
-    { name: 'dht-record-count', aliases: ['dhtrc'], type: 'int', description: 'Number of records to request for DHT resolution.' },
+    { name: 'dht-record-count', aliases: ['dhtrc'], type: 'int', description: 'Number of records to request for DHT resolution (accepted as Kubo does; tsipfs takes the best valid record each router returns, whatever the count).' },
     { name: 'dht-timeout', aliases: ['dhtt'], type: 'string', description: 'Max time to collect values during DHT resolution eg "30s". Pass 0 for no timeout.' }
   ],
   output: 'value',

@@ -53,7 +53,7 @@ source (IPNS over pubsub); the best valid one is used (highest sequence number, 
   options: [
     { name: 'recursive', aliases: ['r'], type: 'bool', default: true, description: 'Resolve until the result is not an IPNS name.' },
     { name: 'nocache', aliases: ['n'], type: 'bool', default: false, description: 'Do not use cached entries.' },
-    { name: 'dht-record-count', aliases: ['dhtrc'], type: 'uint', default: 16, description: 'Number of records to request for DHT resolution.' },
+    { name: 'dht-record-count', aliases: ['dhtrc'], type: 'uint', default: 16, description: 'Number of records to request for DHT resolution (accepted as Kubo does; tsipfs takes the best valid record each router returns, whatever the count).' },
     { name: 'dht-timeout', aliases: ['dhtt'], type: 'string', default: '1m0s', description: 'Max time to collect values during DHT resolution e.g. "30s". Pass 0 for no timeout.' },
     { name: 'stream', aliases: ['s'], type: 'bool', default: false, description: 'Stream entries as they are found.' }
   ],
