@@ -47,7 +47,12 @@ export class Harness {
 }
 
 export async function runBin (args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  return await runProcess(process.execPath, [BIN, ...args], options)
+}
+
+/** Runs a program to its end (input on stdin, output collected): the tsipfs binary here, Kubo's in kubo.ts */
+export async function runProcess (command: string, argv: string[], options: RunOptions = {}): Promise<RunResult> {
+  const child = spawn(command, argv, {
     env: { ...process.env, ...options.env },
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe']

@@ -19,7 +19,26 @@ export interface Daemon {
 }
 
 export async function startDaemon (t: TestContext, h: Harness, args: string[] = [], env: Record<string, string> = {}): Promise<Daemon> {
-  const child = spawn(process.execPath, [BIN, 'daemon', ...args], { env: { ...process.env, ...env, IPFS_PATH: h.repo }, stdio: ['ignore', 'pipe', 'pipe'] })
+  return await startReady(t, { command: process.execPath, argv: [BIN, 'daemon', ...args], repo: h.repo, env, name: 'daemon', timeoutMs: 30_000 })
+}
+
+export interface ReadyOptions {
+  command: string
+  argv: string[]
+  /** $IPFS_PATH: where the api file appears */
+  repo: string
+  env?: Record<string, string>
+  /** in errors: what did not start */
+  name: string
+  timeoutMs: number
+}
+
+/**
+ * Spawns a daemon (tsipfs's, or Kubo's in kubo.ts), waits for "Daemon is ready", reads its api file, and
+ * stops it (SIGTERM, SIGKILL after 10 s) when the test ends
+ */
+export async function startReady (t: TestContext, o: ReadyOptions): Promise<Daemon> {
+  const child = spawn(o.command, o.argv, { env: { ...process.env, ...o.env, IPFS_PATH: o.repo }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout.on('data', (c: Buffer) => { out += c.toString() })
   child.stderr.on('data', (c: Buffer) => { out += c.toString() })
@@ -32,13 +51,13 @@ export async function startDaemon (t: TestContext, h: Harness, args: string[] = 
       clearTimeout(timer)
     }
   })
-  const deadline = Date.now() + 30_000
+  const deadline = Date.now() + o.timeoutMs
   while (!out.includes('Daemon is ready')) {
-    if (child.exitCode !== null) throw new Error(`daemon exited early: ${out}`)
-    if (Date.now() > deadline) throw new Error(`daemon not ready: ${out}`)
+    if (child.exitCode !== null) throw new Error(`${o.name} exited early: ${out}`)
+    if (Date.now() > deadline) throw new Error(`${o.name} not ready: ${out}`)
     await new Promise(resolve => setTimeout(resolve, 50))
   }
-  const api = (await readFile(join(h.repo, 'api'), 'utf8')).trim()
+  const api = (await readFile(join(o.repo, 'api'), 'utf8')).trim()
   const m = /\/ip4\/([^/]+)\/tcp\/(\d+)/.exec(api)
   if (m === null) throw new Error(`bad api file: ${api}`)
   return { process: child, api, url: `http://${m[1] as string}:${m[2] as string}`, output: () => out, exited }
