@@ -22,23 +22,13 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import * as raw from 'multiformats/codecs/raw'
-import { harness, type Harness } from '../helpers/cli.ts'
-import { startDaemon } from '../helpers/daemon.ts'
+import { online, type Online } from '../helpers/swarm.ts'
 import { cidPrefix, decodeMessage, encodeEntry, encodeMessage, HAVE, varintLength } from '../../src/core/network/bitswap/message.ts'
 
 const BITSWAP = '/ipfs/bitswap/1.2.0'
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
 
-interface Peer { h: Harness, id: string, addr: string }
-
-async function online (t: Parameters<typeof harness>[0]): Promise<Peer> {
-  const h = await harness(t)
-  const d = await startDaemon(t, h)
-  const line = d.output().split('\n').find(l => l.startsWith('Swarm listening on '))
-  assert.ok(line !== undefined, d.output())
-  const addr = line.slice('Swarm listening on '.length).trim()
-  return { h, addr, id: addr.split('/p2p/')[1] as string }
-}
+type Peer = Online
 
 interface Stat { BlocksReceived: number, DataReceived: number, DupBlksReceived: number, DupDataReceived: number, BlocksSent: number, DataSent: number, Peers: string[], Wantlist: unknown[] }
 const stat = async (p: Peer): Promise<Stat> => JSON.parse(await p.h.ok(['bitswap', 'stat', '--enc=json'])) as Stat

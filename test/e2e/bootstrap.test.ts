@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { harness } from '../helpers/cli.ts'
-import { startDaemon } from '../helpers/daemon.ts'
+import { startDaemon, swarmAddr } from '../helpers/daemon.ts'
 
 const PEER = '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWLQzUv2FHWGVPXTXSZpdHs7oHbXub2G5WC8Tx4NQhyd2d'
 
@@ -28,7 +28,7 @@ test('bootstrap list, add, add default, rm, rm all', async (t) => {
 test('a daemon connects to its bootstrap peers when it starts', async (t) => {
   const a = await harness(t)
   const da = await startDaemon(t, a)
-  const addr = (da.output().split('\n').find(l => l.startsWith('Swarm listening on ')) ?? '').slice('Swarm listening on '.length).trim()
+  const addr = swarmAddr(da)
   const b = await harness(t)
   await b.ok(['bootstrap', 'add', addr])
   await startDaemon(t, b)

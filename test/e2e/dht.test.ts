@@ -27,7 +27,7 @@ import { ipnsSelector } from 'ipns/selector'
 import { CID } from 'multiformats/cid'
 import { base36 } from 'multiformats/bases/base36'
 import { harness, type Harness } from '../helpers/cli.ts'
-import { startDaemon } from '../helpers/daemon.ts'
+import { startDaemon, swarmAddr } from '../helpers/daemon.ts'
 
 const LAN = '/ipfs/lan/kad/1.0.0'
 type DhtNode = Libp2p<{ dht: KadDHT, identify: unknown, ping: unknown }>
@@ -59,9 +59,7 @@ async function daemon (t: Parameters<typeof harness>[0], bootstrap: string, conf
   c.Provide = { ...c.Provide, ...config }
   await writeFile(file, JSON.stringify(c, null, 2))
   const d = await startDaemon(t, h)
-  const line = d.output().split('\n').find(l => l.startsWith('Swarm listening on '))
-  assert.ok(line !== undefined, d.output())
-  const addr = line.slice('Swarm listening on '.length).trim()
+  const addr = swarmAddr(d)
   return { h, addr, id: addr.split('/p2p/')[1] as string }
 }
 

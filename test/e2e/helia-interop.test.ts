@@ -19,7 +19,7 @@ import { importer } from 'ipfs-unixfs-importer'
 import { exporter } from 'ipfs-unixfs-exporter'
 import { CID } from 'multiformats/cid'
 import { harness } from '../helpers/cli.ts'
-import { startDaemon } from '../helpers/daemon.ts'
+import { startDaemon, swarmAddr } from '../helpers/daemon.ts'
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 
@@ -39,7 +39,7 @@ async function heliaNode () {
 test('Bitswap between a tsipfs daemon and a Helia node, both directions', async (t) => {
   const h = await harness(t)
   const d = await startDaemon(t, h)
-  const ours = (d.output().split('\n').find(l => l.startsWith('Swarm listening on ')) ?? '').slice('Swarm listening on '.length).trim()
+  const ours = swarmAddr(d)
   assert.match(ours, /\/p2p\//)
   const helia = await heliaNode()
   t.after(async () => { await helia.stop() })

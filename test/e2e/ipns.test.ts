@@ -16,7 +16,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { base36 } from 'multiformats/bases/base36'
 import { createIPNSRecord, createIPNSRecordWithExpiration, marshalIPNSRecord } from 'ipns'
 import { harness, type Harness } from '../helpers/cli.ts'
-import { startDaemon } from '../helpers/daemon.ts'
+import { startDaemon, swarmAddr } from '../helpers/daemon.ts'
 
 /** Many CLI runs: on a loaded machine (each run is a new Node process) this takes minutes, not seconds */
 const LONG = 900_000
@@ -27,10 +27,9 @@ async function online (t: Parameters<typeof harness>[0], config: Record<string, 
   const h = await harness(t)
   for (const [k, v] of Object.entries(config)) await h.ok(['config', '--json', k, v])
   const d = await startDaemon(t, h)
-  const line = d.output().split('\n').find(l => l.startsWith('Swarm listening on '))
-  assert.ok(line !== undefined, d.output())
+  const addr = swarmAddr(d)
   const name = (await h.ok(['key', 'list', '-l'])).split(' ')[0] as string
-  return { h, addr: line.slice('Swarm listening on '.length).trim(), name }
+  return { h, addr, name }
 }
 
 async function fail (h: Harness, args: string[], options: { input?: string | Uint8Array } = {}): Promise<string> {

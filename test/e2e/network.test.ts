@@ -11,19 +11,11 @@ import { join } from 'node:path'
 import { base32 } from 'multiformats/bases/base32'
 import { base36 } from 'multiformats/bases/base36'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { harness, type Harness } from '../helpers/cli.ts'
-import { startDaemon } from '../helpers/daemon.ts'
+import { harness } from '../helpers/cli.ts'
+import { startDaemon, swarmAddr } from '../helpers/daemon.ts'
+import { online, type Online } from '../helpers/swarm.ts'
 
-interface Peer { h: Harness, id: string, addr: string }
-
-async function online (t: Parameters<typeof harness>[0]): Promise<Peer> {
-  const h = await harness(t)
-  const d = await startDaemon(t, h)
-  const line = d.output().split('\n').find(l => l.startsWith('Swarm listening on '))
-  assert.ok(line !== undefined, d.output())
-  const addr = line.slice('Swarm listening on '.length).trim()
-  return { h, addr, id: addr.split('/p2p/')[1] as string }
-}
+type Peer = Online
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
 
@@ -151,7 +143,7 @@ test('daemon --offline: no swarm, and a missing block is not fetched', async (t)
 test('a swarm address already in use is a one-line error, and the daemon exits', async (t) => {
   const a = await harness(t)
   const da = await startDaemon(t, a)
-  const taken = (da.output().split('\n').find(l => l.startsWith('Swarm listening on ')) ?? '').slice('Swarm listening on '.length).split('/p2p/')[0] as string
+  const taken = swarmAddr(da).split('/p2p/')[0] as string
   const b = await harness(t)
   await b.ok(['config', '--json', 'Addresses.Swarm', JSON.stringify([taken])])
   const r = await b.run(['daemon'])

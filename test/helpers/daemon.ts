@@ -62,3 +62,17 @@ export async function startReady (t: TestContext, o: ReadyOptions): Promise<Daem
   if (m === null) throw new Error(`bad api file: ${api}`)
   return { process: child, api, url: `http://${m[1] as string}:${m[2] as string}`, output: () => out, exited }
 }
+
+const LISTENING = 'Swarm listening on '
+
+/** The swarm addresses a started daemon printed (`Swarm listening on …`), each ending in /p2p/<id> */
+export function swarmAddrs (d: Pick<Daemon, 'output'>): string[] {
+  return d.output().split('\n').filter(l => l.startsWith(LISTENING)).map(l => l.slice(LISTENING.length).trim())
+}
+
+/** The first swarm address a started daemon printed; fails the test when it printed none */
+export function swarmAddr (d: Pick<Daemon, 'output'>): string {
+  const addr = swarmAddrs(d)[0]
+  if (addr === undefined) throw new Error(`the daemon printed no swarm address: ${d.output()}`)
+  return addr
+}

@@ -15,7 +15,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { base64url } from 'multiformats/bases/base64'
 import type { PrivateKey } from '@libp2p/interface'
 import { harness, type Harness } from './cli.ts'
-import { startDaemon, type Daemon } from './daemon.ts'
+import { startDaemon, swarmAddr, type Daemon } from './daemon.ts'
 import type { PubsubRouter } from '../../src/core/pubsub/service.ts'
 
 export interface Peer { h: Harness, d: Daemon, id: string, addr: string }
@@ -36,9 +36,7 @@ export async function daemon (t: TestContext, config: Record<string, unknown> = 
   const h = await harness(t)
   for (const [key, value] of Object.entries(config)) await h.ok(['config', '--json', key, JSON.stringify(value)])
   const d = await startDaemon(t, h, args)
-  const line = d.output().split('\n').find(l => l.startsWith('Swarm listening on '))
-  assert.ok(line !== undefined, d.output())
-  const addr = line.slice('Swarm listening on '.length).trim()
+  const addr = swarmAddr(d)
   return { h, d, addr, id: addr.split('/p2p/')[1] as string }
 }
 

@@ -3,7 +3,6 @@
  * read its peer ID and first swarm address, make plain libp2p nodes in the test process, and wait for a
  * condition (no timing assertion: the test's own timeout is the only limit).
  */
-import assert from 'node:assert/strict'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
@@ -15,7 +14,7 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import type { ConnectionEncrypter, Transport } from '@libp2p/interface'
 import { harness, type Harness } from './cli.ts'
-import { startDaemon, type Daemon } from './daemon.ts'
+import { startDaemon, swarmAddr, swarmAddrs, type Daemon } from './daemon.ts'
 
 export async function configure (h: Harness, mutate: (c: Record<string, any>) => void): Promise<void> {
   const file = join(h.repo, 'config')
@@ -32,9 +31,8 @@ export async function online (t: TestContext, options: { init?: string[], mutate
   if (options.mutate !== undefined) await configure(h, options.mutate)
   await options.before?.(h)
   const d = await startDaemon(t, h, [], options.env)
-  const addrs = d.output().split('\n').filter(l => l.startsWith('Swarm listening on ')).map(l => l.slice('Swarm listening on '.length).trim())
-  assert.ok(addrs.length > 0, d.output())
-  const addr = addrs[0] as string
+  const addrs = swarmAddrs(d)
+  const addr = swarmAddr(d)
   return { h, d, id: addr.split('/p2p/').at(-1) as string, addr, addrs }
 }
 
