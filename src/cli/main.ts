@@ -125,7 +125,8 @@ export async function main (argv: string[]): Promise<number> {
     return 0
   } catch (err) {
     const e = toTsipfsError(err)
-    await write(process.stderr, `Error: ${e.message}\n`)
+    // interrupted (Ctrl-C, SIGTERM): Kubo's client says "canceled", whatever the command was doing
+    await write(process.stderr, `Error: ${controller.signal.aborted ? 'canceled' : e.message}\n`)
     if (debug && err instanceof Error && err.stack !== undefined) await write(process.stderr, err.stack + '\n')
     return 1
   } finally {

@@ -15,8 +15,14 @@ function level (options: Record<string, unknown>): number {
 /** The name the output gets: -o, or the last path segment, or the CID */
 function outputName (path: string, options: Record<string, unknown>): string {
   if (typeof options.output === 'string' && options.output !== '') return options.output
+  return lastSegment(path)
+}
+
+/** The last segment of a path (`/ipfs/<cid>/a/b` gives b, `/ipns/<name>` the name), the CID of a bare one */
+function lastSegment (path: string): string {
+  if (path.startsWith('/ipns/')) return path.split('/').filter(s => s !== '').at(-1) ?? path
   const p = parsePath(path)
-  return p.segments[p.segments.length - 1] ?? p.root.toString()
+  return p.segments.at(-1) ?? p.root.toString()
 }
 
 export default command<Uint8Array>({
@@ -45,11 +51,10 @@ Names in the DAG that could lead outside the output path ('..', names with '/') 
   output: 'bytes',
   repo: 'read',
   async * run ({ node, args, options, signal }) {
-    const path = args[0] as string
     const compress = options.compress === true
     const lvl = level(options)
-    const name = parsePath(path).segments.at(-1) ?? parsePath(path).root.toString()
-    yield * node.unixfs.tar(path, name, { signal, gzipLevel: compress ? lvl : undefined })
+    const name = lastSegment(args[0] as string)
+    yield * node.unixfs.tar(await node.names.toIpfsPath(args[0] as string, { signal }), name, { signal, gzipLevel: compress ? lvl : undefined })
   },
   async consume (results, options, args) {
     const name = outputName(args[0] as string, options)

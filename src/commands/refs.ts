@@ -29,7 +29,7 @@ Lists the CIDs of the blocks an object links to, depth-first in link order. With
     const recursive = options.recursive === true || depth !== -1
     const maxDepth = options.recursive === true ? depth : depth === -1 ? 1 : depth
     for (const path of args) {
-      for await (const ref of node.unixfs.refs(path, { recursive, unique: options.unique === true, maxDepth, signal })) {
+      for await (const ref of node.unixfs.refs(await node.names.toIpfsPath(path, { signal }), { recursive, unique: options.unique === true, maxDepth, signal })) {
         const line = format
           .replaceAll('<src>', formatCid(ref.source, options))
           .replaceAll('<dst>', formatCid(ref.target, options))

@@ -8,7 +8,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { decode, encode, RECURSION_DESIRED, type TxtAnswer } from '@dnsquery/dns-packet'
 import { generateKeyPair } from '@libp2p/crypto/keys'
@@ -178,6 +178,32 @@ test('IPNS between two daemons through the DHT', { timeout: LONG }, async (t) =>
     await new Promise(resolve => setTimeout(resolve, 1500))
     assert.match(await fail(off, ['name', 'resolve', short]), /^Error: could not resolve name: invalid IPNS record for k51\S+: record has expired\n$/)
   })
+})
+
+test('/ipns/ paths are read wherever a path is: get, pin, refs, dag, block, files', { timeout: LONG }, async (t) => {
+  const h = await harness(t)
+  const dir = join(h.dir, 'site')
+  await mkdir(join(dir, 'sub'), { recursive: true })
+  await writeFile(join(dir, 'sub', 'page.txt'), 'hello from ipns\n')
+  const root = (await h.ok(['add', '-r', '-Q', '--pin=false', dir])).trim()
+  const file = (await h.ok(['resolve', '-r', `/ipfs/${root}/sub/page.txt`])).trim()
+  const name = (await h.ok(['name', 'publish', '-Q', '--allow-offline', root])).trim()
+  const ipns = `/ipns/${name}`
+  assert.equal(await h.ok(['cat', `${ipns}/sub/page.txt`]), 'hello from ipns\n')
+  assert.equal(await h.ok(['pin', 'add', ipns]), `pinned ${root} recursively\n`)
+  assert.match(await h.ok(['pin', 'ls', '--type=recursive', ipns]), new RegExp(`^${root} recursive`))
+  assert.equal(await h.ok(['refs', '-r', ipns]), await h.ok(['refs', '-r', root]))
+  assert.equal(await h.ok(['dag', 'get', `${ipns}/sub/page.txt`]), await h.ok(['dag', 'get', file.replace('/ipfs/', '')]))
+  assert.equal(await h.ok(['dag', 'resolve', `${ipns}/sub`]), await h.ok(['dag', 'resolve', `${root}/sub`]))
+  assert.match(await h.ok(['block', 'stat', `${ipns}/sub/page.txt`]), new RegExp(`^Key: ${file.replace('/ipfs/', '')}\n`))
+  assert.deepEqual((await h.run(['dag', 'export', ipns])).stdoutBytes, (await h.run(['dag', 'export', root])).stdoutBytes)
+  await h.ok(['files', 'cp', `${ipns}/sub`, '/copied'])
+  assert.equal(await h.ok(['files', 'read', '/copied/page.txt']), 'hello from ipns\n')
+  await h.ok(['get', '-o', join(h.dir, 'got'), ipns])
+  assert.equal(await readFile(join(h.dir, 'got', 'sub', 'page.txt'), 'utf8'), 'hello from ipns\n')
+  assert.equal(await h.ok(['pin', 'rm', ipns]), `unpinned ${root}\n`)
+  // a name that does not resolve is the resolver's error, not a path error
+  assert.match(await fail(h, ['pin', 'add', '/ipns/k51qzi5uqu5dkos67lu603f7gx8oqczh0t318cprpjfs5ph2qdgpjzm2mulj04']), /^Error: pin: could not resolve name/)
 })
 
 /** A DNS-over-HTTPS server (RFC 8484: GET ?dns= and POST application/dns-message) answering TXT records */

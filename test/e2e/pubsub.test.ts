@@ -57,8 +57,10 @@ test('pubsub across three daemons, by the CLI, the RPC API and kubo-rpc-client',
   await t.test('pubsub sub on the CLI prints the data of each message until interrupted', async () => {
     const child = spawn(process.execPath, [BIN, 'pubsub', 'sub', 'cli-topic'], { env: { ...process.env, IPFS_PATH: c.h.repo }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
+    let err = ''
     child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-    const closed = new Promise(resolve => child.on('close', resolve))
+    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
+    const closed = new Promise<number | null>(resolve => child.on('close', resolve))
     try {
       await waitFor(async () => (await peersOn(b, 'cli-topic')).includes(c.id), 'B to see C subscribed')
       await b.h.ok(['pubsub', 'pub', 'cli-topic'], { input: 'one\n' })
@@ -68,8 +70,10 @@ test('pubsub across three daemons, by the CLI, the RPC API and kubo-rpc-client',
       assert.deepEqual((await c.h.ok(['pubsub', 'ls'])).split('\n').filter(s => s !== ''), ['cli-topic'])
     } finally {
       child.kill('SIGINT')
-      await closed
     }
+    // interrupted, it ends as Kubo's client does: "Error: canceled", status 1
+    assert.equal(await closed, 1)
+    assert.equal(err, 'Error: canceled\n')
     // the subscription ended with the stream
     await waitFor(async () => (await c.h.ok(['pubsub', 'ls'])) === '', 'C to leave cli-topic')
   })

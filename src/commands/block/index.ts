@@ -12,7 +12,7 @@ const get = command<Uint8Array>({
   output: 'bytes',
   repo: 'read',
   async * run ({ node, args, options, signal }) {
-    yield await node.block.get(await node.unixfs.resolve(args[0] as string, { signal }), { signal, offline: options.offline === true })
+    yield await node.block.get(await node.unixfs.resolve(await node.names.toIpfsPath(args[0] as string, { signal }), { signal }), { signal, offline: options.offline === true })
   }
 })
 
@@ -24,7 +24,7 @@ const stat = command({
   output: 'value',
   repo: 'read',
   async run ({ node, args, options, signal }) {
-    const s = await node.block.stat(await node.unixfs.resolve(args[0] as string, { signal }), { signal, offline: options.offline === true })
+    const s = await node.block.stat(await node.unixfs.resolve(await node.names.toIpfsPath(args[0] as string, { signal }), { signal }), { signal, offline: options.offline === true })
     return { Key: formatCid(s.Key, options), Size: s.Size }
   },
   text: (out) => `Key: ${out.Key}\nSize: ${out.Size}\n`

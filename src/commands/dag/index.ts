@@ -45,7 +45,7 @@ const get = command<Uint8Array>({
   output: 'bytes',
   repo: 'read',
   async * run ({ node, args, options, signal }) {
-    const r = await node.dag.resolve(args[0] as string, { signal })
+    const r = await node.dag.resolve(await node.names.toIpfsPath(args[0] as string, { signal }), { signal })
     const codec = codecByCode(codecCode(String(options['output-codec'])))
     if (codec.code === 0x55) {
       if (r.remainder.length > 0) throw new InvalidArgumentError('cannot output a path inside a node as raw bytes')
@@ -64,7 +64,7 @@ const resolve = command({
   output: 'value',
   repo: 'read',
   async run ({ node, args, options, signal }) {
-    const r = await node.dag.resolve(args[0] as string, { signal })
+    const r = await node.dag.resolve(await node.names.toIpfsPath(args[0] as string, { signal }), { signal })
     return { Cid: { '/': formatCid(r.cid, options) }, RemPath: r.remainder.join('/') }
   },
   text: (out) => `${out.Cid['/']}${out.RemPath !== '' ? '/' + out.RemPath : ''}\n`
@@ -85,7 +85,7 @@ const stat = command<StatOut>({
     const stats: StatOut['DagStats'] = []
     let redundant = 0
     for (const a of args) {
-      const cid = await node.unixfs.resolve(a, { signal })
+      const cid = await node.unixfs.resolve(await node.names.toIpfsPath(a, { signal }), { signal })
       let size = 0
       let numBlocks = 0
       for await (const b of node.dag.blocksOf(cid, { signal })) {
@@ -117,7 +117,7 @@ const exp = command<Uint8Array>({
   output: 'bytes',
   repo: 'read',
   async * run ({ node, args, signal }) {
-    const root = await node.unixfs.resolve(args[0] as string, { signal })
+    const root = await node.unixfs.resolve(await node.names.toIpfsPath(args[0] as string, { signal }), { signal })
     yield * node.dag.export(root, { signal })
   }
 })

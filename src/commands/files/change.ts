@@ -134,7 +134,7 @@ garbage collection.`,
     if (dst.endsWith('/')) dst += src.slice(src.lastIndexOf('/') + 1)
     let cid
     try {
-      cid = src.startsWith('/ipfs/') ? await node.unixfs.resolve(src, { signal }) : (await node.files.stat(src, { signal })).cid
+      cid = src.startsWith('/ipfs/') || src.startsWith('/ipns/') ? await node.unixfs.resolve(await node.names.toIpfsPath(src, { signal }), { signal }) : (await node.files.stat(src, { signal })).cid
       await node.files.load(cid, { signal })
     } catch (err) {
       const e = toTsipfsError(err)

@@ -47,7 +47,7 @@ const stat = command<StatOutput>({
   async run ({ node, args, options, signal }) {
     statFormat(options)
     const path = args[0] as string
-    const target = path.startsWith('/ipfs/') ? await node.files.load(await node.unixfs.resolve(path, { signal }), { signal }) : await node.files.stat(path, { signal })
+    const target = path.startsWith('/ipfs/') || path.startsWith('/ipns/') ? await node.files.load(await node.unixfs.resolve(await node.names.toIpfsPath(path, { signal }), { signal }), { signal }) : await node.files.stat(path, { signal })
     const out = statNode(target, options)
     if (options['with-local'] !== true) return out
     const { local, sizeLocal } = await node.files.locality(target.cid, { signal })

@@ -23,7 +23,7 @@ const add = command({
     for (const path of args) {
       let cid
       try {
-        cid = await node.unixfs.resolve(path, { signal })
+        cid = await node.unixfs.resolve(await node.names.toIpfsPath(path, { signal }), { signal })
         const target = cid
         await node.components.gcLock.shared(async () => {
           await node.pins.add(target, { recursive, name: options.name as string | undefined, signal, onProgress: progress ? (n) => events.push(n) : undefined })
@@ -56,7 +56,7 @@ const rm = command({
   async run ({ node, args, options, signal }) {
     const out: string[] = []
     for (const path of args) {
-      const cid = await node.unixfs.resolve(path, { signal })
+      const cid = await node.unixfs.resolve(await node.names.toIpfsPath(path, { signal }), { signal })
       await node.pins.rm(cid, { recursive: options.recursive !== false, signal })
       out.push(formatCid(cid, options))
     }
@@ -99,7 +99,7 @@ Use --type=<type> to specify the type of pinned keys to list: "direct", "indirec
     }
     if (args.length > 0) {
       const cids = []
-      for (const a of args) cids.push(await node.unixfs.resolve(a, { signal }))
+      for (const a of args) cids.push(await node.unixfs.resolve(await node.names.toIpfsPath(a, { signal }), { signal }))
       const found = await node.pins.check(cids, { signal })
       for (let i = 0; i < cids.length; i++) {
         const pin = found[i]
@@ -147,8 +147,8 @@ const update = command({
   output: 'value',
   repo: 'write',
   async run ({ node, args, options, signal }) {
-    const from = await node.unixfs.resolve(args[0] as string, { signal })
-    const to = await node.unixfs.resolve(args[1] as string, { signal })
+    const from = await node.unixfs.resolve(await node.names.toIpfsPath(args[0] as string, { signal }), { signal })
+    const to = await node.unixfs.resolve(await node.names.toIpfsPath(args[1] as string, { signal }), { signal })
     await node.components.gcLock.shared(async () => {
       await node.pins.update(from, to, { unpin: options.unpin !== false, signal })
     })
