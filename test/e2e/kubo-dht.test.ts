@@ -71,14 +71,16 @@ async function kubo (t: TestContext, k: Kubo, name: string, bootstrap: string[],
   return { name, id: info.ID, addr, ok: k.ok.bind(k), run: k.run.bind(k), stop, restart }
 }
 
-/** Drop every connection between a and b, from both sides */
+/** Drop every connection between a and b, from both sides (again if a background lookup dials anew) */
 async function disconnect (a: Peer, b: Peer): Promise<void> {
-  for (const [x, y] of [[a, b], [b, a]] as const) {
-    for (const p of await peersOf(x)) {
-      if (p.Peer === y.id) await x.run(['swarm', 'disconnect', `${p.Addr}/p2p/${y.id}`])
+  await until(async () => {
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      for (const p of await peersOf(x)) {
+        if (p.Peer === y.id) await x.run(['swarm', 'disconnect', `${p.Addr}/p2p/${y.id}`])
+      }
     }
-  }
-  assert.ok(!(await peersOf(a)).some(p => p.Peer === b.id), `${a.name} is still connected to ${b.name}`)
+    return !(await peersOf(a)).some(p => p.Peer === b.id)
+  }, `${a.name} to be disconnected from ${b.name}`, AbortSignal.timeout(WAIT))
 }
 
 /** The peer IDs in a Kubo node's DHT routing table (`ipfs stats dht lan|wan`) */
