@@ -59,10 +59,12 @@ export interface KuboDaemon {
   /** http://127.0.0.1:<port> of the RPC API */
   url: string
   output: () => string
+  /** the exit code, once it has stopped */
+  exited: Promise<number | null>
 }
 
 /** Starts `ipfs daemon <args>` on the repo, waits until it is ready, and stops it when the test ends */
 export async function startKuboDaemon (t: TestContext, k: Kubo, args: string[] = []): Promise<KuboDaemon> {
   const d = await startReady(t, { command: k.bin, argv: ['daemon', ...args], repo: k.repo, name: 'ipfs daemon', timeoutMs: 60_000 })
-  return { url: d.url, output: d.output }
+  return { url: d.url, output: d.output, exited: d.exited }
 }

@@ -16,7 +16,7 @@ import type { ConnectionEncrypter, Transport } from '@libp2p/interface'
 import { harness, type Harness } from './cli.ts'
 import { startDaemon, swarmAddr, swarmAddrs, type Daemon } from './daemon.ts'
 
-export async function configure (h: Harness, mutate: (c: Record<string, any>) => void): Promise<void> {
+export async function configure (h: Pick<Harness, 'repo'>, mutate: (c: Record<string, any>) => void): Promise<void> {
   const file = join(h.repo, 'config')
   const c = JSON.parse(await readFile(file, 'utf8')) as Record<string, any>
   mutate(c)
@@ -57,6 +57,6 @@ export async function until (check: () => Promise<boolean> | boolean, what: stri
   }
 }
 
-export async function peersOf (h: Harness): Promise<Array<{ Peer: string, Addr: string }>> {
+export async function peersOf (h: Pick<Harness, 'ok'>): Promise<Array<{ Peer: string, Addr: string }>> {
   return (JSON.parse(await h.ok(['swarm', 'peers', '--enc=json'])) as { Peers: Array<{ Peer: string, Addr: string }> | null }).Peers ?? []
 }
