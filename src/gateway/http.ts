@@ -38,6 +38,11 @@ export interface GatewayContext {
   origin?: string
   /** The status of a full response when not 200 (a `_redirects` 404/410/451 page) */
   status?: number
+  /**
+   * Set when this request's answer may be kept whole for the next one like it (hot.ts): a handler that
+   * ends a 200 with a body from memory calls it with that body
+   */
+  keep?: (body: Uint8Array) => void
   signal: AbortSignal
 }
 

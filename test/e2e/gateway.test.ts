@@ -579,6 +579,22 @@ check(`${PG} §format (request query parameter)`, 'Accept: application/x-tar wor
 check(`${PG} §format (request query parameter)`, 'TAR of a dag-cbor block is 400', async () => {
   assert.equal((await get(`/ipfs/${C.dagCbor}?format=tar`)).status, 400)
 })
+check(`${PG} §GET /ipfs/{cid}[/{path}]`, 'a repeated request (answered from a kept response) gets the first answer\'s status, headers and body; HEAD the same headers', async () => {
+  // the end-to-end headers (Node closes the connection after a HEAD, whichever way it is answered)
+  const strip = (g: Got): Array<[string, string]> => [...g.headers].filter(([k]) => !['date', 'connection', 'keep-alive'].includes(k))
+  for (const path of [`/ipfs/${C.dir}/ascii.txt?filename=given.txt`, `/ipfs/${C.listing}/`, `/ipfs/${C.hello}`]) {
+    const first = await get(path)
+    assert.equal(first.status, 200)
+    for (const method of ['GET', 'HEAD']) {
+      const again = await get(path, { method })
+      assert.equal(again.status, 200)
+      assert.deepEqual(strip(again), strip(first), `${method} ${path}`)
+      assert.ok(again.body.equals(method === 'GET' ? first.body : Buffer.alloc(0)))
+    }
+    // a different Accept is a different answer
+    assert.equal((await get(path, { headers: { Accept: 'application/vnd.ipld.raw' } })).headers.get('content-type'), 'application/vnd.ipld.raw')
+  }
+})
 
 test('gateway: checks against the specs', async (t) => {
   assert.ok(checks.list.length >= 150, `${checks.list.length} checks`)
