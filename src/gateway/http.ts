@@ -18,6 +18,27 @@ export const FORMATS: Record<string, string> = {
   'ipns-record': 'application/vnd.ipfs.ipns-record'
 }
 
+/** The response format: ?format= wins, else the first IPFS-specific type in Accept (with its parameters) */
+export function negotiate (url: URL, accept: string | undefined): { format: string, params: Record<string, string> } {
+  const param = url.searchParams.get('format')
+  let fromAccept = ''
+  let params: Record<string, string> = {}
+  for (const value of (accept ?? '').split(',')) {
+    const [type, ...rest] = value.trim().split(';').map(s => s.trim())
+    const t = (type ?? '').toLowerCase()
+    if (t.startsWith('application/vnd.ipld') || t.startsWith('application/vnd.ipfs') || t === FORMATS.tar || t === FORMATS.json || t === FORMATS.cbor) {
+      fromAccept = t
+      params = Object.fromEntries(rest.map(p => p.split('=').map(s => s.trim().replace(/^"|"$/g, '')) as [string, string]).filter(([k]) => k !== 'q'))
+      break
+    }
+  }
+  if (param !== null && FORMATS[param] !== undefined) {
+    const format = FORMATS[param] as string
+    return { format, params: fromAccept === format ? params : {} }
+  }
+  return { format: fromAccept, params }
+}
+
 export interface GatewayContext {
   req: IncomingMessage
   res: ServerResponse

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { CID } from 'multiformats/cid'
 import type { GatewayBackend, Resolved } from './backend.ts'
-import { type GatewayContext, lazySignal, redirect, FORMATS, HttpError, sendError, sendStream, setCaching, setRoots, statusOf, etagMatches, contentDisposition } from './http.ts'
+import { type GatewayContext, lazySignal, redirect, negotiate, FORMATS, HttpError, sendError, sendStream, setCaching, setRoots, statusOf, etagMatches, contentDisposition } from './http.ts'
 import { route, publicGateways, type PublicGateway, type Route } from './hosts.ts'
 import { applyRedirects } from './redirects.ts'
 import { LruCache } from './cache.ts'
@@ -55,27 +55,6 @@ const RAW = 0x55
 
 /** Response formats a trustless gateway serves (the only ones when DeserializedResponses is false) */
 const TRUSTLESS = new Set([FORMATS.raw, FORMATS.car, FORMATS['ipns-record']])
-
-/** The response format: ?format= wins, else the first IPFS-specific type in Accept (with its parameters) */
-export function negotiate (url: URL, accept: string | undefined): { format: string, params: Record<string, string> } {
-  const param = url.searchParams.get('format')
-  let fromAccept = ''
-  let params: Record<string, string> = {}
-  for (const value of (accept ?? '').split(',')) {
-    const [type, ...rest] = value.trim().split(';').map(s => s.trim())
-    const t = (type ?? '').toLowerCase()
-    if (t.startsWith('application/vnd.ipld') || t.startsWith('application/vnd.ipfs') || t === FORMATS.tar || t === FORMATS.json || t === FORMATS.cbor) {
-      fromAccept = t
-      params = Object.fromEntries(rest.map(p => p.split('=').map(s => s.trim().replace(/^"|"$/g, '')) as [string, string]).filter(([k]) => k !== 'q'))
-      break
-    }
-  }
-  if (param !== null && FORMATS[param] !== undefined) {
-    const format = FORMATS[param] as string
-    return { format, params: fromAccept === format ? params : {} }
-  }
-  return { format: fromAccept, params }
-}
 
 interface ServerState {
   opts: GatewayOptions
