@@ -16,7 +16,10 @@ import { createRoutingBackend, type RoutingBackend } from './routing-backend.ts'
 export interface Resolved {
   /** The CID the path ends at */
   cid: CID
-  /** The CID of each step, root first (X-Ipfs-Roots) */
+  /**
+   * One CID per path segment, root first (X-Ipfs-Roots, path-gateway.md): the block each segment ends in, so
+   * a segment that names a field inside a dag-cbor/dag-json block repeats that block's CID (as Kubo does)
+   */
   roots: CID[]
   /** The entry at the end of the path */
   entry: UnixFSEntry
@@ -149,10 +152,14 @@ export function createCoreBackend (node: TsipfsNode, init: { offline?: boolean }
     let last: PathEntry | undefined
     try {
       for await (const step of walkPath(path, blockstore, local(options))) {
+        // a step through fields of a block (`foo/link`) crosses several segments, all but the last in that block
+        const prev = roots.at(-1)
+        if (prev !== undefined) for (let i = step.name.split('/').length; i > 1; i--) roots.push(prev)
         roots.push(step.cid)
         last = step
       }
       if (last === undefined) throw new PathNotFoundError(`no link named in ${path}`)
+      for (let i = last.remainder.length; i > 0; i--) roots.push(last.cid)
       return { cid: last.cid, roots, entry: await exporter(last.cid, blockstore, local(options)), remainder: last.remainder }
     } catch (err) {
       throw toTsipfsError(err)

@@ -1,7 +1,7 @@
 /**
  * Responses in an IPLD codec (path-gateway spec, IPIP-524): a dag-json, dag-cbor, json or cbor block
- * served as its own bytes. Conversion between codecs is not offered (406, as Kubo's default), a path into
- * a block's fields is 501, and json/cbor are only the blocks already in that encoding.
+ * served as its own bytes. Conversion between codecs is not offered (406, as Kubo's default), a path that
+ * ends inside a block's fields is 501, and json/cbor are only the blocks already in that encoding.
  */
 import type { Resolved } from './backend.ts'
 import { type GatewayContext, FORMATS, HttpError, contentDisposition, sendRanged, setCaching, setRoots } from './http.ts'
@@ -27,8 +27,12 @@ export function codecFormat (code: number): string | undefined {
 
 export async function serveCodec (ctx: GatewayContext, resolved: Resolved): Promise<void> {
   const { res } = ctx
+  // path-gateway.md §Traversing through DAG-JSON and DAG-CBOR: a path that ends at a field that is not a link
+  // is 501 (as in Kubo; raw and CAR responses serve the block holding the field, trustless.ts)
   if (resolved.remainder.length > 0) {
-    throw new HttpError(501, `"${resolved.remainder.join('/')}" could not be returned: reading IPLD Kinds other than Links (CBOR Tag 42) is not implemented: try reading the block instead`)
+    const parts = (ctx.ipfsPath ?? '').split('/').filter(Boolean)
+    const block = `/${parts.slice(0, Math.max(2, parts.length - resolved.remainder.length)).join('/')}`
+    throw new HttpError(501, `"/${resolved.remainder.join('/')}" could not be returned: reading IPLD Kinds other than Links (CBOR Tag 42) is not implemented: try reading "${block}" instead, or the block with ?format=raw`)
   }
   const code = resolved.cid.code
   const format = ctx.format === '' ? CODEC_FORMAT[code] : ctx.format

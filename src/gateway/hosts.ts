@@ -23,8 +23,11 @@ export interface PublicGateway {
 }
 
 export type Route =
-  /** A path gateway; `gateway` is the host's PublicGateways entry when it has one */
-  | { kind: 'path', gateway?: PublicGateway }
+  /**
+   * A path gateway; `gateway` is the host's PublicGateways entry when it has one. `noDnslinkYet`: the host
+   * was looked up for a DNSLink record and had none, an answer that may change
+   */
+  | { kind: 'path', gateway?: PublicGateway, noDnslinkYet?: true }
   | { kind: 'redirect', location: string }
   | { kind: 'error', status: number, message: string }
   /** Content served at the origin's root: contentPath is the root, the URL path is appended */
@@ -164,6 +167,9 @@ export async function route (req: IncomingMessage, url: URL, gateways: Map<strin
     }
   }
   // a DNSLink website on its own domain
-  if (!noDnslink && host.includes('.') && !/^[\d.]+$/.test(host) && await hasDnslink(host)) return { kind: 'origin', root: `/ipns/${host}` }
+  if (!noDnslink && host.includes('.') && !/^[\d.]+$/.test(host)) {
+    if (await hasDnslink(host)) return { kind: 'origin', root: `/ipns/${host}` }
+    return { kind: 'path', noDnslinkYet: true }
+  }
   return { kind: 'path' }
 }

@@ -7,10 +7,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { CID } from 'multiformats/cid'
 import type { GatewayBackend, Resolved } from './backend.ts'
-import { type GatewayContext, lazySignal, redirect, FORMATS, HttpError, sendError, sendStream, setCaching, setRoots, statusOf, etagMatches, contentDisposition } from './http.ts'
+import { type GatewayContext, lazySignal, redirect, negotiate, FORMATS, HttpError, sendError, sendStream, setCaching, setRoots, statusOf, etagMatches, contentDisposition } from './http.ts'
 import { route, publicGateways, type PublicGateway, type Route } from './hosts.ts'
 import { applyRedirects } from './redirects.ts'
 import { LruCache } from './cache.ts'
+import { createHotResponses, type HotResponses } from './hot.ts'
 import { canonicalName, parseIpnsName } from '../core/names/index.ts'
 import { serveUnixfs, listingEtag } from './unixfs.ts'
 import { serveRaw, serveCar, serveIpnsRecord } from './trustless.ts'
@@ -55,27 +56,6 @@ const RAW = 0x55
 /** Response formats a trustless gateway serves (the only ones when DeserializedResponses is false) */
 const TRUSTLESS = new Set([FORMATS.raw, FORMATS.car, FORMATS['ipns-record']])
 
-/** The response format: ?format= wins, else the first IPFS-specific type in Accept (with its parameters) */
-export function negotiate (url: URL, accept: string | undefined): { format: string, params: Record<string, string> } {
-  const param = url.searchParams.get('format')
-  let fromAccept = ''
-  let params: Record<string, string> = {}
-  for (const value of (accept ?? '').split(',')) {
-    const [type, ...rest] = value.trim().split(';').map(s => s.trim())
-    const t = (type ?? '').toLowerCase()
-    if (t.startsWith('application/vnd.ipld') || t.startsWith('application/vnd.ipfs') || t === FORMATS.tar || t === FORMATS.json || t === FORMATS.cbor) {
-      fromAccept = t
-      params = Object.fromEntries(rest.map(p => p.split('=').map(s => s.trim().replace(/^"|"$/g, '')) as [string, string]).filter(([k]) => k !== 'q'))
-      break
-    }
-  }
-  if (param !== null && FORMATS[param] !== undefined) {
-    const format = FORMATS[param] as string
-    return { format, params: fromAccept === format ? params : {} }
-  }
-  return { format: fromAccept, params }
-}
-
 interface ServerState {
   opts: GatewayOptions
   gateways: Map<string, PublicGateway>
@@ -85,6 +65,8 @@ interface ServerState {
   hasDnslink: (host: string) => Promise<boolean>
   /** Requests with a retrieval deadline: aborted by the server's deadline timer once it passes */
   deadlines: Map<AbortController, { at: number, onTimeout: () => void }>
+  /** Whole responses of hot /ipfs/ content */
+  hot: HotResponses
 }
 
 /** Abort every request whose deadline has passed */
@@ -106,6 +88,12 @@ function protocolHandler (url: URL): string | HttpError | undefined {
   if (m === null) return new HttpError(400, `uri query parameter ${JSON.stringify(uri)} is not an ipfs:// or ipns:// URI`)
   const ns = (m[1] as string).toLowerCase() === 'ipns' ? 'ipns' : 'ipfs'
   return `/${ns}/${m[2] as string}${m[3] as string}`
+}
+
+/** Has this request's client as many requests in flight as Gateway.MaxConcurrentRequestsPerClient allows? */
+function atLimit (srv: ServerState, req: IncomingMessage): boolean {
+  const limit = srv.opts.maxRequestsPerClient ?? 0
+  return limit > 0 && srv.inFlight.size > 0 && (srv.inFlight.get(req.socket.remoteAddress ?? '') ?? 0) >= limit
 }
 
 async function handle (srv: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -171,14 +159,12 @@ async function handle (srv: ServerState, req: IncomingMessage, res: ServerRespon
   }
   // a per-client limit on requests in flight, so that one client cannot take every slot
   const client = req.socket.remoteAddress ?? ''
-  const limit = opts.maxRequestsPerClient ?? 0
-  const active = srv.inFlight.get(client) ?? 0
-  if (limit > 0 && active >= limit) {
+  if (atLimit(srv, req)) {
     res.setHeader('Retry-After', '1')
-    sendError(base, 429, `too many requests in flight from ${client} (Gateway.MaxConcurrentRequestsPerClient = ${limit})`)
+    sendError(base, 429, `too many requests in flight from ${client} (Gateway.MaxConcurrentRequestsPerClient = ${opts.maxRequestsPerClient ?? 0})`)
     return
   }
-  srv.inFlight.set(client, active + 1)
+  srv.inFlight.set(client, (srv.inFlight.get(client) ?? 0) + 1)
   // The signal for a closed connection and the retrieval timeout is made on first use: a hot file served
   // from memory never needs one, and an AbortController with its timer per request cost ~15% of the
   // requests per second in bench/gateway. Deadlines are checked by one timer per server (srv.deadlines).
@@ -199,6 +185,13 @@ async function handle (srv: ServerState, req: IncomingMessage, res: ServerRespon
     return c.signal
   }
   const ctx: GatewayContext = { req, res, url, head, backend: opts.backend, contentPath, format, params, get signal () { return signalOf() }, origin }
+  // an answer for immutable content on a host whose meaning cannot change is kept for the next request like it
+  const hotKey = contentPath.startsWith('/ipfs/') && !(route.kind === 'path' && route.noDnslinkYet === true) ? srv.hot.key(req) : undefined
+  if (hotKey !== undefined) {
+    ctx.keep = (body) => {
+      if (ctx.status === undefined && ctx.ttl === undefined) srv.hot.keep(hotKey, res, body)
+    }
+  }
   try {
     await serve(ctx)
   } catch (err) {
@@ -350,13 +343,15 @@ export function createGateway (opts: GatewayOptions): Gateway {
           return false
         }
       }
-      const srv: ServerState = { opts, gateways: publicGateways(opts.publicGateways), hasDnslink, inFlight: new Map(), deadlines: new Map() }
+      const srv: ServerState = { opts, gateways: publicGateways(opts.publicGateways), hasDnslink, inFlight: new Map(), deadlines: new Map(), hot: createHotResponses() }
       const timeout = opts.retrievalTimeout
       if (timeout !== undefined) {
         deadlineTimer = setInterval(() => { expire(srv, timeout) }, Math.min(1000, Math.max(10, timeout / 4)))
         deadlineTimer.unref()
       }
       const s = createServer((req, res) => {
+        // a kept answer ends at once and holds no slot, but a client at its limit gets its 429 from handle()
+        if (!atLimit(srv, req) && srv.hot.serve(req, res)) return
         handle(srv, req, res).catch((err: unknown) => {
           log.error(`request failed: ${toTsipfsError(err).message}`)
           if (!res.headersSent) sendError({ res, head: false }, 500, 'internal error')

@@ -18,7 +18,7 @@ import { canonicalName, parseIpnsName } from '../core/names/index.ts'
 
 export async function serveRaw (ctx: GatewayContext, resolved: Resolved): Promise<void> {
   const { res } = ctx
-  if (resolved.remainder.length > 0) throw new HttpError(501, `${resolved.remainder.join('/')} is not a link: reading IPLD Kinds other than Links (CBOR Tag 42) is not implemented`)
+  // a path that ends at a field inside a block (not a link) is answered with that block, as Kubo does
   const bytes = await ctx.backend.block(resolved.cid, { signal: ctx.signal })
   setRoots(ctx, resolved.roots)
   setCaching(ctx, `"${resolved.cid.toString()}.raw"`)
@@ -152,24 +152,27 @@ async function * entity (w: Walk, cid: CID, range?: CarParams['bytes']): AsyncGe
 export async function serveCar (ctx: GatewayContext, resolved: Resolved, rootCid: CID): Promise<void> {
   const { res } = ctx
   const params = carParams(ctx)
-  if (resolved.remainder.length > 0) throw new HttpError(501, `${resolved.remainder.join('/')} is not a link: reading IPLD Kinds other than Links (CBOR Tag 42) is not implemented`)
   const key = `${params.scope}.${params.bytes === undefined ? '' : `${params.bytes.from}:${params.bytes.to ?? '*'}`}.${params.dups ? 'y' : 'n'}`
   setRoots(ctx, resolved.roots)
   setCaching(ctx, `W/"${resolved.cid.toString()}.car.${Buffer.from(key).toString('base64url')}"`)
   if (ctx.contentPath.startsWith('/ipfs/')) res.setHeader('Cache-Control', IMMUTABLE)
-  // named after the /ipfs/ path it answers: `{root CID}_{segment}_{segment}.car` (as Kubo names it)
-  const filename = ctx.url.searchParams.get('filename') ?? `${(ctx.ipfsPath ?? `/ipfs/${resolved.cid.toString()}`).split('/').slice(2).filter(Boolean).join('_')}.car`
+  // named after the /ipfs/ path it answers: `{root CID}_{last segment}.car`, `{root CID}.car` (as Kubo names it)
+  const [root, ...segments] = (ctx.ipfsPath ?? `/ipfs/${resolved.cid.toString()}`).split('/').slice(2).filter(Boolean)
+  const filename = ctx.url.searchParams.get('filename') ?? `${[root, ...segments.slice(-1)].join('_')}.car`
   res.setHeader('Content-Disposition', contentDisposition('attachment', filename))
   res.setHeader('Content-Type', `${FORMATS.car as string}; version=1; order=dfs; dups=${params.dups ? 'y' : 'n'}`)
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('Accept-Ranges', 'none')
   const w: Walk = { blocks: async (cid) => await ctx.backend.block(cid, { signal: ctx.signal }), seen: new Set(), dups: params.dups, signal: ctx.signal }
   // the blocks that prove the path, then the terminal element's blocks for the scope. The header's root is
-  // the terminal element (the specs leave it open and tell clients to ignore it; Kubo names the terminal)
+  // the terminal element (the specs leave it open and tell clients to ignore it; Kubo names the terminal).
+  // A path that ends at a field inside a block (not a link) has that block as its terminal element, as in
+  // Kubo: the scope is the block's. X-Ipfs-Roots repeats a block for each segment inside it: once here
+  const path = resolved.roots.filter((cid, i, all) => i === 0 || !cid.equals(all[i - 1]))
   const { writer, out } = CarWriter.create([resolved.cid])
   const filling = (async () => {
     try {
-      for (const cid of resolved.roots.slice(0, -1)) {
+      for (const cid of path.slice(0, -1)) {
         for await (const b of emit(w, cid)) if (b !== undefined) await writer.put(b)
       }
       const blocks = params.scope === 'all'

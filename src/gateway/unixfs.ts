@@ -97,6 +97,7 @@ export async function serveFile (ctx: GatewayContext, resolved: Resolved, entry:
     res.setHeader('Content-Length', whole.byteLength)
     res.statusCode = ctx.status ?? 200
     res.end(ctx.head ? undefined : whole)
+    ctx.keep?.(whole)
     return
   }
   await sendRanged(ctx, size, type, (offset, length) => ctx.backend.read(entry, { offset, length, signal: ctx.signal }))
@@ -138,9 +139,9 @@ export async function serveDirectory (ctx: GatewayContext, resolved: Resolved, b
   const path = ctx.contentPath.endsWith('/') ? ctx.contentPath : `${ctx.contentPath}/`
   const htmlKey = `${key}\n${path}\n${base}\n${ctx.origin === undefined ? 'path' : 'origin'}`
   let body = listings.get(htmlKey)
+  let complete = true
   if (body === undefined) {
     const rows: ListingRow[] = []
-    let complete = true
     for await (const link of ctx.backend.ls(entry, { signal: ctx.signal })) {
       // the child itself tells directory from file and a file's real size (a link only has the DAG's size)
       let isDir = false
@@ -162,6 +163,7 @@ export async function serveDirectory (ctx: GatewayContext, resolved: Resolved, b
   res.setHeader('Content-Length', body.byteLength)
   res.statusCode = ctx.status ?? 200
   res.end(ctx.head ? undefined : body)
+  if (complete) ctx.keep?.(body)
 }
 
 export async function serveUnixfs (ctx: GatewayContext, resolved: Resolved, base: string): Promise<void> {

@@ -40,11 +40,6 @@ export const EXPECTED_DIFFERENCES: Expected[] = [
     reason: 'X-Ipfs-Path of a percent-encoded (non-ASCII) name: Kubo sends the decoded path as raw UTF-8 bytes; tsipfs sends the path as requested (header values are ASCII, RFC 9110 §5.5)'
   },
   {
-    match: /^GET \/ipfs\/baguqeeram5ujjqrwheyaty3w5gdsmoz6vittchvhk723jjqxk7hakxkd47xq\/foo\/link$/,
-    fields: ['x-ipfs-roots'],
-    reason: 'a path through a field inside a dag-json block: Kubo lists the block once per path segment, tsipfs once per block crossed'
-  },
-  {
     match: /^GET \/ipns\/not-a-key$/,
     fields: ['status'],
     reason: 'a name that is neither a key nor a domain: Kubo answers 500, tsipfs 400 (path-gateway.md §400: the request is invalid)'

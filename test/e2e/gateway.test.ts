@@ -545,7 +545,52 @@ check(`${PG} §501 Not Implemented`, 'a path into a dag-json document\'s fields 
 check(`${PG} §GET /ipfs/{cid}[/{path}]`, 'a path through dag-json links reaches the linked block', async () => {
   const r = await get(`/ipfs/${C.dagJson}/foo/link`)
   assert.equal(r.status, 200)
-  assert.equal(r.headers.get('x-ipfs-roots'), `${C.dagJson},baguqeeraxpdqyfizawpb7zl5gnpg7jw3myuynb42ngzmeo7xn5kmm5pabt6q`)
+  // one CID per path segment: `foo` is a field inside the root block (as Kubo lists it)
+  assert.equal(r.headers.get('x-ipfs-roots'), `${C.dagJson},${C.dagJson},baguqeeraxpdqyfizawpb7zl5gnpg7jw3myuynb42ngzmeo7xn5kmm5pabt6q`)
+})
+
+// {foo: {link: <L1>, object: {banana: 10, monkey: false}}}, L1 = {bar: <L2>}: checked against Kubo v0.42 too
+// (helpers/gateway-corpus.ts, in gateway-conformance.test.ts's differential test)
+const DAG = `${PG} §Traversing through DAG-JSON and DAG-CBOR`
+const L1 = 'bafyreig5alecq2l2akgajxywgnv22kuxh6xcagsnelepylqovt4t5jxt6u'
+const L2 = 'bafyreiaefvpp22slf5bzd4lqgzwbztqahwlldtqkpgmlhv7mh23pudle7y'
+check(DAG, 'a path through dag-cbor links is served as the linked block, with one X-Ipfs-Roots CID per segment', async () => {
+  for (const [rest, cid, roots] of [['/foo/link', L1, [C.dagCbor, C.dagCbor, L1]], ['/foo/link/bar', L2, [C.dagCbor, C.dagCbor, L1, L2]]] as const) {
+    const r = await get(`/ipfs/${C.dagCbor}${rest}`)
+    assert.equal(r.status, 200, rest)
+    assert.equal(r.headers.get('content-type'), 'application/vnd.ipld.dag-cbor')
+    assert.equal(r.headers.get('etag'), `"${cid}.dag-cbor"`)
+    assert.equal(r.headers.get('x-ipfs-roots'), roots.join(','))
+    assert.deepEqual((await sha256.digest(r.body)).bytes, CID.parse(cid).multihash.bytes)
+  }
+})
+check(DAG, 'a path that ends at a field that is not a link (map, number, bool) is 501, in every deserialized format', async () => {
+  for (const rest of ['/foo', '/foo/object', '/foo/object/banana', '/foo/object/monkey']) {
+    for (const q of ['', '?format=dag-cbor', '?format=dag-json', '?format=cbor', '?format=json']) {
+      const r = await get(`/ipfs/${C.dagCbor}${rest}${q}`)
+      assert.equal(r.status, 501, `${rest}${q}`)
+      assert.match(r.body.toString(), /reading IPLD Kinds other than Links \(CBOR Tag 42\) is not implemented/)
+    }
+    assert.equal((await get(`/ipfs/${C.dagCbor}${rest}`, { method: 'HEAD' })).status, 501)
+  }
+})
+check(DAG, 'a field a dag-cbor node does not have is 404, before and after a link', async () => {
+  for (const rest of ['/foo/i-do-not-exist', '/foo/link/nope']) assert.equal((await get(`/ipfs/${C.dagCbor}${rest}`)).status, 404, rest)
+})
+check(`${TG} §Block Responses (application/vnd.ipld.raw)`, 'a path that ends at a field inside a dag-cbor block: the raw block holding it (as Kubo)', async () => {
+  const r = await get(`/ipfs/${C.dagCbor}/foo/object/banana?format=raw`)
+  assert.equal(r.status, 200)
+  assert.equal(r.headers.get('etag'), `"${C.dagCbor}.raw"`)
+  assert.equal(r.headers.get('x-ipfs-roots'), Array(4).fill(C.dagCbor).join(','))
+  assert.deepEqual((await sha256.digest(r.body)).bytes, CID.parse(C.dagCbor).multihash.bytes)
+})
+check(`${TG} §CAR Responses (application/vnd.ipld.car)`, 'a path that ends at a field inside a dag-cbor block: the CAR of that block and its scope (as Kubo)', async () => {
+  const all = await carOf(`/ipfs/${C.dagCbor}/foo/object?format=car`)
+  assert.deepEqual(all.cids, [C.dagCbor, L1, L2])
+  const block = await carOf(`/ipfs/${C.dagCbor}/foo/object?format=car&dag-scope=block`)
+  assert.deepEqual(block.cids, [C.dagCbor])
+  const r = await get(`/ipfs/${C.dagCbor}/foo/object?format=car`)
+  assert.match(r.headers.get('content-disposition') ?? '', new RegExp(`^attachment; filename="${C.dagCbor}_object\\.car"`))
 })
 check(`${PG} §Content-Disposition (response header)`, 'dag-json is inline, dag-cbor an attachment', async () => {
   assert.match((await get(`/ipfs/${C.dagJson}?format=dag-json`)).headers.get('content-disposition') ?? '', /^inline; filename="[^"]+\.json"/)
@@ -578,6 +623,22 @@ check(`${PG} §format (request query parameter)`, 'Accept: application/x-tar wor
 })
 check(`${PG} §format (request query parameter)`, 'TAR of a dag-cbor block is 400', async () => {
   assert.equal((await get(`/ipfs/${C.dagCbor}?format=tar`)).status, 400)
+})
+check(`${PG} §GET /ipfs/{cid}[/{path}]`, 'a repeated request (answered from a kept response) gets the first answer\'s status, headers and body; HEAD the same headers', async () => {
+  // the end-to-end headers (Node closes the connection after a HEAD, whichever way it is answered)
+  const strip = (g: Got): Array<[string, string]> => [...g.headers].filter(([k]) => !['date', 'connection', 'keep-alive'].includes(k))
+  for (const path of [`/ipfs/${C.dir}/ascii.txt?filename=given.txt`, `/ipfs/${C.listing}/`, `/ipfs/${C.hello}`]) {
+    const first = await get(path)
+    assert.equal(first.status, 200)
+    for (const method of ['GET', 'HEAD']) {
+      const again = await get(path, { method })
+      assert.equal(again.status, 200)
+      assert.deepEqual(strip(again), strip(first), `${method} ${path}`)
+      assert.ok(again.body.equals(method === 'GET' ? first.body : Buffer.alloc(0)))
+    }
+    // a different Accept is a different answer
+    assert.equal((await get(path, { headers: { Accept: 'application/vnd.ipld.raw' } })).headers.get('content-type'), 'application/vnd.ipld.raw')
+  }
 })
 
 test('gateway: checks against the specs', async (t) => {

@@ -101,6 +101,14 @@ export async function corpus (): Promise<Probe[]> {
   get(`/ipfs/${SYMLINK}/bar`)
   get(`/ipfs/${DAG_JSON}/foo/link`)
   get(`/ipfs/${DAG_JSON}/foo/object/banana`)
+  // paths into a dag-cbor node, through links and ending at fields that are not links (path-gateway.md
+  // §Traversing through DAG-JSON and DAG-CBOR): 501 deserialized, the block holding the field as raw or CAR
+  for (const rest of ['/foo', '/foo/object/banana', '/foo/link', '/foo/link/bar']) {
+    for (const f of FORMATS.filter(f => f !== 'tar')) get(`/ipfs/${DAG_CBOR}${rest}${f === '' ? '' : `?format=${f}`}`)
+    add('HEAD', `/ipfs/${DAG_CBOR}${rest}`)
+  }
+  get(`/ipfs/${DAG_CBOR}/foo/object?format=car&dag-scope=block`)
+  get(`/ipfs/${DAG_CBOR}/foo/link/nope`)
   get(`/ipfs/${DAG_CBOR}?format=dag-json`)
   get(`/ipfs/${MISSING}`)
   get('/ipfs/not-a-cid')

@@ -27,7 +27,8 @@ test('InlineDNSLink inlines DNSLink names in redirects over http too', async () 
 test('a DNSLink host is an origin, unless NoDNSLink', async () => {
   assert.deepEqual(await route(req('site.example.org'), new URL('http://x/'), gws, dnslink, false), { kind: 'origin', root: '/ipns/site.example.org' })
   assert.deepEqual(await route(req('site.example.org'), new URL('http://x/'), gws, dnslink, true), { kind: 'path' })
-  assert.deepEqual(await route(req('other.example.org'), new URL('http://x/'), gws, dnslink, false), { kind: 'path' })
+  // a host looked up without a record is a path gateway for now: its answers are not kept (hot.ts)
+  assert.deepEqual(await route(req('other.example.org'), new URL('http://x/'), gws, dnslink, false), { kind: 'path', noDnslinkYet: true })
 })
 
 test('IP addresses are never looked up as DNSLink names', async () => {
