@@ -13,7 +13,10 @@ import { join } from 'node:path'
 import { swarmKeyFingerprint } from '../../src/core/network/pnet.ts'
 import { harness } from '../helpers/cli.ts'
 import { startDaemon } from '../helpers/daemon.ts'
-import { online, peersOf, until, type Online } from '../helpers/swarm.ts'
+import { configure, online, peersOf, plainNode, until, type Online } from '../helpers/swarm.ts'
+import { tcp } from '@libp2p/tcp'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { multiaddr } from '@multiformats/multiaddr'
 
 test('circuit relay v2: B reserves on A, C reaches B through A', async (t) => {
   const a = await online(t, { mutate: c => { c.Swarm.RelayService = { Enabled: true } } })
@@ -37,6 +40,24 @@ test('circuit relay v2: B reserves on A, C reaches B through A', async (t) => {
   // DCUtR is offered (Swarm.EnableHolePunching defaults to true); a direct upgrade needs a NAT, not loopback
   const bInfo = JSON.parse(await c.h.ok(['id', b.id])) as { Protocols: string[] }
   assert.ok(bInfo.Protocols.includes('/libp2p/dcutr'), bInfo.Protocols.join(','))
+})
+
+test('Swarm.RelayService.MaxReservations 1: the relay refuses a second reservation', async (t) => {
+  const a = await online(t, { mutate: c => { c.Swarm.RelayService = { Enabled: true, MaxReservations: 1, MaxCircuits: 2, ReservationTTL: '10m', Limit: { Duration: '1m', Data: 65536 } } } })
+  // a client node reserves by listening on <relay>/p2p-circuit (what Swarm.RelayClient.StaticRelays does)
+  const reserve = async (): Promise<void> => {
+    const node = await plainNode(t, { transports: [tcp(), circuitRelayTransport()] })
+    const tm = (node as unknown as { components: { transportManager: { listen: (addrs: unknown[]) => Promise<void> } } }).components.transportManager
+    await tm.listen([multiaddr(`${a.addr}/p2p-circuit`)])
+  }
+  await reserve()
+  await assert.rejects(reserve(), /RESERVATION_REFUSED/)
+})
+
+test('Swarm.RelayService: a limit that is not a number is refused at start', async (t) => {
+  const h = await harness(t)
+  await configure(h, c => { c.Swarm.RelayService = { Enabled: true, MaxCircuits: 'many' } })
+  await assert.rejects(startDaemon(t, h), /Swarm.RelayService.MaxCircuits must be a non-negative integer/)
 })
 
 test('without Swarm.RelayService.Enabled a node is no relay', async (t) => {

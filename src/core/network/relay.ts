@@ -6,7 +6,7 @@
  * connection). What each maps onto, and what differs from Kubo, is in docs/config.md.
  */
 import { autoNAT } from '@libp2p/autonat'
-import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { circuitRelayServer, circuitRelayTransport, type CircuitRelayServerInit } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -29,6 +29,29 @@ function integer (value: unknown, fallback: number, key: string): number {
   if (value === undefined || value === null) return fallback
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new InvalidConfigError(`${key} must be a non-negative integer`)
   return value
+}
+
+/**
+ * Swarm.RelayService's limits (Kubo's names and defaults) as @libp2p/circuit-relay-v2 server options.
+ * MaxCircuits (Kubo: open relayed connections per peer) bounds the hop streams a peer's connection may
+ * open and the stop streams to one destination, which is what a circuit holds on each side. BufferSize,
+ * MaxReservationsPerIP and MaxReservationsPerASN are checked but have no js-libp2p equivalent.
+ */
+export function relayServiceOptions (service: Record<string, unknown>): CircuitRelayServerInit {
+  const key = (k: string): string => `Swarm.RelayService.${k}`
+  const limit = section(service.Limit)
+  for (const k of ['BufferSize', 'MaxReservationsPerIP', 'MaxReservationsPerASN']) integer(service[k], 0, key(k))
+  const maxCircuits = integer(service.MaxCircuits, 16, key('MaxCircuits'))
+  return {
+    maxInboundHopStreams: maxCircuits,
+    maxOutboundStopStreams: maxCircuits,
+    reservations: {
+      maxReservations: integer(service.MaxReservations, 128, key('MaxReservations')),
+      reservationTtl: duration(service.ReservationTTL, '1h', key('ReservationTTL')),
+      defaultDurationLimit: duration(service.ConnectionDurationLimit ?? limit.Duration, '2m', key('ConnectionDurationLimit')),
+      defaultDataLimit: BigInt(integer(service.ConnectionDataLimit ?? limit.Data, 131072, key('ConnectionDataLimit')))
+    }
+  }
 }
 
 export interface RelayPlan {
@@ -70,16 +93,7 @@ export function planRelay (config: Config, relayTransport: boolean): RelayPlan {
   }
 
   if (relayTransport && service.Enabled === true) {
-    const key = (k: string): string => `Swarm.RelayService.${k}`
-    const limit = section(service.Limit)
-    plan.services.relay = circuitRelayServer({
-      reservations: {
-        maxReservations: integer(service.MaxReservations, 128, key('MaxReservations')),
-        reservationTtl: duration(service.ReservationTTL, '1h', key('ReservationTTL')),
-        defaultDurationLimit: duration(service.ConnectionDurationLimit ?? limit.Duration, '2m', key('ConnectionDurationLimit')),
-        defaultDataLimit: BigInt(integer(service.ConnectionDataLimit ?? limit.Data, 131072, key('ConnectionDataLimit')))
-      }
-    })
+    plan.services.relay = circuitRelayServer(relayServiceOptions(service))
     plan.notes.push('Swarm: relay service (circuit v2) enabled')
   }
 
