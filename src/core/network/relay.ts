@@ -108,37 +108,64 @@ export function planRelay (config: Config, relayTransport: boolean): RelayPlan {
   return plan
 }
 
+interface RelayListener { listen: (addr: Multiaddr) => Promise<void> }
+interface TransportManager { listen: (addrs: Multiaddr[]) => Promise<void>, getListeners: () => RelayListener[] }
+
 /**
- * Reserve a slot on each static relay, retrying one that cannot be reached (after 5 s, doubling up to
- * 5 min) and again whenever the relay disconnects. Not done as a listen address given to createLibp2p,
- * because libp2p fails its whole start when one listen address fails, and a relay that is down must not
- * keep the daemon from starting. Returns a function that stops it.
+ * Reserve a slot on each static relay, retrying one that cannot be reached or refuses (after `retryMs`,
+ * 5 s, doubling up to 5 min) and again whenever the relay disconnects. Not done as a listen address given
+ * to createLibp2p, because libp2p fails its whole start when one listen address fails, and a relay that is
+ * down must not keep the daemon from starting. Each relay gets one circuit listener for the node's life:
+ * libp2p's transport manager keeps every listener it creates, a failed one too, and a circuit listener
+ * stays subscribed to the relay transport's events until libp2p stops, so a new listen per retry or per
+ * reconnect would pile them up; retries call the same listener's listen() again. Returns a function that
+ * stops it.
  */
-export function reserveStaticRelays (libp2p: Libp2p, relays: string[]): () => void {
+export function reserveStaticRelays (libp2p: Libp2p, relays: string[], options: { retryMs?: number } = {}): () => void {
   if (relays.length === 0) return () => {}
+  const first = options.retryMs ?? 5000
   const controller = new AbortController()
   // the transport manager is not on the public Libp2p interface, but the node has it
-  const tm = (libp2p as unknown as { components: { transportManager: { listen: (addrs: Multiaddr[]) => Promise<void> } } }).components.transportManager
+  const tm = (libp2p as unknown as { components: { transportManager: TransportManager } }).components.transportManager
   const timers = new Set<NodeJS.Timeout>()
-  const reserve = (addr: Multiaddr, delay: number): void => {
-    if (controller.signal.aborted) return
-    void tm.listen([addr]).catch(() => {
+  // again: the relay disconnected while a reservation was under way, so reserve once more when it ends
+  interface Slot { addr: Multiaddr, listener?: RelayListener, busy: boolean, again: boolean, delay: number, timer?: NodeJS.Timeout }
+  const listenOnce = async (slot: Slot): Promise<void> => {
+    if (slot.listener !== undefined) { await slot.listener.listen(slot.addr); return }
+    // tm.listen creates the listener before its first await: the one that was not there before is ours
+    const before = new Set(tm.getListeners())
+    const listening = tm.listen([slot.addr])
+    slot.listener = tm.getListeners().find(l => !before.has(l))
+    await listening
+  }
+  const reserve = (slot: Slot): void => {
+    if (controller.signal.aborted || slot.timer !== undefined) return
+    if (slot.busy) { slot.again = true; return }
+    slot.busy = true
+    slot.again = false
+    listenOnce(slot).then(() => { slot.delay = first }, () => {
       if (controller.signal.aborted) return
-      const timer = setTimeout(() => { timers.delete(timer); reserve(addr, Math.min(delay * 2, 300_000)) }, delay)
+      const timer = setTimeout(() => { timers.delete(timer); slot.timer = undefined; reserve(slot) }, slot.delay)
+      slot.delay = Math.min(slot.delay * 2, 300_000)
       timer.unref()
       timers.add(timer)
+      slot.timer = timer
+    }).finally(() => {
+      slot.busy = false
+      if (slot.again) reserve(slot)
     })
   }
-  const byPeer = new Map<string, Multiaddr>()
+  const byPeer = new Map<string, Slot>()
   for (const r of relays) {
-    const ma = multiaddr(r)
-    const id = ma.getComponents().findLast(c => c.name === 'p2p')?.value
-    if (id !== undefined) byPeer.set(peerIdFromString(id).toString(), ma)
-    reserve(ma, 5000)
+    const addr = multiaddr(r)
+    const slot: Slot = { addr, busy: false, again: false, delay: first }
+    const id = addr.getComponents().findLast(c => c.name === 'p2p')?.value
+    if (id !== undefined) byPeer.set(peerIdFromString(id).toString(), slot)
+    reserve(slot)
   }
   const onDisconnect = (evt: CustomEvent<PeerId>): void => {
-    const ma = byPeer.get(evt.detail.toString())
-    if (ma !== undefined) reserve(ma, 5000)
+    const slot = byPeer.get(evt.detail.toString())
+    if (slot !== undefined) reserve(slot)
   }
   libp2p.addEventListener('peer:disconnect', onDisconnect)
   return () => {
