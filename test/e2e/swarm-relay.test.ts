@@ -37,6 +37,15 @@ test('circuit relay v2: B reserves on A, C reaches B through A', async (t) => {
   // and B sees C arrive through A
   await until(async () => (await peersOf(b.h)).some(p => p.Peer === c.id && p.Addr.includes('/p2p-circuit')), 'B to see C over the relay')
 
+  // stats bw: what B and C say over the relayed connection (identify) travels inside C's connection to A,
+  // and counts once in C's total, which is read first and so cannot exceed what A's connection carried
+  const bw = async (...args: string[]): Promise<{ TotalIn: number, TotalOut: number }> => JSON.parse(await c.h.ok(['stats', 'bw', ...args, '--enc=json'])) as { TotalIn: number, TotalOut: number }
+  const total = await bw()
+  const viaA = await bw('--peer', a.id)
+  const fromB = await bw('--peer', b.id)
+  assert.ok(fromB.TotalIn > 0 && fromB.TotalOut > 0, JSON.stringify(fromB))
+  assert.ok(total.TotalIn <= viaA.TotalIn && total.TotalOut <= viaA.TotalOut, JSON.stringify({ total, viaA, fromB }))
+
   // DCUtR is offered (Swarm.EnableHolePunching defaults to true); a direct upgrade needs a NAT, not loopback
   const bInfo = JSON.parse(await c.h.ok(['id', b.id])) as { Protocols: string[] }
   assert.ok(bInfo.Protocols.includes('/libp2p/dcutr'), bInfo.Protocols.join(','))
