@@ -2,12 +2,14 @@
  * NAT traversal from the config, with Kubo's keys: AutoNAT (AutoNAT.ServiceMode), the circuit relay v2
  * client (Swarm.RelayClient, Swarm.Transports.Network.Relay), the relay service (Swarm.RelayService, off
  * unless Enabled is true: Kubo turns it on by default but only serves once AutoNAT finds the node public,
- * and js-libp2p has no such gate) and hole punching (Swarm.EnableHolePunching, DCUtR over a relayed
- * connection). What each maps onto, and what differs from Kubo, is in docs/config.md.
+ * and js-libp2p has no such gate), hole punching (Swarm.EnableHolePunching, DCUtR over a relayed
+ * connection) and UPnP port mapping (Swarm.DisableNatPortMap). What each maps onto, and what differs
+ * from Kubo, is in docs/config.md.
  */
 import { autoNAT } from '@libp2p/autonat'
 import { circuitRelayServer, circuitRelayTransport, type CircuitRelayServerInit } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
+import { uPnPNAT } from '@libp2p/upnp-nat'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Libp2p, PeerId, Transport } from '@libp2p/interface'
@@ -105,6 +107,10 @@ export function planRelay (config: Config, relayTransport: boolean): RelayPlan {
   if (mode !== 'disabled') plan.services.autoNAT = autoNAT()
 
   if (clientOn && flag(swarm.EnableHolePunching, true)) plan.services.dcutr = dcutr()
+  // UPnP/NAT-PMP port mapping on the LAN's gateway, as Kubo: on unless Swarm.DisableNatPortMap (the test and
+  // server profiles turn it off); it searches for a gateway with SSDP multicast and maps non-loopback IPv4 ports
+  // (it leaves confirming the mapped address to AutoNAT; without AutoNAT it confirms the address itself)
+  if (swarm.DisableNatPortMap !== true) plan.services.upnpNAT = uPnPNAT({ autoConfirmAddress: mode === 'disabled' })
   return plan
 }
 
