@@ -118,3 +118,17 @@ test('tsipfs as the circuit relay: Kubo reserves a slot on it (Swarm.RelayClient
   const kuboPeers = (JSON.parse(await k.kubo('swarm', 'peers', '--enc=json')) as { Peers: Array<{ Peer: string, Addr: string }> | null }).Peers ?? []
   assert.ok(kuboPeers.some(p => p.Peer === c.id && p.Addr.includes('/p2p-circuit')), JSON.stringify(kuboPeers))
 })
+
+test('Kubo: WebRTC-Direct, both directions', { skip }, async (t) => {
+  const k = await startKubo(t, ['/ip4/127.0.0.1/udp/0/webrtc-direct'])
+  const kaddr = k.addrs.find(a => a.includes('/webrtc-direct/')) as string
+  assert.ok(kaddr !== undefined, k.addrs.join(' '))
+  // WebRTC-Direct only: Kubo's dial back must use it (given a TCP address too, it prefers that)
+  const d = await online(t, { mutate: c => { c.Addresses.Swarm = ['/ip4/127.0.0.1/udp/0/webrtc-direct']; c.Routing.Type = 'none' } })
+  assert.equal(await d.h.ok(['swarm', 'connect', kaddr]), `connect ${k.id} success\n`)
+  assert.match((await peersOf(d.h)).find(p => p.Peer === k.id)?.Addr ?? '', /\/webrtc-direct\//)
+  await d.h.ok(['swarm', 'disconnect', kaddr])
+  await until(async () => !(await peersOf(d.h)).some(p => p.Peer === k.id), 'the disconnect')
+  assert.match(await k.kubo('swarm', 'connect', d.addr), /success/)
+  await until(async () => (await peersOf(d.h)).some(p => p.Peer === k.id && p.Addr.includes('/webrtc-direct/')), 'the connection from Kubo over WebRTC-Direct')
+})

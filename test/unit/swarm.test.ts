@@ -95,7 +95,7 @@ test('transport plan: priorities order TLS and Noise, false disables, skipped ad
   assert.equal(priority(7, 100), 7)
   const plain = await planTransports(config({}, ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/udp/0/quic-v1/webtransport']))
   assert.deepEqual(plain.listen, ['/ip4/127.0.0.1/tcp/0'])
-  assert.deepEqual(plain.skipped, ['/ip4/127.0.0.1/udp/0/quic-v1/webtransport (webtransport is not supported by tsipfs yet)'])
+  assert.deepEqual(plain.skipped, ['/ip4/127.0.0.1/udp/0/quic-v1/webtransport (WebTransport is not supported by tsipfs: js-libp2p can neither listen for it nor dial it in Node.js)'])
   assert.equal(plain.connectionEncrypters.length, 2)
   const noTcp = await planTransports(config({ Transports: { Network: { TCP: false } } }, ['/ip4/127.0.0.1/tcp/0']))
   assert.deepEqual(noTcp.skipped, ['/ip4/127.0.0.1/tcp/0 (Swarm.Transports.Network.TCP is false)'])
@@ -148,4 +148,15 @@ test('UPnP with and without AutoNAT: libp2p accepts the services (it checks thei
     assert.ok('upnpNAT' in node.services, ServiceMode)
     await node.stop()
   }
+})
+
+test('WebRTC-Direct: loaded for a listen address or when set to true; false skips its addresses', async () => {
+  const base = await planTransports(config({}, ['/ip4/127.0.0.1/tcp/0']))
+  const listening = await planTransports(config({}, ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/udp/0/webrtc-direct']))
+  assert.deepEqual(listening.listen, ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/udp/0/webrtc-direct'])
+  assert.equal(listening.transports.length, base.transports.length + 1)
+  const dialOnly = await planTransports(config({ Transports: { Network: { WebRTCDirect: true } } }, ['/ip4/127.0.0.1/tcp/0']))
+  assert.equal(dialOnly.transports.length, base.transports.length + 1)
+  const off = await planTransports(config({ Transports: { Network: { WebRTCDirect: false } } }, ['/ip4/127.0.0.1/udp/0/webrtc-direct']))
+  assert.deepEqual(off.skipped, ['/ip4/127.0.0.1/udp/0/webrtc-direct (Swarm.Transports.Network.WebRTCDirect is false)'])
 })
