@@ -1,6 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { harness } from '../helpers/cli.ts'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { BIN, harness } from '../helpers/cli.ts'
+import { until } from '../helpers/swarm.ts'
 import { startDaemon } from '../helpers/daemon.ts'
 
 test('metrics, stats and diag on the daemon', async (t) => {
@@ -13,6 +16,33 @@ test('metrics, stats and diag on the daemon', async (t) => {
   assert.match(metrics, /^tsipfs_repo_objects 1$/m)
   assert.deepEqual(JSON.parse(await h.ok(['stats', 'bw', '--enc=json'])), { TotalIn: 0, TotalOut: 0, RateIn: 0, RateOut: 0 })
   assert.match(await h.ok(['stats', 'repo']), /NumObjects: 1\n/)
+  assert.match(await h.ok(['stats', 'bw']), /^Bandwidth\nTotalIn: 0 B\nTotalOut: 0 B\nRateIn: 0 B\/s\nRateOut: 0 B\/s\n$/)
+
+  // stats bw --poll: over the RPC API, a JSON object per interval until the client goes away
+  const polling = new AbortController()
+  const res = await fetch(`${d.url}/api/v0/stats/bw?poll=true&interval=20ms`, { method: 'POST', signal: polling.signal })
+  assert.equal(res.status, 200)
+  let body = ''
+  const decoder = new TextDecoder()
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    body += decoder.decode(chunk, { stream: true })
+    if (body.split('\n').length > 3) break
+  }
+  polling.abort()
+  for (const line of body.split('\n').slice(0, 3)) assert.deepEqual(Object.keys(JSON.parse(line) as object), ['TotalIn', 'TotalOut', 'RateIn', 'RateOut'])
+  // and from the CLI, Kubo's header and a line each time, until interrupted
+  const cli = spawn(process.execPath, [BIN, 'stats', 'bw', '--poll', '-i', '20ms'], { env: { ...process.env, IPFS_PATH: h.repo } })
+  let out = ''
+  cli.stdout.on('data', (c: Buffer) => { out += c.toString() })
+  await until(() => out.split('\n').length > 4, 'three lines of stats bw --poll')
+  cli.kill('SIGINT')
+  await once(cli, 'close')
+  const [header, ...rows] = out.split('\n')
+  assert.equal(header, 'Total Up    Total Down  Rate Up     Rate Down')
+  for (const row of rows.slice(0, 3)) assert.match(row, /^ {0,7}\d+(\.\d)? k?B {4} {0,7}\d+(\.\d)? k?B {4} {0,7}\d+(\.\d)? k?B\/s  {0,7}\d+(\.\d)? k?B\/s$/)
+  const bad = await h.run(['stats', 'bw', '--poll', '--interval', 'soon'])
+  assert.equal(bad.code, 1)
+  assert.equal(bad.stderr, 'Error: invalid interval "soon": use a duration such as "1s" or "500ms"\n')
   const diag = JSON.parse(await h.ok(['diag', 'sys'])) as { net: { online: boolean }, ipfs_version: string }
   assert.equal(diag.net.online, true)
   assert.equal(diag.ipfs_version, '0.1.0')

@@ -37,6 +37,13 @@ test('kubo-rpc-client: get, dag import, config replace, pin addAll, pin ls --str
   const bw = []
   for await (const b of client.stats.bw()) bw.push(b)
   assert.equal(Number(bw[0]?.totalIn), 0)
+  // with poll the daemon streams until the client stops reading
+  const polled = []
+  for await (const b of client.stats.bw({ poll: true, interval: '20ms' })) {
+    polled.push(b)
+    if (polled.length === 3) break
+  }
+  assert.equal(polled.length, 3)
   assert.ok((await client.stats.repo()).numObjects > 0n)
   await client.stop()
   assert.equal(await d.exited, 0)

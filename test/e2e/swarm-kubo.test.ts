@@ -101,3 +101,34 @@ test('Kubo as the circuit relay: one tsipfs daemon reserves on it, another reach
   assert.equal((await peersOf(c.h)).find(p => p.Peer === b.id)?.Addr, `${relay}/p2p-circuit`)
 })
 
+
+test('tsipfs as the circuit relay: Kubo reserves a slot on it (Swarm.RelayClient.StaticRelays), another tsipfs daemon reaches Kubo through it', { skip }, async (t) => {
+  const a = await online(t, { mutate: c => { c.Swarm.RelayService = { Enabled: true } } })
+  const k = await startKubo(t, ['/ip4/127.0.0.1/tcp/0'], async (_repo, kubo) => {
+    await kubo('config', '--json', 'Swarm.RelayClient', JSON.stringify({ Enabled: true, StaticRelays: [a.addr] }))
+    // go-libp2p's autorelay reserves only once it thinks it is behind a NAT; on loopback it must be told
+    await kubo('config', '--json', 'Internal.Libp2pForceReachability', '"private"')
+  })
+  const circuit = `${a.addr}/p2p-circuit`
+  // Kubo does not advertise a relayed address through a loopback relay, so its reservation shows only in
+  // that the relay lets C through (before it, A answers NO_RESERVATION)
+  const c = await online(t)
+  await until(async () => (await c.h.run(['swarm', 'connect', `${circuit}/p2p/${k.id}`])).code === 0, 'Kubo to reserve a slot on tsipfs')
+  assert.equal((await peersOf(c.h)).find(p => p.Peer === k.id)?.Addr, circuit)
+  const kuboPeers = (JSON.parse(await k.kubo('swarm', 'peers', '--enc=json')) as { Peers: Array<{ Peer: string, Addr: string }> | null }).Peers ?? []
+  assert.ok(kuboPeers.some(p => p.Peer === c.id && p.Addr.includes('/p2p-circuit')), JSON.stringify(kuboPeers))
+})
+
+test('Kubo: WebRTC-Direct, both directions', { skip }, async (t) => {
+  const k = await startKubo(t, ['/ip4/127.0.0.1/udp/0/webrtc-direct'])
+  const kaddr = k.addrs.find(a => a.includes('/webrtc-direct/')) as string
+  assert.ok(kaddr !== undefined, k.addrs.join(' '))
+  // WebRTC-Direct only: Kubo's dial back must use it (given a TCP address too, it prefers that)
+  const d = await online(t, { mutate: c => { c.Addresses.Swarm = ['/ip4/127.0.0.1/udp/0/webrtc-direct']; c.Routing.Type = 'none' } })
+  assert.equal(await d.h.ok(['swarm', 'connect', kaddr]), `connect ${k.id} success\n`)
+  assert.match((await peersOf(d.h)).find(p => p.Peer === k.id)?.Addr ?? '', /\/webrtc-direct\//)
+  await d.h.ok(['swarm', 'disconnect', kaddr])
+  await until(async () => !(await peersOf(d.h)).some(p => p.Peer === k.id), 'the disconnect')
+  assert.match(await k.kubo('swarm', 'connect', d.addr), /success/)
+  await until(async () => (await peersOf(d.h)).some(p => p.Peer === k.id && p.Addr.includes('/webrtc-direct/')), 'the connection from Kubo over WebRTC-Direct')
+})

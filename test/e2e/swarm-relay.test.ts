@@ -13,7 +13,10 @@ import { join } from 'node:path'
 import { swarmKeyFingerprint } from '../../src/core/network/pnet.ts'
 import { harness } from '../helpers/cli.ts'
 import { startDaemon } from '../helpers/daemon.ts'
-import { online, peersOf, until, type Online } from '../helpers/swarm.ts'
+import { configure, online, peersOf, plainNode, until, type Online } from '../helpers/swarm.ts'
+import { tcp } from '@libp2p/tcp'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { multiaddr } from '@multiformats/multiaddr'
 
 test('circuit relay v2: B reserves on A, C reaches B through A', async (t) => {
   const a = await online(t, { mutate: c => { c.Swarm.RelayService = { Enabled: true } } })
@@ -34,9 +37,36 @@ test('circuit relay v2: B reserves on A, C reaches B through A', async (t) => {
   // and B sees C arrive through A
   await until(async () => (await peersOf(b.h)).some(p => p.Peer === c.id && p.Addr.includes('/p2p-circuit')), 'B to see C over the relay')
 
+  // stats bw: what B and C say over the relayed connection (identify) travels inside C's connection to A,
+  // and counts once in C's total, which is read first and so cannot exceed what A's connection carried
+  const bw = async (...args: string[]): Promise<{ TotalIn: number, TotalOut: number }> => JSON.parse(await c.h.ok(['stats', 'bw', ...args, '--enc=json'])) as { TotalIn: number, TotalOut: number }
+  const total = await bw()
+  const viaA = await bw('--peer', a.id)
+  const fromB = await bw('--peer', b.id)
+  assert.ok(fromB.TotalIn > 0 && fromB.TotalOut > 0, JSON.stringify(fromB))
+  assert.ok(total.TotalIn <= viaA.TotalIn && total.TotalOut <= viaA.TotalOut, JSON.stringify({ total, viaA, fromB }))
+
   // DCUtR is offered (Swarm.EnableHolePunching defaults to true); a direct upgrade needs a NAT, not loopback
   const bInfo = JSON.parse(await c.h.ok(['id', b.id])) as { Protocols: string[] }
   assert.ok(bInfo.Protocols.includes('/libp2p/dcutr'), bInfo.Protocols.join(','))
+})
+
+test('Swarm.RelayService.MaxReservations 1: the relay refuses a second reservation', async (t) => {
+  const a = await online(t, { mutate: c => { c.Swarm.RelayService = { Enabled: true, MaxReservations: 1, MaxCircuits: 2, ReservationTTL: '10m', Limit: { Duration: '1m', Data: 65536 } } } })
+  // a client node reserves by listening on <relay>/p2p-circuit (what Swarm.RelayClient.StaticRelays does)
+  const reserve = async (): Promise<void> => {
+    const node = await plainNode(t, { transports: [tcp(), circuitRelayTransport()] })
+    const tm = (node as unknown as { components: { transportManager: { listen: (addrs: unknown[]) => Promise<void> } } }).components.transportManager
+    await tm.listen([multiaddr(`${a.addr}/p2p-circuit`)])
+  }
+  await reserve()
+  await assert.rejects(reserve(), /RESERVATION_REFUSED/)
+})
+
+test('Swarm.RelayService: a limit that is not a number is refused at start', async (t) => {
+  const h = await harness(t)
+  await configure(h, c => { c.Swarm.RelayService = { Enabled: true, MaxCircuits: 'many' } })
+  await assert.rejects(startDaemon(t, h), /Swarm.RelayService.MaxCircuits must be a non-negative integer/)
 })
 
 test('without Swarm.RelayService.Enabled a node is no relay', async (t) => {

@@ -15,6 +15,7 @@ import { base32 } from 'multiformats/bases/base32'
 import { tls } from '@libp2p/tls'
 import { noise } from '@chainsafe/libp2p-noise'
 import { quic } from '@chainsafe/libp2p-quic'
+import { webRTCDirect } from '@libp2p/webrtc'
 import { addressFamilies } from '../../src/core/network/transports.ts'
 import { harness } from '../helpers/cli.ts'
 import { online, plainNode, peersOf } from '../helpers/swarm.ts'
@@ -23,9 +24,10 @@ test('QUIC and IPv6 listeners; TLS and Noise as configured', async (t) => {
   const families = await addressFamilies()
   const listen = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/udp/0/quic-v1', '/ip6/::1/tcp/0', '/ip4/127.0.0.1/udp/0/webrtc-direct']
   const d = await online(t, { mutate: c => { c.Addresses.Swarm = listen } })
-  assert.match(d.d.output(), /Swarm: not listening on \/ip4\/127\.0\.0\.1\/udp\/0\/webrtc-direct \(webrtc-direct is not supported by tsipfs yet\)/)
   const quicAddr = d.addrs.find(a => a.includes('/quic-v1'))
   assert.ok(quicAddr !== undefined, d.d.output())
+  const webrtcAddr = d.addrs.find(a => a.includes('/webrtc-direct/certhash/'))
+  assert.ok(webrtcAddr !== undefined, d.d.output())
 
   await t.test('AutoNAT, DCUtR and the relay client run; the relay service does not (opt-in)', async () => {
     const protocols = (JSON.parse(await d.h.ok(['id'])) as { Protocols: string[] }).Protocols
@@ -38,6 +40,18 @@ test('QUIC and IPv6 listeners; TLS and Noise as configured', async (t) => {
     const conn = await node.dial(multiaddr(quicAddr))
     assert.equal(conn.remotePeer.toString(), d.id)
     assert.match(conn.remoteAddr.toString(), /\/quic-v1/)
+  })
+
+  await t.test('a WebRTC-Direct peer connects over WebRTC-Direct; so does another daemon', async () => {
+    const node = await plainNode(t, { transports: [webRTCDirect() as any], listen: [] })
+    const conn = await node.dial(multiaddr(webrtcAddr))
+    assert.equal(conn.remotePeer.toString(), d.id)
+    assert.match(conn.remoteAddr.toString(), /\/webrtc-direct\//)
+    await node.stop()
+    // a daemon that does not listen on WebRTC-Direct dials it when the key is true (it is not loaded otherwise)
+    const other = await online(t, { mutate: c => { c.Swarm.Transports = { Network: { WebRTCDirect: true } } } })
+    assert.equal(await other.h.ok(['swarm', 'connect', webrtcAddr]), `connect ${d.id} success\n`)
+    assert.match((await peersOf(other.h)).find(p => p.Peer === d.id)?.Addr ?? '', /\/webrtc-direct\//)
   })
 
   await t.test('IPv6 when the machine has it, and a start-up line instead of a crash when not', async () => {

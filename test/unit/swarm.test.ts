@@ -11,6 +11,11 @@ import { decodeSwarmKey, swarmKeyFingerprint } from '../../src/core/network/pnet
 import { connMgrSettings, maxConnections } from '../../src/core/network/connmgr.ts'
 import { kindOf, planTransports, priority } from '../../src/core/network/transports.ts'
 import { defaultConfig, type Config } from '../../src/core/repo/config.ts'
+import { PROFILES } from '../../src/core/repo/profiles.ts'
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { identify } from '@libp2p/identify'
+import { planRelay, relayServiceOptions } from '../../src/core/network/relay.ts'
 import { formatPeerId } from '../../src/core/network/identity.ts'
 
 const config = (swarm: Record<string, unknown> = {}, addrs?: string[]): Config => {
@@ -90,7 +95,7 @@ test('transport plan: priorities order TLS and Noise, false disables, skipped ad
   assert.equal(priority(7, 100), 7)
   const plain = await planTransports(config({}, ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/udp/0/quic-v1/webtransport']))
   assert.deepEqual(plain.listen, ['/ip4/127.0.0.1/tcp/0'])
-  assert.deepEqual(plain.skipped, ['/ip4/127.0.0.1/udp/0/quic-v1/webtransport (webtransport is not supported by tsipfs yet)'])
+  assert.deepEqual(plain.skipped, ['/ip4/127.0.0.1/udp/0/quic-v1/webtransport (WebTransport is not supported by tsipfs: js-libp2p can neither listen for it nor dial it in Node.js)'])
   assert.equal(plain.connectionEncrypters.length, 2)
   const noTcp = await planTransports(config({ Transports: { Network: { TCP: false } } }, ['/ip4/127.0.0.1/tcp/0']))
   assert.deepEqual(noTcp.skipped, ['/ip4/127.0.0.1/tcp/0 (Swarm.Transports.Network.TCP is false)'])
@@ -112,4 +117,46 @@ test('id --peerid-base prints the peer ID as Kubo 0.42 does for the same key', a
   }
   for (const [base, want] of Object.entries(kubo)) assert.equal(await formatPeerId(id, base), want, base)
   await assert.rejects(formatPeerId(id, 'foo'), { message: 'unsupported multibase encoding: foo' })
+})
+
+test('NAT traversal plan: UPnP unless Swarm.DisableNatPortMap (off in the test profile); relay service limits as circuit-relay-v2 options', () => {
+  assert.ok('upnpNAT' in planRelay(config({}), true).services)
+  assert.ok(!('upnpNAT' in planRelay(config({ DisableNatPortMap: true }), true).services))
+  const tested = defaultConfig({ PeerID: 'x', PrivKey: 'x' })
+  PROFILES.test?.transform(tested)
+  assert.ok(!('upnpNAT' in planRelay(tested, true).services))
+
+  assert.deepEqual(relayServiceOptions({}), {
+    maxInboundHopStreams: 16,
+    maxOutboundStopStreams: 16,
+    reservations: { maxReservations: 128, reservationTtl: 3_600_000, defaultDurationLimit: 120_000, defaultDataLimit: 131072n }
+  })
+  const set = relayServiceOptions({ MaxReservations: 1, MaxCircuits: 2, ReservationTTL: '10m', Limit: { Duration: '30s', Data: 1024 }, BufferSize: 4096 })
+  assert.deepEqual(set.reservations, { maxReservations: 1, reservationTtl: 600_000, defaultDurationLimit: 30_000, defaultDataLimit: 1024n })
+  assert.equal(set.maxInboundHopStreams, 2)
+  // Kubo's own key names win over the Limit object's
+  assert.equal(relayServiceOptions({ ConnectionDurationLimit: '1m', Limit: { Duration: '30s' } }).reservations?.defaultDurationLimit, 60_000)
+  assert.throws(() => relayServiceOptions({ MaxReservationsPerIP: -1 }), /Swarm.RelayService.MaxReservationsPerIP must be a non-negative integer/)
+})
+
+test('UPnP with and without AutoNAT: libp2p accepts the services (it checks their dependencies when built, not started)', async () => {
+  for (const ServiceMode of ['enabled', 'disabled']) {
+    const c = config({})
+    c.AutoNAT = { ServiceMode }
+    const plan = planRelay(c, true)
+    const node = await createLibp2p({ start: false, transports: [tcp(), ...plan.transports], services: { identify: identify(), ...plan.services } })
+    assert.ok('upnpNAT' in node.services, ServiceMode)
+    await node.stop()
+  }
+})
+
+test('WebRTC-Direct: loaded for a listen address or when set to true; false skips its addresses', async () => {
+  const base = await planTransports(config({}, ['/ip4/127.0.0.1/tcp/0']))
+  const listening = await planTransports(config({}, ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/udp/0/webrtc-direct']))
+  assert.deepEqual(listening.listen, ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/udp/0/webrtc-direct'])
+  assert.equal(listening.transports.length, base.transports.length + 1)
+  const dialOnly = await planTransports(config({ Transports: { Network: { WebRTCDirect: true } } }, ['/ip4/127.0.0.1/tcp/0']))
+  assert.equal(dialOnly.transports.length, base.transports.length + 1)
+  const off = await planTransports(config({ Transports: { Network: { WebRTCDirect: false } } }, ['/ip4/127.0.0.1/udp/0/webrtc-direct']))
+  assert.deepEqual(off.skipped, ['/ip4/127.0.0.1/udp/0/webrtc-direct (Swarm.Transports.Network.WebRTCDirect is false)'])
 })

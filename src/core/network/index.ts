@@ -132,7 +132,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
         const b0 = await buildLibp2p(components.repo.config, components.repo.path, metrics, options.pubsub)
         metrics.attributeConnections(b0.libp2p)
         // the server half reads the local store only (components.blocks is not the networked store)
-        const b: Running = { ...b0, bitswap: new Bitswap({ libp2p: b0.libp2p, store: components.blocks, routing: b0.routing, log: (m) => { bitswapLog.warn(m) } }) }
+        const b: Running = { ...b0, bitswap: new Bitswap({ libp2p: b0.libp2p, store: components.blocks, routing: b0.routing, log: (m) => { bitswapLog.warn(m) }, ban: (peer, ms) => { b0.swarm.bans.ban(peer, ms) } }) }
         // identify on a new connection sometimes never answers (seen with Helia peers, ~1 in 3 on loopback):
         // a connection still unidentified after 2 s is identified again, or Bitswap would never use it
         // (judged by the connection: the peer store may hold protocols from elsewhere, such as an inbound DHT

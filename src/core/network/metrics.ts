@@ -1,7 +1,9 @@
 /**
  * The libp2p Metrics the daemon gives its node: real counters for `stats bw` (bytes in and out of every
- * connection, and per protocol, with rates). Bitswap keeps its own counters (network/bitswap). Metrics
- * libp2p registers are kept as plain values so that nothing it calls is missing.
+ * connection, and per protocol, with rates). Bytes on the wire count once: a relayed connection's count
+ * for its peer (`stats bw --peer`) but not again in the total, which has them from the relay's
+ * connection. Bitswap keeps its own counters (network/bitswap). Metrics libp2p registers are kept as
+ * plain values so that nothing it calls is missing.
  */
 import type { Connection, Libp2p, Metrics, MultiaddrConnection, Stream, Metric, MetricGroup, Counter, CounterGroup, Histogram, HistogramGroup, Summary, SummaryGroup } from '@libp2p/interface'
 
@@ -102,7 +104,10 @@ export class NodeMetrics implements Metrics {
 
   trackMultiaddrConnection (maConn: MultiaddrConnection): void {
     const own = { in: 0, out: 0 }
-    const into = [this.total, own]
+    // a relayed connection's bytes travel inside a stream of the connection to the relay, which counts them
+    // already: they go to the remote peer's figures only, not to the total a second time
+    const relayed = maConn.remoteAddr.getComponents().some(c => c.name === 'p2p-circuit')
+    const into = relayed ? [own] : [this.total, own]
     count(maConn, into)
     const now = Date.now()
     // connections that never finish their upgrade are never attributed: forget them after a minute

@@ -2,12 +2,14 @@
  * NAT traversal from the config, with Kubo's keys: AutoNAT (AutoNAT.ServiceMode), the circuit relay v2
  * client (Swarm.RelayClient, Swarm.Transports.Network.Relay), the relay service (Swarm.RelayService, off
  * unless Enabled is true: Kubo turns it on by default but only serves once AutoNAT finds the node public,
- * and js-libp2p has no such gate) and hole punching (Swarm.EnableHolePunching, DCUtR over a relayed
- * connection). What each maps onto, and what differs from Kubo, is in docs/config.md.
+ * and js-libp2p has no such gate), hole punching (Swarm.EnableHolePunching, DCUtR over a relayed
+ * connection) and UPnP port mapping (Swarm.DisableNatPortMap). What each maps onto, and what differs
+ * from Kubo, is in docs/config.md.
  */
 import { autoNAT } from '@libp2p/autonat'
-import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { circuitRelayServer, circuitRelayTransport, type CircuitRelayServerInit } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
+import { uPnPNAT } from '@libp2p/upnp-nat'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Libp2p, PeerId, Transport } from '@libp2p/interface'
@@ -29,6 +31,29 @@ function integer (value: unknown, fallback: number, key: string): number {
   if (value === undefined || value === null) return fallback
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new InvalidConfigError(`${key} must be a non-negative integer`)
   return value
+}
+
+/**
+ * Swarm.RelayService's limits (Kubo's names and defaults) as @libp2p/circuit-relay-v2 server options.
+ * MaxCircuits (Kubo: open relayed connections per peer) bounds the hop streams a peer's connection may
+ * open and the stop streams to one destination, which is what a circuit holds on each side. BufferSize,
+ * MaxReservationsPerIP and MaxReservationsPerASN are checked but have no js-libp2p equivalent.
+ */
+export function relayServiceOptions (service: Record<string, unknown>): CircuitRelayServerInit {
+  const key = (k: string): string => `Swarm.RelayService.${k}`
+  const limit = section(service.Limit)
+  for (const k of ['BufferSize', 'MaxReservationsPerIP', 'MaxReservationsPerASN']) integer(service[k], 0, key(k))
+  const maxCircuits = integer(service.MaxCircuits, 16, key('MaxCircuits'))
+  return {
+    maxInboundHopStreams: maxCircuits,
+    maxOutboundStopStreams: maxCircuits,
+    reservations: {
+      maxReservations: integer(service.MaxReservations, 128, key('MaxReservations')),
+      reservationTtl: duration(service.ReservationTTL, '1h', key('ReservationTTL')),
+      defaultDurationLimit: duration(service.ConnectionDurationLimit ?? limit.Duration, '2m', key('ConnectionDurationLimit')),
+      defaultDataLimit: BigInt(integer(service.ConnectionDataLimit ?? limit.Data, 131072, key('ConnectionDataLimit')))
+    }
+  }
 }
 
 export interface RelayPlan {
@@ -70,16 +95,7 @@ export function planRelay (config: Config, relayTransport: boolean): RelayPlan {
   }
 
   if (relayTransport && service.Enabled === true) {
-    const key = (k: string): string => `Swarm.RelayService.${k}`
-    const limit = section(service.Limit)
-    plan.services.relay = circuitRelayServer({
-      reservations: {
-        maxReservations: integer(service.MaxReservations, 128, key('MaxReservations')),
-        reservationTtl: duration(service.ReservationTTL, '1h', key('ReservationTTL')),
-        defaultDurationLimit: duration(service.ConnectionDurationLimit ?? limit.Duration, '2m', key('ConnectionDurationLimit')),
-        defaultDataLimit: BigInt(integer(service.ConnectionDataLimit ?? limit.Data, 131072, key('ConnectionDataLimit')))
-      }
-    })
+    plan.services.relay = circuitRelayServer(relayServiceOptions(service))
     plan.notes.push('Swarm: relay service (circuit v2) enabled')
   }
 
@@ -91,40 +107,71 @@ export function planRelay (config: Config, relayTransport: boolean): RelayPlan {
   if (mode !== 'disabled') plan.services.autoNAT = autoNAT()
 
   if (clientOn && flag(swarm.EnableHolePunching, true)) plan.services.dcutr = dcutr()
+  // UPnP/NAT-PMP port mapping on the LAN's gateway, as Kubo: on unless Swarm.DisableNatPortMap (the test and
+  // server profiles turn it off); it searches for a gateway with SSDP multicast and maps non-loopback IPv4 ports
+  // (it leaves confirming the mapped address to AutoNAT; without AutoNAT it confirms the address itself)
+  if (swarm.DisableNatPortMap !== true) plan.services.upnpNAT = uPnPNAT({ autoConfirmAddress: mode === 'disabled' })
   return plan
 }
 
+interface RelayListener { listen: (addr: Multiaddr) => Promise<void> }
+interface TransportManager { listen: (addrs: Multiaddr[]) => Promise<void>, getListeners: () => RelayListener[] }
+
 /**
- * Reserve a slot on each static relay, retrying one that cannot be reached (after 5 s, doubling up to
- * 5 min) and again whenever the relay disconnects. Not done as a listen address given to createLibp2p,
- * because libp2p fails its whole start when one listen address fails, and a relay that is down must not
- * keep the daemon from starting. Returns a function that stops it.
+ * Reserve a slot on each static relay, retrying one that cannot be reached or refuses (after `retryMs`,
+ * 5 s, doubling up to 5 min) and again whenever the relay disconnects. Not done as a listen address given
+ * to createLibp2p, because libp2p fails its whole start when one listen address fails, and a relay that is
+ * down must not keep the daemon from starting. Each relay gets one circuit listener for the node's life:
+ * libp2p's transport manager keeps every listener it creates, a failed one too, and a circuit listener
+ * stays subscribed to the relay transport's events until libp2p stops, so a new listen per retry or per
+ * reconnect would pile them up; retries call the same listener's listen() again. Returns a function that
+ * stops it.
  */
-export function reserveStaticRelays (libp2p: Libp2p, relays: string[]): () => void {
+export function reserveStaticRelays (libp2p: Libp2p, relays: string[], options: { retryMs?: number } = {}): () => void {
   if (relays.length === 0) return () => {}
+  const first = options.retryMs ?? 5000
   const controller = new AbortController()
   // the transport manager is not on the public Libp2p interface, but the node has it
-  const tm = (libp2p as unknown as { components: { transportManager: { listen: (addrs: Multiaddr[]) => Promise<void> } } }).components.transportManager
+  const tm = (libp2p as unknown as { components: { transportManager: TransportManager } }).components.transportManager
   const timers = new Set<NodeJS.Timeout>()
-  const reserve = (addr: Multiaddr, delay: number): void => {
-    if (controller.signal.aborted) return
-    void tm.listen([addr]).catch(() => {
+  // again: the relay disconnected while a reservation was under way, so reserve once more when it ends
+  interface Slot { addr: Multiaddr, listener?: RelayListener, busy: boolean, again: boolean, delay: number, timer?: NodeJS.Timeout }
+  const listenOnce = async (slot: Slot): Promise<void> => {
+    if (slot.listener !== undefined) { await slot.listener.listen(slot.addr); return }
+    // tm.listen creates the listener before its first await: the one that was not there before is ours
+    const before = new Set(tm.getListeners())
+    const listening = tm.listen([slot.addr])
+    slot.listener = tm.getListeners().find(l => !before.has(l))
+    await listening
+  }
+  const reserve = (slot: Slot): void => {
+    if (controller.signal.aborted || slot.timer !== undefined) return
+    if (slot.busy) { slot.again = true; return }
+    slot.busy = true
+    slot.again = false
+    listenOnce(slot).then(() => { slot.delay = first }, () => {
       if (controller.signal.aborted) return
-      const timer = setTimeout(() => { timers.delete(timer); reserve(addr, Math.min(delay * 2, 300_000)) }, delay)
+      const timer = setTimeout(() => { timers.delete(timer); slot.timer = undefined; reserve(slot) }, slot.delay)
+      slot.delay = Math.min(slot.delay * 2, 300_000)
       timer.unref()
       timers.add(timer)
+      slot.timer = timer
+    }).finally(() => {
+      slot.busy = false
+      if (slot.again) reserve(slot)
     })
   }
-  const byPeer = new Map<string, Multiaddr>()
+  const byPeer = new Map<string, Slot>()
   for (const r of relays) {
-    const ma = multiaddr(r)
-    const id = ma.getComponents().findLast(c => c.name === 'p2p')?.value
-    if (id !== undefined) byPeer.set(peerIdFromString(id).toString(), ma)
-    reserve(ma, 5000)
+    const addr = multiaddr(r)
+    const slot: Slot = { addr, busy: false, again: false, delay: first }
+    const id = addr.getComponents().findLast(c => c.name === 'p2p')?.value
+    if (id !== undefined) byPeer.set(peerIdFromString(id).toString(), slot)
+    reserve(slot)
   }
   const onDisconnect = (evt: CustomEvent<PeerId>): void => {
-    const ma = byPeer.get(evt.detail.toString())
-    if (ma !== undefined) reserve(ma, 5000)
+    const slot = byPeer.get(evt.detail.toString())
+    if (slot !== undefined) reserve(slot)
   }
   libp2p.addEventListener('peer:disconnect', onDisconnect)
   return () => {

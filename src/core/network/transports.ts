@@ -4,7 +4,8 @@
  * by default, for dialling too); Swarm.Transports.Security orders TLS and Noise by priority (lower first,
  * `false` disables; Kubo's defaults TLS 100, Noise 200). Listen addresses this node cannot serve (a
  * transport tsipfs lacks, a transport turned off, an address family the machine has no address of) are
- * returned with the reason instead of failing the start.
+ * returned with the reason instead of failing the start. WebRTC-Direct listens on a UDP port of its own:
+ * unlike Kubo, it cannot share one with QUIC.
  */
 import { createServer } from 'node:net'
 import { tcp } from '@libp2p/tcp'
@@ -74,11 +75,18 @@ export interface TransportPlan {
   relay: boolean
 }
 
-/** QUIC is a native module (@chainsafe/libp2p-quic, Rust via napi): loaded only when asked for, and its absence is not fatal */
-async function loadQuic (): Promise<{ quic: () => Factory<Transport> } | Error> {
+/**
+ * QUIC (@chainsafe/libp2p-quic, Rust via napi) and WebRTC-Direct (@libp2p/webrtc over node-datachannel, C++
+ * via napi) are native modules: loaded only when turned on, and their absence is not fatal
+ */
+async function loadNative (name: 'QUIC' | 'WebRTC-Direct'): Promise<(() => Factory<Transport>) | Error> {
   try {
-    const mod = await import('@chainsafe/libp2p-quic')
-    return { quic: () => mod.quic() as unknown as Factory<Transport> }
+    if (name === 'QUIC') {
+      const mod = await import('@chainsafe/libp2p-quic')
+      return () => mod.quic() as unknown as Factory<Transport>
+    }
+    const mod = await import('@libp2p/webrtc')
+    return () => mod.webRTCDirect() as unknown as Factory<Transport>
   } catch (err) {
     return err as Error
   }
@@ -94,10 +102,15 @@ export async function planTransports (config: Config, options: { noQuic?: string
     tcp: flag(network.TCP, true),
     ws: flag(network.Websocket, true),
     quic: options.noQuic === undefined && flag(network.QUIC, true),
-    relay: flag(network.Relay, true)
+    relay: flag(network.Relay, true),
+    webrtc: flag(network.WebRTCDirect, true)
   }
   const families = await addressFamilies()
-  const quic = on.quic ? await loadQuic() : undefined
+  const quic = on.quic ? await loadNative('QUIC') : undefined
+  // loading WebRTC-Direct costs the daemon's start 0.5 to 1 s: done when an address listens on it or when
+  // Swarm.Transports.Network.WebRTCDirect is true, not merely by default as Kubo does (docs/config.md)
+  const wantWebrtc = network.WebRTCDirect === true || (on.webrtc && (config.Addresses.Swarm ?? []).some(a => typeof a === 'string' && kindOf(a) === 'webrtc-direct'))
+  const webrtc = wantWebrtc ? await loadNative('WebRTC-Direct') : undefined
   const listen: string[] = []
   const skipped: string[] = []
   for (const addr of config.Addresses.Swarm ?? []) {
@@ -106,12 +119,14 @@ export async function planTransports (config: Config, options: { noQuic?: string
     const family = addr.startsWith('/ip6/') ? 'ip6' : addr.startsWith('/ip4/') ? 'ip4' : undefined
     let why: string | undefined
     if (kind === 'other') why = 'not an address tsipfs can listen on'
-    else if (kind === 'webtransport' || kind === 'webrtc-direct') why = `${kind} is not supported by tsipfs yet`
+    else if (kind === 'webtransport') why = 'WebTransport is not supported by tsipfs: js-libp2p can neither listen for it nor dial it in Node.js'
     else if (kind === 'quic-draft29') why = 'QUIC draft-29 is obsolete: use /quic-v1'
     else if (kind === 'circuit') why = 'relay addresses come from Swarm.RelayClient, not Addresses.Swarm'
     else if (kind === 'quic' && options.noQuic !== undefined) why = options.noQuic
     else if ((kind === 'tcp' && !on.tcp) || (kind === 'ws' && !on.ws) || (kind === 'quic' && !on.quic)) why = `Swarm.Transports.Network.${kind === 'tcp' ? 'TCP' : kind === 'ws' ? 'Websocket' : 'QUIC'} is false`
+    else if (kind === 'webrtc-direct' && !on.webrtc) why = 'Swarm.Transports.Network.WebRTCDirect is false'
     else if (kind === 'quic' && quic instanceof Error) why = `QUIC could not be loaded: ${quic.message}`
+    else if (kind === 'webrtc-direct' && webrtc instanceof Error) why = `WebRTC-Direct could not be loaded: ${webrtc.message}`
     else if (family !== undefined && !families[family]) why = `this machine has no ${family === 'ip6' ? 'IPv6' : 'IPv4'}`
     if (why === undefined) listen.push(addr)
     else skipped.push(`${addr} (${why})`)
@@ -119,7 +134,8 @@ export async function planTransports (config: Config, options: { noQuic?: string
   const transports: Array<Factory<Transport>> = []
   if (on.tcp) transports.push(tcp())
   if (on.ws) transports.push(webSockets())
-  if (quic !== undefined && !(quic instanceof Error)) transports.push(quic.quic())
+  if (quic !== undefined && !(quic instanceof Error)) transports.push(quic())
+  if (webrtc !== undefined && !(webrtc instanceof Error)) transports.push(webrtc())
 
   const encrypters: Array<{ p: number, f: Factory<ConnectionEncrypter> }> = []
   const tlsP = priority(security.TLS, 100)

@@ -64,6 +64,8 @@ export interface BitswapInit {
   store: LocalBlocks
   routing: ProviderRouting
   log?: (msg: string) => void
+  /** Keep a cut-off peer from reconnecting for `ms` (network/bans.ts) */
+  ban?: (peer: PeerId, ms: number) => void
 }
 
 export class Bitswap {
@@ -224,6 +226,7 @@ export class Bitswap {
     this.#init.log?.(`cutting off ${peer.key}: ${reason}`)
     this.#stats.peersCutOff++
     this.#banned.set(peer.key, Date.now() + CUTOFF_MS)
+    this.#init.ban?.(peer.id, CUTOFF_MS)
     this.#gone(peer.key)
     void this.#init.libp2p.hangUp(peer.id).catch(() => {})
   }
