@@ -23,7 +23,8 @@ export class WriteBehind {
     this.limit = limit
   }
 
-  async put (cid: CID, block: Uint8Array, options?: AbortOptions): Promise<void> {
+  /** `release` is called once the store is done with `block` (committed or failed), so its buffer may be reused */
+  async put (cid: CID, block: Uint8Array, options?: AbortOptions, release?: () => void): Promise<void> {
     if (this.failure !== undefined) throw this.failure
     while ((this.bytes > this.limit || this.pending.size >= MAX_PENDING) && this.pending.size > 0) await Promise.race(this.pending)
     const size = block.byteLength
@@ -33,6 +34,7 @@ export class WriteBehind {
       .finally(() => {
         this.bytes -= size
         this.pending.delete(p)
+        release?.()
       })
     this.pending.add(p)
   }
