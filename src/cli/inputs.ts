@@ -2,7 +2,7 @@
  * File inputs from the local disk and stdin, as the CLI sends them to a command: directories walked with
  * --hidden and --ignore rules applied on this side (as Kubo's CLI does), symlinks kept as symlinks.
  */
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
+import { closeSync, createReadStream, lstatSync, openSync, readSync } from 'node:fs'
 import { lstat, readdir, readlink, readFile, stat } from 'node:fs/promises'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import type { Stats } from 'node:fs'
@@ -110,7 +110,8 @@ async function * walk (abs: string, path: string, st: Stats, rel: string,
       if (options.hidden !== true && name.startsWith('.')) continue
       const childAbs = join(abs, name)
       const childRel = rel === '' ? name : `${rel}/${name}`
-      const childSt = await lstat(childAbs)
+      // synchronous: a thread-pool round trip per entry costs more than the call (see fileContent)
+      const childSt = lstatSync(childAbs)
       if (rules.some(r => r(childRel, childSt.isDirectory()))) continue
       yield * walk(childAbs, `${path}/${name}`, childSt, childRel, rules, options)
     }
