@@ -241,6 +241,7 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
           sources,
           hasMetadata: (path) => fileMeta.has(path),
           onProgress: options.onProgress,
+          signal: options.signal,
           write: options.onlyHash === true
             ? async (_cid, _block, release) => { release() }
             : async (cid, block, release) => { await writer.put(cid, block, undefined, release) }

@@ -105,6 +105,8 @@ export interface FastFileOptions {
   /** The content of each file given to the importer, by its path, in the order given */
   sources: Map<string, Array<AsyncIterable<Uint8Array> | Iterable<Uint8Array>>>
   onProgress?: (event: { name: string, bytes: number }) => void
+  /** checked before each chunk, so a large file stops when the add is aborted */
+  signal?: AbortSignal
 }
 
 /** Pool buffers per add: 48 × 256 KiB = 12 MiB at most, above WriteBehind's 8 MiB in flight */
@@ -193,6 +195,10 @@ export function fastFileBuilder (o: FastFileOptions): FileBuilder {
       let bytes = 0
       let count = 0
       for await (const { buf, n } of chunks(content as AsyncIterable<Uint8Array>)) {
+        if (o.signal?.aborted === true) {
+          pool.release(buf)
+          o.signal.throwIfAborted()
+        }
         const block = o.rawLeaves ? buf.subarray(LEAF_HEAD_ROOM, LEAF_HEAD_ROOM + n) : encodeLeafAround(buf, LEAF_HEAD_ROOM, n, 2)
         const digest = await sha256.digest(block)
         // raw leaves are CIDv1 even in a CIDv0 DAG, as the importer makes them
