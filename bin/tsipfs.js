@@ -2,6 +2,7 @@
 // tsipfs CLI entry point. In a checkout it runs the TypeScript sources through Node's type stripping;
 // an installed package (no src/) runs the built dist/.
 import { existsSync } from 'node:fs'
+import nodeModule from 'node:module'
 import { fileURLToPath } from 'node:url'
 
 const major = Number(process.versions.node.split('.')[0])
@@ -9,5 +10,9 @@ if (major < 22) {
   process.stderr.write(`Error: tsipfs needs Node.js 22 or newer; this is ${process.version}. Run it through npm (npx tsipfs …), which uses the Node 24 pinned in package.json.\n`)
   process.exit(1)
 }
+// V8's compile cache (in the OS temp dir, keyed by each file's contents) keeps compiled code and the
+// type-stripped sources between runs: start-up CPU of `tsipfs version` 0.62 -> 0.27 s. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+// (Node 22.0 has no enableCompileCache: a named import would fail there)
+nodeModule.enableCompileCache?.()
 const source = new URL('../src/cli/main.ts', import.meta.url)
 await import(existsSync(fileURLToPath(source)) ? source.href : new URL('../dist/src/cli/main.js', import.meta.url).href)

@@ -9,7 +9,7 @@ import type { AbortOptions } from '@libp2p/interface'
 import type { BlockStore } from './store.ts'
 
 /** Bound on blocks in flight too: each queued write costs the store some memory of its own */
-const MAX_PENDING = 256
+const MAX_PENDING = 1024
 
 export class WriteBehind {
   private readonly store: BlockStore
@@ -17,15 +17,21 @@ export class WriteBehind {
   private readonly pending = new Set<Promise<void>>()
   private bytes = 0
   private failure: unknown
+  private readonly waiting: Array<() => void> = []
 
   constructor (store: BlockStore, limit = 8 * 1024 * 1024) {
     this.store = store
     this.limit = limit
   }
 
-  async put (cid: CID, block: Uint8Array, options?: AbortOptions): Promise<void> {
+  /** `release` is called once the store is done with `block` (committed or failed), so its buffer may be reused */
+  /** `release` is called once the store is done with `block` (committed or failed), so its buffer may be reused */
+  async put (cid: CID, block: Uint8Array, options?: AbortOptions, release?: () => void): Promise<void> {
     if (this.failure !== undefined) throw this.failure
-    while ((this.bytes > this.limit || this.pending.size >= MAX_PENDING) && this.pending.size > 0) await Promise.race(this.pending)
+    // one waiter wakes per finished write, and passes the turn on while there is room (no Promise.race over
+    // every write in flight)
+    while (this.full()) await new Promise<void>(resolve => { this.waiting.push(resolve) })
+    if (!this.full()) this.waiting.shift()?.()
     const size = block.byteLength
     this.bytes += size
     const p: Promise<void> = this.store.put(cid, block, options)
@@ -33,8 +39,14 @@ export class WriteBehind {
       .finally(() => {
         this.bytes -= size
         this.pending.delete(p)
+        release?.()
+        this.waiting.shift()?.()
       })
     this.pending.add(p)
+  }
+
+  private full (): boolean {
+    return (this.bytes > this.limit || this.pending.size >= MAX_PENDING) && this.pending.size > 0
   }
 
   /** Wait until every block put so far is committed and on disk */

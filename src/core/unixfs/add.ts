@@ -21,6 +21,7 @@ import { hasherByName } from '../blocks/hashers.ts'
 import { Rehasher, type BlockSink } from './rehash.ts'
 import { leafWriter } from './leaves.ts'
 import { WriteBehind } from '../blocks/write-behind.ts'
+import { fastFileBuilder, fixedChunkSize } from './fast-file.ts'
 import { InvalidArgumentError } from '../errors.ts'
 
 export interface AddOptions extends AbortOptions {
@@ -184,7 +185,14 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
           // a file's metadata goes on its root only, after the importer made it (see metadata.ts)
           if (entry.type === 'file' && (meta.mode !== undefined || meta.mtime !== undefined)) fileMeta.set(entry.path, meta)
           else if (meta.mode !== undefined) modes.set(entry.path, meta.mode)
-          if (entry.type === 'file') yield { path: entry.path, content: entry.content ?? [] }
+          if (entry.type === 'file') {
+            if (sources !== undefined) {
+              const queue = sources.get(entry.path)
+              if (queue === undefined) sources.set(entry.path, [entry.content ?? []])
+              else queue.push(entry.content ?? [])
+            }
+            yield { path: entry.path, content: entry.content ?? [] }
+          }
           else if (entry.type === 'directory') yield { path: entry.path, ...meta }
           else yield { path: entry.path, link: entry.target ?? '', ...meta }
         }
@@ -221,6 +229,23 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
         }
         return { cid, path: dir.path, unixfs, size: BigInt(block.length), originalPath: dir.originalPath }
       }
+      // the default layout with fixed-size chunks has a faster file builder of our own (fast-file.ts)
+      const chunkSize = fixedChunkSize(resolved.chunker)
+      const sources = rehash === undefined && !resolved.trickle && chunkSize !== undefined ? new Map<string, Array<AsyncIterable<Uint8Array> | Iterable<Uint8Array>>>() : undefined
+      const fileBuilder = sources === undefined || chunkSize === undefined
+        ? undefined
+        : fastFileBuilder({
+          chunkSize,
+          rawLeaves: resolved.rawLeaves,
+          cidVersion: resolved.cidVersion,
+          sources,
+          hasMetadata: (path) => fileMeta.has(path),
+          onProgress: options.onProgress,
+          signal: options.signal,
+          write: options.onlyHash === true
+            ? async (_cid, _block, release) => { release() }
+            : async (cid, block, release) => { await writer.put(cid, block, undefined, release) }
+        })
       const run = async function * (): AsyncGenerator<AddResult> {
         const finalCid = async (cid: CID, path: string | undefined): Promise<CID> => {
           if (rehash === undefined) return cid
@@ -232,6 +257,7 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
         const dirs = new Map<string, AddResult>()
         let last: AddResult | undefined
         const opts = importerOptions(resolved, options, dirBuilder)
+        opts.fileBuilder = fileBuilder
         if (opts.layout !== undefined) opts.layout = withRootMetadata(opts.layout, fileMeta, store.put, resolved.cidVersion)
         for await (const entry of importer(candidates(), store as never, opts)) {
           options.signal?.throwIfAborted()
