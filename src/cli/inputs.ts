@@ -3,7 +3,7 @@
  * --hidden and --ignore rules applied on this side (as Kubo's CLI does), symlinks kept as symlinks.
  */
 import { createReadStream } from 'node:fs'
-import { lstat, readdir, readlink, readFile, stat } from 'node:fs/promises'
+import { lstat, readdir, readlink, readFile, realpath, stat } from 'node:fs/promises'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import type { Stats } from 'node:fs'
 import type { InputEntry } from '../commands/command.ts'
@@ -20,6 +20,17 @@ export interface WalkOptions {
   preserveMtime?: boolean
   /** Follow symlinks given on the command line (Kubo's --dereference-args) */
   dereferenceArgs?: boolean
+  /** Follow every symlink, in arguments and inside directories (Kubo's --dereference-symlinks) */
+  dereferenceSymlinks?: boolean
+}
+
+/** stat or lstat, with Kubo's message for a path (or a symlink's target) that is not there */
+async function statPath (path: string, follow: boolean): Promise<Stats> {
+  try {
+    return follow ? await stat(path) : await lstat(path)
+  } catch (err) {
+    throw new LocalFileError(`stat ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`)
+  }
 }
 
 /** Compile a gitignore-style pattern to a test of a path relative to the walk root */
@@ -80,12 +91,14 @@ export async function * localEntries (paths: string[], options: WalkOptions = {}
   for (const given of paths) {
     let st
     try {
-      st = options.dereferenceArgs === true ? await stat(given) : await lstat(given)
+      st = options.dereferenceArgs === true || options.dereferenceSymlinks === true ? await stat(given) : await lstat(given)
     } catch (err) {
       throw new LocalFileError(`${given}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`)
     }
     // Kubo names an argument by the last element of its absolute path: `add -r .` adds `<dir name>/…`
-    const name = basename(resolve(given)) || given
+    // a dereferenced symlink argument is named by its target, as Kubo does
+    const follow = options.dereferenceArgs === true || options.dereferenceSymlinks === true
+    const name = basename(follow ? await realpath(given) : resolve(given)) || given
     if (st.isDirectory() && options.recursive !== true) {
       throw new InvalidArgumentError(`${given} is a directory, use the '-r' flag to specify directories`)
     }
@@ -109,7 +122,7 @@ async function * walk (abs: string, path: string, st: Stats, rel: string,
       if (options.hidden !== true && name.startsWith('.')) continue
       const childAbs = join(abs, name)
       const childRel = rel === '' ? name : `${rel}/${name}`
-      const childSt = await lstat(childAbs)
+      const childSt = await statPath(childAbs, options.dereferenceSymlinks === true)
       if (rules.some(r => r(childRel, childSt.isDirectory()))) continue
       yield * walk(childAbs, `${path}/${name}`, childSt, childRel, rules, options)
     }
