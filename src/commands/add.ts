@@ -5,6 +5,8 @@ import { formatCid } from './util.ts'
 import type { AddOptions, AddResult } from '../core/unixfs/add.ts'
 import type { TsipfsNode } from '../core/node.ts'
 import { isDir } from '../core/files/dir.ts'
+import { logger } from '../core/log.ts'
+import type { CID } from 'multiformats/cid'
 
 interface AddOutput { Name: string, Hash?: string, Size?: string, Bytes?: number, Mode?: string, Mtime?: number, MtimeNsecs?: number }
 
@@ -41,6 +43,7 @@ export function addOptions (options: Options, signal: AbortSignal): AddOptions {
     wrapWithDirectory: options['wrap-with-directory'] === true,
     emptyDirs: options['empty-dirs'] !== false,
     maxFileLinks: int(options, 'max-file-links'),
+    maxDirectoryLinks: int(options, 'max-directory-links'),
     maxHamtFanout: int(options, 'max-hamt-fanout'),
     mode: modeNum,
     mtime: mtimeSecs === undefined ? undefined : { secs: BigInt(mtimeSecs), nsecs },
@@ -89,6 +92,7 @@ config keys (CIDv0, 256 KiB chunks, balanced layout, 174 links per node unless c
     { name: 'chunker', aliases: ['s'], type: 'string', description: 'Chunking algorithm, size-[bytes], rabin-[min]-[avg]-[max] or buzhash. Default: Import.UnixFSChunker (size-262144).' },
     { name: 'raw-leaves', type: 'bool', description: 'Use raw blocks for leaf nodes. Default: Import.UnixFSRawLeaves (false, or true with --cid-version=1).' },
     { name: 'max-file-links', type: 'int', description: 'Limit the maximum number of links in UnixFS file nodes to this value. Default: Import.UnixFSFileMaxLinks (174).' },
+    { name: 'max-directory-links', type: 'int', description: 'Limit the maximum number of links in UnixFS basic directory nodes to this value: a directory with more becomes a HAMT. Default: Import.UnixFSDirectoryMaxLinks (0, no limit).' },
     { name: 'max-hamt-fanout', type: 'int', description: 'Limit the maximum number of links of a UnixFS HAMT directory node to this (power of 2, multiple of 8). Default: Import.UnixFSHAMTDirectoryMaxFanout (256).' },
     { name: 'to-files', type: 'string', description: 'Add reference to Files API (MFS) at the provided path.' },
     { name: 'cid-version', type: 'int', description: 'CID version. Defaults to 0 unless an option that depends on CIDv1 is passed. Default: Import.CidVersion.' },
@@ -99,6 +103,9 @@ config keys (CIDv0, 256 KiB chunks, balanced layout, 174 links per node unless c
     { name: 'pin-name', type: 'string', description: 'Name to use for the pin. Requires explicit value (e.g., --pin-name=myname).' },
     { name: 'nocopy', type: 'bool', default: false, description: 'Add the file using filestore. Implies raw-leaves. tsipfs has no filestore: refused as Kubo refuses it without Experimental.FilestoreEnabled.' },
     { name: 'fscache', type: 'bool', default: false, description: 'Check the filestore for pre-existing blocks. tsipfs has no filestore: accepted and unused, as in Kubo without Experimental.FilestoreEnabled.' },
+    { name: 'fast-provide-root', type: 'bool', description: 'Immediately provide root CID to DHT in addition to regular queue, for faster discovery. Default: Import.FastProvideRoot (true).' },
+    { name: 'fast-provide-dag', type: 'bool', description: 'Walk and provide the full DAG immediately after add. Default: Import.FastProvideDAG (false).' },
+    { name: 'fast-provide-wait', type: 'bool', description: 'Block until the immediate provide completes before returning. Default: Import.FastProvideWait (false).' },
     { name: 'preserve-mode', type: 'bool', default: false, description: 'Apply existing POSIX permissions to created UnixFS entries.' },
     { name: 'preserve-mtime', type: 'bool', default: false, description: 'Apply existing POSIX modification time to created UnixFS entries.' },
     { name: 'mode', type: 'string', description: 'Custom POSIX file mode (octal) to store in created UnixFS entries.' },
@@ -122,9 +129,11 @@ config keys (CIDv0, 256 KiB chunks, balanced layout, 174 links per node unless c
       let last: AddOutput | undefined
       // the top-level entries, for --to-files
       const top: AddResult[] = []
+      let root: CID | undefined
       try {
         // each result is sent when the next arrives: the root, which comes last, is known as such
         for await (const r of node.unixfs.add(files, opts)) {
+          root = r.cid
           if (!r.path.includes('/')) top.push(r)
           const cid = formatCid(r.cid, options)
           // -Q: only the root
@@ -140,6 +149,7 @@ config keys (CIDv0, 256 KiB chunks, balanced layout, 174 links per node unless c
         // Kubo names the -w wrapper "" (the CLI prints `added <cid> `)
         if (last !== undefined) out.push(opts.wrapWithDirectory === true ? { ...last, Name: '' } : last)
         if (toFiles !== undefined) await copyToFiles(node, top, toFiles, signal)
+        if (root !== undefined && opts.onlyHash !== true) await fastProvide(node, root, options, signal)
         out.end()
       } catch (err) {
         out.end(err as Error)
@@ -172,6 +182,30 @@ async function copyToFiles (node: TsipfsNode, top: AddResult[], dest: string, si
       throw Object.assign(new TsipfsError(`to-files: cannot put node in path "${path}": ${e.message}`, { cause: e }), { name: e.name })
     })
   }
+}
+
+const log = logger('tsipfs:add')
+
+/**
+ * --fast-provide-root / --fast-provide-dag (Import.FastProvideRoot, true, and Import.FastProvideDAG): announce
+ * the root (or its whole DAG) now, besides the providing queue. As Kubo: skipped without the network or with
+ * Provide.Enabled false, a failure only logged; waited for with --fast-provide-wait (Import.FastProvideWait).
+ */
+async function fastProvide (node: TsipfsNode, root: CID, options: Options, signal: AbortSignal): Promise<void> {
+  const flag = async (name: string, key: string, fallback: boolean): Promise<boolean> => {
+    const given = options[name]
+    if (typeof given === 'boolean') return given
+    const configured = await node.config.get(`Import.${key}`).catch(() => undefined)
+    return typeof configured === 'boolean' ? configured : fallback
+  }
+  const dag = await flag('fast-provide-dag', 'FastProvideDAG', false)
+  if (!dag && !await flag('fast-provide-root', 'FastProvideRoot', true)) return
+  const wait = await flag('fast-provide-wait', 'FastProvideWait', false)
+  const done = node.routing.provide([root], { recursive: dag, signal: wait ? signal : undefined }).then(() => undefined, (err: unknown) => {
+    const e = toTsipfsError(err)
+    if (e.name !== 'NotOnlineError' && e.name !== 'ProvideDisabledError') log.warn(`fast provide of ${root.toString()}: ${e.message}`)
+  })
+  if (wait) await done
 }
 
 function humanBytes (n: number): string {

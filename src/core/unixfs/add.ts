@@ -2,8 +2,8 @@
  * `add`: import files and directories as UnixFS with Kubo's options and defaults, so CIDs equal Kubo's.
  * Defaults come from the Import.* config keys, as in Kubo; the caller's options override them.
  */
-import { importer, type ImportCandidate, type ImporterOptions, type ImportResult } from 'ipfs-unixfs-importer'
-import { importFinal } from './final-tree.ts'
+import type { ImportCandidate, ImporterOptions, ImportResult } from 'ipfs-unixfs-importer'
+import { importTree } from './tree.ts'
 import { balanced, trickle } from 'ipfs-unixfs-importer/layout'
 import { CID } from 'multiformats/cid'
 import * as dagPb from '@ipld/dag-pb'
@@ -39,6 +39,8 @@ export interface AddOptions extends AbortOptions {
   /** Include directories that have no entries (default true); top-level ones always are (Kubo's -E) */
   emptyDirs?: boolean
   maxFileLinks?: number
+  /** a basic directory with more links becomes a HAMT; 0 or less: no limit */
+  maxDirectoryLinks?: number
   maxHamtFanout?: number
   /** Mode and mtime stored on every entry (overriding those the entries carry) */
   mode?: number
@@ -76,6 +78,7 @@ export interface ResolvedAddOptions {
   trickle: boolean
   inlineLimit?: number
   maxFileLinks: number
+  maxDirectoryLinks: number
   fanout: number
   shardThreshold: number
   shardStrategy: 'links-bytes' | 'block-bytes'
@@ -123,6 +126,7 @@ export function resolveAddOptions (config: ImportConfig | undefined, o: AddOptio
     trickle: o.trickle === true,
     inlineLimit,
     maxFileLinks,
+    maxDirectoryLinks: Math.max(0, o.maxDirectoryLinks ?? c.UnixFSDirectoryMaxLinks ?? 0),
     fanout,
     shardThreshold,
     shardStrategy: estimation === 'block' ? 'block-bytes' : 'links-bytes'
@@ -141,10 +145,6 @@ function importerOptions (r: ResolvedAddOptions, o: AddOptions, dirBuilder: Impo
     bufferImporter: leafWriter({ rawLeaves: r.rawLeaves, leafType: r.trickle ? 'raw' : 'file', cidVersion: r.cidVersion }),
     chunker: parseChunker(r.chunker),
     layout: r.trickle ? trickle({ maxChildrenPerNode: r.maxFileLinks }) : balanced({ maxChildrenPerNode: r.maxFileLinks }),
-    shardSplitThresholdBytes: r.shardThreshold,
-    shardSplitStrategy: r.shardStrategy,
-    shardFanoutBits: Math.log2(r.fanout),
-    wrapWithDirectory: o.wrapWithDirectory === true,
     fileImportConcurrency: o.inOrder === true ? 1 : 50,
     onProgress: o.onProgress === undefined
       ? undefined
@@ -252,25 +252,31 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
         let last: AddResult | undefined
         const opts = importerOptions(resolved, options, dirBuilder)
         if (opts.layout !== undefined) opts.layout = withRootMetadata(opts.layout, fileMeta, store.put, resolved.cidVersion)
-        // with re-hashing, directories are built over the final CIDs (see final-tree.ts); a -w wrapper names
-        // a nameless file (stdin without --stdin-name) by its CID, as Kubo does
+        // directories are built over the final CIDs (see tree.ts); a -w wrapper names a nameless file (stdin
+        // without --stdin-name) by its CID, as Kubo does
         const toFinal = async (entry: ImportResult): Promise<{ cid: CID, size: bigint, path?: string }> => {
           const cid = await finalCid(entry.cid, entry.path)
-          const path = entry.path === '' && entry.unixfs?.isDirectory() !== true ? cid.toString() : undefined
+          const path = options.wrapWithDirectory === true && entry.path === '' && entry.unixfs?.isDirectory() !== true ? cid.toString() : undefined
           return { cid, size: BigInt(rehash?.cumulativeSize(entry.cid) ?? Number(entry.size)), path }
         }
-        const twoStage = rehash !== undefined || options.wrapWithDirectory === true
-        const entries = twoStage ? importFinal(candidates(), store, opts, toFinal) : importer(candidates(), store, opts)
+        const entries = importTree(candidates(), store, opts, {
+          cidVersion: resolved.cidVersion,
+          wrapWithDirectory: options.wrapWithDirectory === true,
+          shardThreshold: resolved.shardThreshold,
+          shardStrategy: resolved.shardStrategy,
+          shardFanoutBits: Math.log2(resolved.fanout),
+          maxDirectoryLinks: resolved.maxDirectoryLinks,
+          toFinal
+        })
         for await (const entry of entries) {
           options.signal?.throwIfAborted()
           // The importer keeps every file entry in its directory tree until the directories are written, and
           // a single-block file's entry holds its bytes; directories need only the CID and size, so drop the
           // bytes (measured: 10,000 small files peaked 50 MB lower).
           if (entry.unixfs?.type === 'file' || entry.unixfs?.type === 'raw') entry.unixfs.data = undefined
-          // entries other than directories have their final CID already when built over final CIDs
-          const cid = twoStage && entry.unixfs?.isDirectory() !== true ? entry.cid : await finalCid(entry.cid, entry.path)
-          // re-hashed DAGs have other link sizes (longer CIDs): report the final DAG's size, as Kubo does
-          const result: AddResult = { path: entry.path ?? cid.toString(), cid, size: rehash?.cumulativeSize(entry.cid) ?? Number(entry.size) }
+          // entries come with their final CID and size (re-hashed DAGs have other link sizes)
+          const cid = entry.cid
+          const result: AddResult = { path: entry.path ?? cid.toString(), cid, size: Number(entry.size) }
           const meta = entry.path === undefined ? undefined : fileMeta.get(entry.path)
           if (meta !== undefined) {
             fileMeta.delete(entry.path as string)
