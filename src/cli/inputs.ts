@@ -2,8 +2,8 @@
  * File inputs from the local disk and stdin, as the CLI sends them to a command: directories walked with
  * --hidden and --ignore rules applied on this side (as Kubo's CLI does), symlinks kept as symlinks.
  */
-import { closeSync, createReadStream, lstatSync, openSync, readSync } from 'node:fs'
-import { lstat, readdir, readlink, readFile, stat } from 'node:fs/promises'
+import { closeSync, createReadStream, lstatSync, openSync, readSync, statSync } from 'node:fs'
+import { lstat, readdir, readlink, readFile, realpath, stat } from 'node:fs/promises'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import type { Stats } from 'node:fs'
 import type { InputEntry } from '../commands/command.ts'
@@ -21,6 +21,17 @@ export interface WalkOptions {
   preserveMtime?: boolean
   /** Follow symlinks given on the command line (Kubo's --dereference-args) */
   dereferenceArgs?: boolean
+  /** Follow every symlink, in arguments and inside directories (Kubo's --dereference-symlinks) */
+  dereferenceSymlinks?: boolean
+}
+
+/** stat or lstat, with Kubo's message for a path (or a symlink's target) that is not there */
+function statPath (path: string, follow: boolean): Stats {
+  try {
+    return follow ? statSync(path) : lstatSync(path)
+  } catch (err) {
+    throw new LocalFileError(`stat ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`)
+  }
 }
 
 /** Compile a gitignore-style pattern to a test of a path relative to the walk root */
@@ -81,12 +92,14 @@ export async function * localEntries (paths: string[], options: WalkOptions = {}
   for (const given of paths) {
     let st
     try {
-      st = options.dereferenceArgs === true ? await stat(given) : await lstat(given)
+      st = options.dereferenceArgs === true || options.dereferenceSymlinks === true ? await stat(given) : await lstat(given)
     } catch (err) {
       throw new LocalFileError(`${given}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`)
     }
     // Kubo names an argument by the last element of its absolute path: `add -r .` adds `<dir name>/…`
-    const name = basename(resolve(given)) || given
+    // a dereferenced symlink argument is named by its target, as Kubo does
+    const follow = options.dereferenceArgs === true || options.dereferenceSymlinks === true
+    const name = basename(follow ? await realpath(given) : resolve(given)) || given
     if (st.isDirectory() && options.recursive !== true) {
       throw new InvalidArgumentError(`${given} is a directory, use the '-r' flag to specify directories`)
     }
@@ -111,7 +124,7 @@ async function * walk (abs: string, path: string, st: Stats, rel: string,
       const childAbs = join(abs, name)
       const childRel = rel === '' ? name : `${rel}/${name}`
       // synchronous: a thread-pool round trip per entry costs more than the call (see fileContent)
-      const childSt = lstatSync(childAbs)
+      const childSt = statPath(childAbs, options.dereferenceSymlinks === true)
       if (rules.some(r => r(childRel, childSt.isDirectory()))) continue
       yield * walk(childAbs, `${path}/${name}`, childSt, childRel, rules, options)
     }

@@ -40,7 +40,8 @@ function fileInputs (cmd: Command, args: string[], options: Options): { args: st
     ignoreRulesPath: options['ignore-rules-path'] as string | undefined,
     preserveMode: options['preserve-mode'] === true,
     preserveMtime: options['preserve-mtime'] === true,
-    dereferenceArgs: options['dereference-args'] === true
+    dereferenceArgs: options['dereference-args'] === true,
+    dereferenceSymlinks: options['dereference-symlinks'] === true
   })
   return { args: strings, files }
 }
@@ -54,11 +55,22 @@ async function stdinArgs (cmd: Command, args: string[]): Promise<string[]> {
   return text.split('\n').map(s => s.trim()).filter(s => s !== '')
 }
 
+/** Exit status when stdout was closed early: Kubo's (killed by SIGPIPE, 128 + 13) */
+const STDOUT_CLOSED = 141
+let stdoutClosed = false
+
 export async function main (argv: string[]): Promise<number> {
   const controller = new AbortController()
   const onSignal = (): void => controller.abort()
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
+  // stdout closed early (`tsipfs cat <cid> | head`): stop the command and exit quietly, as Kubo does
+  const onStdoutError = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== 'EPIPE') return
+    stdoutClosed = true
+    controller.abort()
+  }
+  process.stdout.on('error', onStdoutError)
   let debug = argv.includes('--debug') || argv.includes('-D')
   try {
     const words = commandWords(commands, argv)
@@ -124,6 +136,10 @@ export async function main (argv: string[]): Promise<number> {
     }
     return 0
   } catch (err) {
+    if (stdoutClosed || (err as NodeJS.ErrnoException).code === 'EPIPE') {
+      stdoutClosed = true
+      return STDOUT_CLOSED
+    }
     const e = toTsipfsError(err)
     // interrupted (Ctrl-C, SIGTERM): Kubo's client says "canceled", whatever the command was doing
     await write(process.stderr, `Error: ${controller.signal.aborted ? 'canceled' : e.message}\n`)
@@ -132,6 +148,8 @@ export async function main (argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+    // a write still pending may yet fail on the closed pipe: keep it quiet
+    if (!stdoutClosed) process.stdout.off('error', onStdoutError)
   }
 }
 
@@ -141,6 +159,7 @@ export async function main (argv: string[]): Promise<number> {
 const unhandled = logger('tsipfs:unhandled')
 let runningDaemon = false
 process.on('unhandledRejection', (err) => {
+  if (stdoutClosed) process.exit(STDOUT_CLOSED)
   if (runningDaemon) {
     unhandled.warn(toTsipfsError(err).message)
     return
@@ -152,6 +171,7 @@ process.on('unhandledRejection', (err) => {
 // is aborted, and the connection reset that follows is thrown here) must not take the daemon down
 const SOCKET_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'])
 process.on('uncaughtException', (err) => {
+  if (stdoutClosed || (err as NodeJS.ErrnoException).code === 'EPIPE') process.exit(STDOUT_CLOSED)
   if (runningDaemon && SOCKET_ERRORS.has((err as { code?: string }).code ?? '')) {
     unhandled.warn(toTsipfsError(err).message)
     return

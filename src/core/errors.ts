@@ -360,6 +360,14 @@ export class ProvideDisabledError extends TsipfsError {
   }
 }
 
+/** `add --nocopy` needs the filestore, which tsipfs does not have (Kubo's message with Experimental.FilestoreEnabled false) */
+export class FilestoreNotEnabledError extends TsipfsError {
+  constructor (message = 'either the filestore or the urlstore must be enabled to use nocopy, see: https://github.com/ipfs/kubo/blob/master/docs/experimental-features.md#ipfs-filestore', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'FilestoreNotEnabledError'
+  }
+}
+
 /** Names of every error class, for the docs test */
 export const errorClasses = [
   InvalidArgumentError, MissingArgumentError, UnknownCommandError, InvalidCIDError, InvalidPathError,
@@ -368,7 +376,7 @@ export const errorClasses = [
   ConfigKeyNotFoundError, UnknownProfileError, PinError, NotPinnedError, BlockPinnedError, TooLargeError,
   DaemonNotRunningError, AbortedError, LocalFileError, InvalidCarError, RepoCorruptError, FileNotFoundError,
   FileExistsError, NameNotFoundError, NotOnlineError, KeyExistsError, KeyNotFoundError, InvalidRecordError,
-  RoutingNotFoundError, ProvideDisabledError, PubsubNotEnabledError, IpnsPubsubNotEnabledError
+  RoutingNotFoundError, ProvideDisabledError, PubsubNotEnabledError, IpnsPubsubNotEnabledError, FilestoreNotEnabledError
 ]
 
 /**
