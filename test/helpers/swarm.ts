@@ -36,14 +36,15 @@ export async function online (t: TestContext, options: { init?: string[], mutate
   return { h, d, id: addr.split('/p2p/').at(-1) as string, addr, addrs }
 }
 
-export async function plainNode (t: TestContext, options: { transports?: Array<(c: any) => Transport>, encrypters?: Array<(c: any) => ConnectionEncrypter>, listen?: string[] } = {}): Promise<Libp2p<{ identify: unknown, ping: unknown }>> {
+/** A libp2p node in this process (TCP, Noise, Yamux, identify, ping, and any more `services`), stopped when the test ends */
+export async function plainNode<S extends Record<string, unknown> = {}> (t: TestContext, options: { transports?: Array<(c: any) => Transport>, encrypters?: Array<(c: any) => ConnectionEncrypter>, listen?: string[], services?: { [K in keyof S]: (c: any) => S[K] } } = {}): Promise<Libp2p<{ identify: unknown, ping: unknown } & S>> {
   const node = await createLibp2p({
     addresses: { listen: options.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
     transports: options.transports ?? [tcp()],
     connectionEncrypters: options.encrypters ?? [noise()],
     streamMuxers: [yamux()],
-    services: { identify: identify(), ping: ping() }
-  })
+    services: { identify: identify(), ping: ping(), ...options.services }
+  }) as unknown as Libp2p<{ identify: unknown, ping: unknown } & S>
   t.after(async () => { await node.stop() })
   return node
 }

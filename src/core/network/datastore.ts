@@ -9,10 +9,13 @@
  *   provider the peer store does not know is left out of local lookups and makes a peer's GET_PROVIDERS
  *   request fail, so stored provider records without their peers would be worse than none after a restart.
  *
+ * The node's own entry is kept too: identify announces the protocols it lists, and libp2p writes them
+ * (and our addresses) anew at every start, so a previous run's (pubsub since turned off) are not announced.
+ *
  * Neither `repo gc`, `repo stat` (objects) nor `repo verify` reads this database: they walk `blocks` only.
  * A write resolves once its LMDB transaction has committed (atomic, so the repo opens after a kill -9 and
  * holds the last committed state), without waiting for the disk sync each pin waits for: a power cut may
- * lose the last records, which their senders put again (Kubo's leveldb does not sync these writes either).
+ * lose the last records, which their senders put again (providers re-announce, publishers republish).
  */
 import { BaseDatastore } from 'datastore-core'
 import { Key, type Batch, type KeyQuery, type Pair, type Query } from 'interface-datastore'
@@ -129,3 +132,4 @@ export class LmdbDatastore extends BaseDatastore {
     }
   }
 }
+
