@@ -116,6 +116,7 @@ export async function createNode (options: NodeOptions = {}) {
         await node.names.republisher.stop()
         await node.routing.stop()
         await network.stop()
+        datastore.close()
         await lmdb.root.flushed
         await lmdb.root.close()
         await repo.close()

@@ -53,6 +53,11 @@ test('put, get, has, delete', async (t) => {
   await assert.rejects(async () => await ds.get(long), { name: 'NotFoundError' })
   const aborted = AbortSignal.abort()
   await assert.rejects(async () => await ds.get(key, { signal: aborted }), { name: 'AbortError' })
+  // once closed (before the environment is), every operation is refused without touching LMDB
+  ds.close()
+  await assert.rejects(async () => await ds.put(key, bytes('late')), /the repo is closed/)
+  await assert.rejects(async () => await ds.get(key), /the repo is closed/)
+  await assert.rejects(async () => await collect(ds.query({})), /the repo is closed/)
 })
 
 test('queries by prefix, with filters, orders, offset and limit', async (t) => {

@@ -40,6 +40,7 @@ function checkedKey (key: Key): Buffer {
 
 export class LmdbDatastore extends BaseDatastore {
   readonly #db: Database<Buffer, Buffer>
+  #closed = false
 
   /** Opens (creating it if need be) the named database of an open LMDB environment */
   constructor (root: RootDatabase, name = 'libp2p') {
@@ -47,14 +48,28 @@ export class LmdbDatastore extends BaseDatastore {
     this.#db = root.openDB<Buffer, Buffer>({ name, encoding: 'binary', keyEncoding: 'binary' })
   }
 
+  /**
+   * Called before the environment closes: libp2p's fire-and-forget writes (the peer store updated as its
+   * listeners close) may come after it has stopped, and LMDB must not be touched once closed
+   */
+  close (): void {
+    this.#closed = true
+  }
+
+  #open (): void {
+    if (this.#closed) throw new Error('the repo is closed')
+  }
+
   override async put (key: Key, value: Uint8Array, options?: AbortOptions): Promise<Key> {
     options?.signal?.throwIfAborted()
+    this.#open()
     await this.#db.put(checkedKey(key), Buffer.from(value))
     return key
   }
 
   override async get (key: Key, options?: AbortOptions): Promise<Uint8Array> {
     options?.signal?.throwIfAborted()
+    this.#open()
     const k = encodeKey(key)
     const value = k.byteLength > MAX_KEY_BYTES ? undefined : this.#db.getBinary(k)
     if (value === undefined) throw new NotFoundError(`no value for key ${key.toString()}`)
@@ -63,12 +78,14 @@ export class LmdbDatastore extends BaseDatastore {
 
   override async has (key: Key, options?: AbortOptions): Promise<boolean> {
     options?.signal?.throwIfAborted()
+    this.#open()
     const k = encodeKey(key)
     return k.byteLength <= MAX_KEY_BYTES && this.#db.doesExist(k)
   }
 
   override async delete (key: Key, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
+    this.#open()
     const k = encodeKey(key)
     if (k.byteLength <= MAX_KEY_BYTES) await this.#db.remove(k)
   }
@@ -81,6 +98,7 @@ export class LmdbDatastore extends BaseDatastore {
       delete: (key) => { ops.push({ key: encodeKey(key) }) },
       commit: async (options?: AbortOptions) => {
         options?.signal?.throwIfAborted()
+        this.#open()
         const todo = ops.splice(0)
         await this.#db.transaction(() => {
           for (const op of todo) {
@@ -117,6 +135,7 @@ export class LmdbDatastore extends BaseDatastore {
     let after: Buffer | undefined
     for (;;) {
       options?.signal?.throwIfAborted()
+      this.#open()
       const from = after ?? (start.byteLength > 0 ? start : undefined)
       const page: Array<{ key: Buffer, value: Uint8Array }> = []
       for (const { key, value } of this.#db.getRange({ ...(from !== undefined ? { start: from } : {}), limit: RANGE_PAGE + 1 })) {
