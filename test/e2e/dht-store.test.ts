@@ -39,7 +39,7 @@ async function meet (from: Online, to: { id: string, addr: string }): Promise<vo
 /** An in-process LAN DHT server connected to `peer`, to ask it what it holds */
 async function probe (t: TestContext, peer: string): Promise<Libp2p<{ dht: KadDHT }>> {
   const dht = kadDHT({ protocol: '/ipfs/lan/kad/1.0.0', clientMode: false, peerInfoMapper: passthroughMapper, validators: { ipns: ipnsValidator }, selectors: { ipns: ipnsSelector } })
-  const node = await plainNode<{ dht: KadDHT }>(t, { services: { dht } })
+  const node = await plainNode(t, { services: { dht } }) as unknown as Libp2p<{ dht: KadDHT }>
   await node.dial(multiaddr(peer))
   return node
 }

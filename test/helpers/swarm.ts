@@ -12,7 +12,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
-import type { ConnectionEncrypter, Transport } from '@libp2p/interface'
+import type { ConnectionEncrypter, PrivateKey, Transport } from '@libp2p/interface'
 import { harness, type Harness } from './cli.ts'
 import { startDaemon, swarmAddr, swarmAddrs, type Daemon } from './daemon.ts'
 
@@ -36,15 +36,15 @@ export async function online (t: TestContext, options: { init?: string[], mutate
   return { h, d, id: addr.split('/p2p/').at(-1) as string, addr, addrs }
 }
 
-/** A libp2p node in this process (TCP, Noise, Yamux, identify, ping, and any more `services`), stopped when the test ends */
-export async function plainNode<S extends Record<string, unknown> = {}> (t: TestContext, options: { transports?: Array<(c: any) => Transport>, encrypters?: Array<(c: any) => ConnectionEncrypter>, listen?: string[], services?: { [K in keyof S]: (c: any) => S[K] } } = {}): Promise<Libp2p<{ identify: unknown, ping: unknown } & S>> {
+export async function plainNode (t: TestContext, options: { transports?: Array<(c: any) => Transport>, encrypters?: Array<(c: any) => ConnectionEncrypter>, listen?: string[], privateKey?: PrivateKey, services?: Record<string, (c: any) => unknown> } = {}): Promise<Libp2p<{ identify: unknown, ping: unknown } & Record<string, unknown>>> {
   const node = await createLibp2p({
+    ...(options.privateKey === undefined ? {} : { privateKey: options.privateKey }),
     addresses: { listen: options.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
     transports: options.transports ?? [tcp()],
     connectionEncrypters: options.encrypters ?? [noise()],
     streamMuxers: [yamux()],
     services: { identify: identify(), ping: ping(), ...options.services }
-  }) as unknown as Libp2p<{ identify: unknown, ping: unknown } & S>
+  })
   t.after(async () => { await node.stop() })
   return node
 }
