@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path'
 import type { Blockstore as InterfaceBlockstore } from 'interface-blockstore'
+import type { Datastore } from 'interface-datastore'
 import { openRepo, defaultRepoPath, type Repo } from './repo/repo.ts'
 import { openLmdb, LmdbBlockStore, LmdbMetaStore, type LmdbEnv } from './blocks/lmdb-store.ts'
 import { asInterfaceBlockstore, withIdentity, type BlockStore } from './blocks/store.ts'
@@ -18,6 +19,7 @@ import { createPinsApi } from './pins/index.ts'
 import { createRepoApi } from './gc/index.ts'
 import { createIdentityApi } from './network/identity.ts'
 import { FlatfsBlockStore } from './blocks/flatfs-store.ts'
+import { LmdbDatastore } from './network/datastore.ts'
 import { createFilesApi } from './files/index.ts'
 import { canonicalName, createNamesApi } from './names/index.ts'
 import { createNetworkApi } from './network/index.ts'
@@ -40,6 +42,8 @@ export interface Components {
   /** The same store seen as an interface-blockstore, for the IPLD libraries */
   blockstore: InterfaceBlockstore
   meta: MetaStore
+  /** libp2p's datastore (DHT records, provider records, the peer store), in the same LMDB environment as meta */
+  datastore: Datastore
   gcLock: GcLock
   /** Content to announce (Provide.Strategy), noted as blocks are written, pins added and MFS changes */
   provide: ProvideQueue
@@ -62,8 +66,9 @@ export async function createNode (options: NodeOptions = {}) {
       throw new InvalidConfigError(`unknown Datastore.Spec.type "${String(spec.type)}" (use "lmdb" or "flatfs")`)
     }
     blocks = withIdentity(blocks)
+    const datastore = new LmdbDatastore(env.root)
     // the network reads and serves local blocks; everything else reads through it (fetching when online)
-    const network = createNetworkApi({ repo, blocks })
+    const network = createNetworkApi({ repo, blocks, datastore })
     const provide = new ProvideQueue(repo)
     blocks = withNetwork(blocks, network, provide)
     const components: Components = {
@@ -71,6 +76,7 @@ export async function createNode (options: NodeOptions = {}) {
       blocks,
       blockstore: asInterfaceBlockstore(blocks),
       meta: new LmdbMetaStore(env),
+      datastore,
       gcLock: new GcLock(),
       provide
     }
@@ -110,6 +116,7 @@ export async function createNode (options: NodeOptions = {}) {
         await node.names.republisher.stop()
         await node.routing.stop()
         await network.stop()
+        datastore.close()
         await lmdb.root.flushed
         await lmdb.root.close()
         await repo.close()

@@ -13,7 +13,8 @@
  * - K1 publishes an IPNS name, T2 resolves it; T1 publishes one, K2 resolves it;
  * - `routing findpeer` each way;
  * - the records were stored by the other side: with K1 and T1 stopped, T2 and K2 still find both; with
- *   K2 stopped too, T2 alone answers for K1's records; with T2 stopped, K2 alone (restarted) for T1's.
+ *   K2 stopped too, T2 alone answers for K1's records; with T2 stopped, K2 alone (restarted) for T1's;
+ *   with K2 stopped, T2 alone (restarted: its DHT records are kept in its repo) for K1's again.
  */
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
@@ -192,9 +193,14 @@ test('Kubo and tsipfs in one DHT: providers, content, IPNS names and peers each 
   })
 
   await t.test('Kubo stored what tsipfs put: K2 alone, restarted on its repo, still answers', async () => {
-    // (tsipfs keeps its DHT records in memory, so only the Kubo side can be asked after a restart)
     await t2.stop()
     await k2.restart()
     await stillFound(k2, t1, ourMade)
+  })
+
+  await t.test('tsipfs kept what Kubo put in its repo: T2 alone, restarted on it, still answers', async () => {
+    await k2.stop()
+    await t2.restart()
+    await stillFound(t2, k1, kuboMade)
   })
 })

@@ -44,7 +44,7 @@ function formatLatency (ms: number): string {
 
 const bitswapLog = logger('bitswap')
 
-export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'>) {
+export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks' | 'datastore'>) {
   let built: Running | undefined
   let metrics: NodeMetrics | undefined
   let peering: Peering | undefined
@@ -129,7 +129,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
         const { NodeMetrics } = await import('./metrics.ts')
         const { Bitswap } = await import('./bitswap/index.ts')
         metrics = new NodeMetrics()
-        const b0 = await buildLibp2p(components.repo.config, components.repo.path, metrics, options.pubsub)
+        const b0 = await buildLibp2p(components.repo.config, components.repo.path, metrics, options.pubsub ?? {}, components.datastore)
         metrics.attributeConnections(b0.libp2p)
         // the server half reads the local store only (components.blocks is not the networked store)
         const b: Running = { ...b0, bitswap: new Bitswap({ libp2p: b0.libp2p, store: components.blocks, routing: b0.routing, log: (m) => { bitswapLog.warn(m) }, ban: (peer, ms) => { b0.swarm.bans.ban(peer, ms) } }) }

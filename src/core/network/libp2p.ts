@@ -27,6 +27,8 @@ import { httpRouting, type HttpRouting } from '../routing/http-client.ts'
 import type { NodeMetrics } from './metrics.ts'
 import { pubsubSettings, type PubsubFlags, type PubsubSettings } from '../pubsub/config.ts'
 import { pubsubService, type PubsubRouter } from '../pubsub/service.ts'
+import type { Datastore } from 'interface-datastore'
+import { RECORD_VALIDITY, storeSweep } from '../routing/dht-store.ts'
 
 export type Services = { identify: Identify, identifyPush: unknown, ping: Ping, pubsub?: PubsubRouter }
 export type Node = Libp2p<Services>
@@ -49,7 +51,7 @@ export interface Built {
   httpRouters: HttpRouting[]
 }
 
-export async function buildLibp2p (config: Config, repoPath: string, metrics: NodeMetrics, flags: PubsubFlags = {}): Promise<Built> {
+export async function buildLibp2p (config: Config, repoPath: string, metrics: NodeMetrics, flags: PubsubFlags, datastore: Datastore): Promise<Built> {
   const pubsub = pubsubSettings(config, flags)
   const { PrivKey } = config.Identity
   if (PrivKey === undefined) throw new InvalidConfigError('config has no Identity.PrivKey')
@@ -73,6 +75,9 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
   const libp2p = await createLibp2p({
     privateKey,
     start: false,
+    // kept in the repo (network/datastore.ts); a stored provider record is answered from its peer's entry, so peers are kept as long
+    datastore,
+    peerStore: { maxPeerAge: RECORD_VALIDITY },
     addresses: {
       listen,
       announce: config.Addresses.Announce ?? [],
@@ -89,6 +94,7 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
       ping: ping(),
       ...swarm.services,
       ...dhtServices,
+      storeSweep: storeSweep(),
       ...(pubsub.enabled ? { pubsub: pubsubService(pubsub) } : {})
     }
   }) as unknown as Node

@@ -1,0 +1,154 @@
+/**
+ * libp2p's datastore in the repo: an interface-datastore `Datastore` over the `libp2p` database of the
+ * repo's LMDB environment (beside `blocks` and `meta`), so that what libp2p keeps in
+ * `components.datastore` survives a restart, as Kubo keeps it in its repo's datastore:
+ * - the DHTs' record stores (`/<dht>/record/…`: IPNS and public-key records peers put to us) and provider
+ *   stores (`/<dht>/provider/<cid>/<peer>`: who provides what, with the time it was announced);
+ * - the peer store (`/peers/<peer>`: addresses, protocols, keys). It is persisted too, unlike Kubo's
+ *   in-memory peerstore, because @libp2p/kad-dht answers a provider record from the peer store: a
+ *   provider the peer store does not know is left out of local lookups and makes a peer's GET_PROVIDERS
+ *   request fail, so stored provider records without their peers would be worse than none after a restart.
+ *
+ * The node's own entry is kept too: identify announces the protocols it lists, and libp2p writes them
+ * (and our addresses) anew at every start, so a previous run's (pubsub since turned off) are not announced.
+ *
+ * Neither `repo gc`, `repo stat` (objects) nor `repo verify` reads this database: they walk `blocks` only.
+ * A write resolves once its LMDB transaction has committed (atomic, so the repo opens after a kill -9 and
+ * holds the last committed state), without waiting for the disk sync each pin waits for: a power cut may
+ * lose the last records, which their senders put again (providers re-announce, publishers republish).
+ */
+import { BaseDatastore } from 'datastore-core'
+import { Key, type Batch, type KeyQuery, type Pair, type Query } from 'interface-datastore'
+import { NotFoundError, type AbortOptions } from '@libp2p/interface'
+import type { Database, RootDatabase } from 'lmdb'
+import { breathe } from '../breathe.ts'
+
+/** LMDB's largest key (bytes); a longer key is refused on put and is never found */
+const MAX_KEY_BYTES = 1978
+/** Entries a query reads at a time */
+const RANGE_PAGE = 256
+
+function encodeKey (key: Key): Buffer {
+  return Buffer.from(key.toString(), 'utf8')
+}
+
+function checkedKey (key: Key): Buffer {
+  const k = encodeKey(key)
+  if (k.byteLength > MAX_KEY_BYTES) throw new RangeError(`datastore key too long (${k.byteLength} bytes, at most ${MAX_KEY_BYTES})`)
+  return k
+}
+
+export class LmdbDatastore extends BaseDatastore {
+  readonly #db: Database<Buffer, Buffer>
+  #closed = false
+
+  /** Opens (creating it if need be) the named database of an open LMDB environment */
+  constructor (root: RootDatabase, name = 'libp2p') {
+    super()
+    this.#db = root.openDB<Buffer, Buffer>({ name, encoding: 'binary', keyEncoding: 'binary' })
+  }
+
+  /**
+   * Called before the environment closes: libp2p's fire-and-forget writes (the peer store updated as its
+   * listeners close) may come after it has stopped, and LMDB must not be touched once closed
+   */
+  close (): void {
+    this.#closed = true
+  }
+
+  #open (): void {
+    if (this.#closed) throw new Error('the repo is closed')
+  }
+
+  override async put (key: Key, value: Uint8Array, options?: AbortOptions): Promise<Key> {
+    options?.signal?.throwIfAborted()
+    this.#open()
+    await this.#db.put(checkedKey(key), Buffer.from(value))
+    return key
+  }
+
+  override async get (key: Key, options?: AbortOptions): Promise<Uint8Array> {
+    options?.signal?.throwIfAborted()
+    this.#open()
+    const k = encodeKey(key)
+    const value = k.byteLength > MAX_KEY_BYTES ? undefined : this.#db.getBinary(k)
+    if (value === undefined) throw new NotFoundError(`no value for key ${key.toString()}`)
+    return value
+  }
+
+  override async has (key: Key, options?: AbortOptions): Promise<boolean> {
+    options?.signal?.throwIfAborted()
+    this.#open()
+    const k = encodeKey(key)
+    return k.byteLength <= MAX_KEY_BYTES && this.#db.doesExist(k)
+  }
+
+  override async delete (key: Key, options?: AbortOptions): Promise<void> {
+    options?.signal?.throwIfAborted()
+    this.#open()
+    const k = encodeKey(key)
+    if (k.byteLength <= MAX_KEY_BYTES) await this.#db.remove(k)
+  }
+
+  /** The writes are applied in one transaction: all or none */
+  override batch (): Batch {
+    const ops: Array<{ key: Buffer, value?: Buffer }> = []
+    return {
+      put: (key, value) => { ops.push({ key: checkedKey(key), value: Buffer.from(value) }) },
+      delete: (key) => { ops.push({ key: encodeKey(key) }) },
+      commit: async (options?: AbortOptions) => {
+        options?.signal?.throwIfAborted()
+        this.#open()
+        const todo = ops.splice(0)
+        await this.#db.transaction(() => {
+          for (const op of todo) {
+            if (op.value !== undefined) void this.#db.put(op.key, op.value)
+            else if (op.key.byteLength <= MAX_KEY_BYTES) void this.#db.remove(op.key)
+          }
+        })
+      }
+    }
+  }
+
+  /** The entries in key order, from the prefix on (BaseDatastore.query then applies filters, orders, offset and limit) */
+  override async * _all (q: Query, options?: AbortOptions): AsyncGenerator<Pair> {
+    for (const { key, value } of this.#range(q.prefix, options)) {
+      await breathe()
+      yield { key: new Key(key.toString('utf8'), false), value }
+    }
+  }
+
+  override async * _allKeys (q: KeyQuery, options?: AbortOptions): AsyncGenerator<Key> {
+    for (const { key } of this.#range(q.prefix, options)) {
+      await breathe()
+      yield new Key(key.toString('utf8'), false)
+    }
+  }
+
+  /**
+   * The entries from the prefix on, read in pages of RANGE_PAGE: each page is read whole (its values
+   * copied) before any is yielded, so a caller may write and delete while it iterates (kad-dht's provider
+   * clean-up and the peer store delete expired entries as they go) and no entry is skipped
+   */
+  * #range (prefix: string | undefined, options?: AbortOptions): Generator<{ key: Buffer, value: Uint8Array }> {
+    const start = Buffer.from(prefix ?? '', 'utf8')
+    let after: Buffer | undefined
+    for (;;) {
+      options?.signal?.throwIfAborted()
+      this.#open()
+      const from = after ?? (start.byteLength > 0 ? start : undefined)
+      const page: Array<{ key: Buffer, value: Uint8Array }> = []
+      for (const { key, value } of this.#db.getRange({ ...(from !== undefined ? { start: from } : {}), limit: RANGE_PAGE + 1 })) {
+        if (after !== undefined && key.equals(after)) continue
+        if (!key.subarray(0, start.byteLength).equals(start)) break
+        // copied: LMDB's buffers may be reused by the next read
+        page.push({ key: Buffer.from(key), value: Uint8Array.prototype.slice.call(value) })
+        if (page.length === RANGE_PAGE) break
+      }
+      yield * page
+      if (page.length < RANGE_PAGE) return
+      after = page[page.length - 1]?.key
+    }
+  }
+}
+
