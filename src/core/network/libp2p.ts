@@ -91,7 +91,10 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
     services: {
       identify: identify(),
       identifyPush: identifyPush(),
-      ping: ping(),
+      // the connection monitor pings every connection every 10 s on this protocol too: with the module's
+      // default of one outbound stream, `tsipfs ping` colliding with it failed ("Too many outbound protocol
+      // streams"); Kubo does not limit ping streams this tightly
+      ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 4 }),
       ...swarm.services,
       ...dhtServices,
       storeSweep: storeSweep(),
