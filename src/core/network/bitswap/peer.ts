@@ -42,6 +42,7 @@ async function sent (stream: Stream): Promise<void> {
     stream.addEventListener('idle', check)
     stream.addEventListener('close', check)
     signal.addEventListener('abort', check)
+    check()
   })
 }
 
