@@ -4,7 +4,9 @@
  *     the providers' `bitswap ledger` agrees with what the fetcher received;
  *   - libp2p nodes in this process that speak Bitswap and send wrong blocks, unrequested blocks, an
  *     oversized message and a wantlist flood are cut off (their connection closes), while the download
- *     completes from an honest daemon; a cut-off peer's redial is refused (network/bans.ts).
+ *     completes from an honest daemon; a cut-off peer's redial is refused (network/bans.ts);
+ *   - a daemon serving a peer that stops reading queues only a few MiB for it (its outbox waits for the
+ *     stream), and the peer gets every block, hash-checked, once it reads again.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -12,7 +14,7 @@ import { randomBytes, createHash } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createLibp2p } from 'libp2p'
-import type { Connection, Libp2p } from '@libp2p/interface'
+import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
@@ -171,4 +173,80 @@ test('misbehaving peers are cut off and the download completes from an honest pe
   const r2 = await fetcher.h.run(['swarm', 'connect', `${banned.getMultiaddrs()[0]?.toString() as string}`])
   assert.equal(r2.code, 1, r2.stdout)
   assert.ok(!(await stat(fetcher)).Peers.includes(banned.peerId.toString()))
+})
+
+test('a peer that stops reading holds the server back, and gets every block once it reads again', async (t) => {
+  const provider = await online(t)
+  const bytes = randomBytes(16 * 1024 * 1024)
+  const file = join(provider.h.dir, 'data')
+  await writeFile(file, bytes)
+  const root = (await provider.h.ok(['add', '-Q', '--cid-version=1', file])).trim()
+  const leaves = (await provider.h.ok(['refs', root])).trim().split('\n').map(s => CID.parse(s))
+  assert.equal(leaves.length, 64)
+
+  // the provider's messages come on the stream it opens to us; every block is checked against its CID.
+  // Our yamux window never grows past its first 256 KiB: the provider can only send that much unread.
+  const node = await createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: 256 * 1024 } })],
+    services: { identify: identify() }
+  })
+  t.after(async () => { await node.stop() })
+  const wanted = new Set(leaves.map(c => Buffer.from(c.multihash.digest).toString('hex')))
+  const decoder = new LengthPrefixedDecoder({ maxDataLength: 8 * 1024 * 1024, maxBufferSize: 64 * 1024 * 1024 })
+  let progress = (): void => {}
+  let failure: unknown
+  const inbound = new Promise<Stream>(resolve => {
+    void node.handle(BITSWAP, (stream) => {
+      stream.addEventListener('message', (evt) => {
+        try {
+          for (const buf of decoder.decode(evt.data)) {
+            for (const p of decodeMessage(buf.subarray(), { maxEntries: 100_000, maxBlocks: 100_000 }).payload) {
+              const digest = createHash('sha256').update(p.data).digest('hex')
+              assert.ok(wanted.delete(digest), `a block we wanted, once: sha256 ${digest}`)
+            }
+          }
+        } catch (err) { failure ??= err }
+        progress()
+      })
+      resolve(stream)
+    })
+  })
+  const received = async (n: number): Promise<void> => {
+    await new Promise<void>(resolve => {
+      progress = () => { if (failure !== undefined || leaves.length - wanted.size >= n) resolve() }
+      progress()
+    })
+    if (failure !== undefined) throw failure
+  }
+  const conn = await node.dial(multiaddr(provider.addr))
+  const out = await conn.newStream(BITSWAP)
+  const want = (cids: CID[]): void => {
+    out.send(encodeMessage({ entries: cids.map(c => encodeEntry({ cid: c.bytes, priority: 1, cancel: false, wantType: 0, sendDontHave: false }, true)), presences: [], blocks: [] }, '1.2.0'))
+  }
+  // 8 blocks read as they come: the provider's stream has had to wait for yamux's window at least once
+  want(leaves.slice(0, 8))
+  const stream = await inbound
+  await received(8)
+
+  // then we stop reading: yamux sends the provider no more window updates, and its sends stall. It takes
+  // wants off our wantlist as it queues their blocks, and should queue only a few MiB, then wait for the
+  // stream. (When the outbox trusted stream.onDrain(), which resolves at once after a first drain, every
+  // block wanted was piled into the stream's buffer and our wantlist emptied.)
+  stream.pause()
+  want(leaves.slice(8))
+  const pending = async (): Promise<number> => (JSON.parse(await provider.h.ok(['bitswap', 'wantlist', '--peer', node.peerId.toString(), '--enc=json'])) as { Keys: unknown[] | null }).Keys?.length ?? 0
+  await until(async () => await pending() < leaves.length - 8, 'the provider to start serving the rest')
+  // a while for it to go on if it would: a slow machine can make this pass wrongly, never fail wrongly
+  for (let i = 0; i < 10; i++) {
+    await new Promise(resolve => setTimeout(resolve, 200))
+    assert.ok(await pending() >= (leaves.length - 8) / 2, 'the provider held back')
+  }
+
+  // reading again: every block arrives, once
+  stream.resume()
+  await received(leaves.length)
+  assert.equal(wanted.size, 0)
 })

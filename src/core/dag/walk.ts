@@ -37,8 +37,13 @@ export interface WalkEntry {
 }
 
 const NO_LINKS = new Set([0x55, 0x00])
-/** Blocks read ahead of a walk (see walkDag) */
-const PREFETCH = 32
+/**
+ * Blocks read ahead of a walk (see walkDag). Bitswap splits them over the providers, and the walk waits for
+ * them in order, so each provider needs enough of them to keep busy: with 32, `pin add` of 64 MiB from
+ * three providers took 1.1-2.6 s; with 96, 0.72-0.79 s (4 runs each, 2 cores; one provider: no change).
+ * At most 24 MiB of 256 KiB blocks.
+ */
+const PREFETCH = 96
 
 /** The key used to recognise a block whatever its CID version or codec */
 export function mhKey (cid: CID): string {

@@ -7,7 +7,9 @@
  * daemon → daemon was 0.60x Helia → Helia and 0.29x the raw stream, and 3 providers were 0.38x as fast as
  * one with 200% duplicate data (every provider sent every block); with this one, 0.91x Helia, 0.38x the
  * raw stream, 3 providers 1.47x as fast as one (blocks sent 354 / 339 / 338) and 0 duplicate blocks of
- * 1031. @helia/bitswap also never updated its received and duplicate counters.
+ * 1031. @helia/bitswap also never updated its received and duplicate counters. (Those runs still had the
+ * outbox trusting stream.onDrain(), which let a provider pile up to 7 MB in its stream and send it as one
+ * yamux frame: see peer.ts.)
  *
  * Every received block is hashed here (the multihash its prefix names) before it is used; a block
  * nobody asked the peer for is dropped. Misbehaving peers are cut off (hung up on, and their streams

@@ -17,6 +17,35 @@ const MAX_ENTRIES_OUT = 1024
 
 export type Version = '1.0.0' | '1.1.0' | '1.2.0'
 
+/** How long a stream may keep our message unsent before we give it up */
+const SEND_TIMEOUT_MS = 60_000
+
+/**
+ * Resolves once the stream has handed everything we gave it to the muxer. Not `stream.onDrain()`: in
+ * @libp2p/utils 7.4.1 its promise is never renewed, so after the first drain it resolves at once and the
+ * stream's write buffer grew to 7 MB; yamux then sent it as one frame as large as the window, which the
+ * receiver can read only once all of it has arrived (bench/transfer: bursts of 30 blocks, both daemons idle
+ * half the time). With at most one message waiting here, a frame is at most one message.
+ */
+async function sent (stream: Stream): Promise<void> {
+  if (stream.writeBufferLength === 0) return
+  const signal = AbortSignal.timeout(SEND_TIMEOUT_MS)
+  await new Promise<void>((resolve, reject) => {
+    const check = (): void => {
+      if (stream.writeBufferLength > 0 && stream.status === 'open' && !signal.aborted) return
+      stream.removeEventListener('idle', check)
+      stream.removeEventListener('close', check)
+      signal.removeEventListener('abort', check)
+      if (stream.writeBufferLength === 0) resolve()
+      else reject(signal.aborted ? new Error('timed out sending a Bitswap message') : new Error(`stream ${stream.status} with a message unsent`))
+    }
+    stream.addEventListener('idle', check)
+    stream.addEventListener('close', check)
+    signal.addEventListener('abort', check)
+    check()
+  })
+}
+
 export interface Ledger {
   bytesSent: number
   bytesRecv: number
@@ -179,7 +208,8 @@ export class Peer {
         this.#blockBytes -= data
         if (this.#blockBytes <= OUTBOX_BYTES) this.#wake()
         const msg = encodeMessage({ entries, blocks, presences }, this.version)
-        if (!stream.send(msg)) await stream.onDrain({ signal: AbortSignal.timeout(60_000) })
+        stream.send(msg)
+        await sent(stream)
         this.#counters.messagesSent++
         this.#counters.blocksSent += blocks.length
         this.#counters.dataSent += data
