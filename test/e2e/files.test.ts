@@ -199,3 +199,10 @@ test('GC while MFS writes stream in: no deadlock, nothing lost', { timeout: 60_0
   for await (const e of client.files.ls('/')) names.push(e.name)
   assert.deepEqual(names, ['big', 'big2', 'd0', 'd1', 'd2', 'd3', 'd4'])
 })
+
+test('on a new repo, `files rm --force` of a missing path leaves an MFS root that later commands can read', async (t) => {
+  const h = await harness(t)
+  await h.ok(['files', 'rm', '-r', '--force', '/nonexistent'])
+  await h.ok(['files', 'mkdir', '/a'])
+  assert.equal(await h.ok(['files', 'ls', '/']), 'a\n')
+})

@@ -87,7 +87,11 @@ export function createFilesApi (components: Components) {
       options.signal?.throwIfAborted()
       const before = await rootNode(options)
       const { root, result } = await fn(before)
-      if (!root.cid.equals(before.cid) || await meta.get(MFS_ROOT_KEY) === undefined) {
+      const unchanged = root.cid.equals(before.cid)
+      if (!unchanged || await meta.get(MFS_ROOT_KEY) === undefined) {
+        // a new repo's root was only made, not stored (rootNode): a change that left it as it was (`files rm
+        // --force` of a missing path) must store it before naming it the root
+        if (unchanged) await emptyDir(makePrefix(0, undefined), options)
         await blocks.sync()
         await meta.put(MFS_ROOT_KEY, root.cid.toString())
         components.provide?.mfs(root.cid)
