@@ -8,6 +8,7 @@ import { balanced, trickle } from 'ipfs-unixfs-importer/layout'
 import { CID } from 'multiformats/cid'
 import * as dagPb from '@ipld/dag-pb'
 import { sha256 } from 'multiformats/hashes/sha2'
+import { identity } from 'multiformats/hashes/identity'
 import { UnixFS } from 'ipfs-unixfs'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Mtime } from 'ipfs-unixfs'
@@ -285,6 +286,11 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
           const path = options.wrapWithDirectory === true && entry.path === '' && entry.unixfs?.isDirectory() !== true ? cid.toString() : undefined
           return { cid, size: BigInt(rehash?.cumulativeSize(entry.cid) ?? Number(entry.size)), path }
         }
+        // the binary CID length Kubo gives a dag-pb node (for the empty directories its MFS links first)
+        const multihashBytes = (await hasherByName(resolved.hash).digest(new Uint8Array(0))).bytes.byteLength
+        const cidBytes = (block: Uint8Array): number => resolved.inlineLimit !== undefined && block.byteLength <= resolved.inlineLimit
+          ? CID.createV1(dagPb.code, identity.digest(block)).bytes.byteLength
+          : (resolved.cidVersion === 0 ? 0 : 2) + multihashBytes
         const entries = importTree(candidates(), store, opts, {
           cidVersion: resolved.cidVersion,
           wrapWithDirectory: options.wrapWithDirectory === true,
@@ -292,7 +298,8 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
           shardStrategy: resolved.shardStrategy,
           shardFanoutBits: Math.log2(resolved.fanout),
           maxDirectoryLinks: resolved.maxDirectoryLinks,
-          toFinal
+          toFinal,
+          cidBytes
         })
         for await (const entry of entries) {
           options.signal?.throwIfAborted()

@@ -1,7 +1,8 @@
 /**
  * The directory tree of an add, built over the entries' final CIDs: whether a directory becomes a HAMT is
  * decided when it is written, from all its links as they end up in the DAG (files, symlinks and
- * subdirectories alike), as Kubo decides it:
+ * subdirectories alike), by replaying the decisions Kubo v0.42.0 makes while it builds the directory in
+ * MFS (kuboShards below):
  * - Import.UnixFSHAMTDirectorySizeEstimation "links": the sum of name bytes + binary CID bytes of the links;
  *   "block": the size of the encoded directory node (links with their Tsize, and its Data);
  *   a directory over Import.UnixFSHAMTDirectorySizeThreshold becomes a HAMT;
@@ -28,6 +29,8 @@ export interface TreeOptions {
   /** more links than this make a HAMT; 0 = no limit */
   maxDirectoryLinks: number
   toFinal: ToFinal
+  /** the length of the binary CID Kubo gives a dag-pb node of these bytes (hash, CID version, --inline) */
+  cidBytes: (block: Uint8Array) => number
 }
 
 /**
@@ -111,9 +114,18 @@ function add (root: Dir, entry: ImportResult): void {
   }
 }
 
+/** A link of a directory as Kubo's MFS sees it: first as created (a subdirectory: empty), then final */
+interface KuboLink {
+  name: string
+  cid: CID
+  size: bigint
+  /** a subdirectory: created empty by Mkdir, its link updated when the directory is flushed */
+  initial?: { cidBytes: number, size: number }
+}
+
 /** Writes `dir` after its subdirectories, each yielded with its final CID */
 async function * flush (dir: Dir, store: WritableStorage, options: TreeOptions): AsyncGenerator<ImportResult> {
-  const links: Array<{ name: string, cid: CID, size: bigint }> = []
+  const links: KuboLink[] = []
   for (const [name, child] of dir.children) {
     let done: ImportResult | undefined = isDir(child) ? undefined : child
     if (isDir(child)) {
@@ -122,9 +134,19 @@ async function * flush (dir: Dir, store: WritableStorage, options: TreeOptions):
         yield entry
       }
     }
-    if (done !== undefined) links.push({ name, cid: done.cid, size: done.size })
+    if (done === undefined) continue
+    const link: KuboLink = { name, cid: done.cid, size: done.size }
+    if (isDir(child)) {
+      // Kubo's Mkdir links the empty directory (with the directory's mode and mtime) first
+      const empty = dagPb.encode(dagPb.prepare({ Data: new UnixFS({ type: 'directory', mode: child.mode, mtime: child.mtime }).marshal() }))
+      link.initial = { cidBytes: options.cidBytes(empty), size: empty.byteLength }
+    } else if (child.unixfs?.isDirectory() === true) {
+      // an empty directory: created as it ends up, still re-linked at the flush
+      link.initial = { cidBytes: done.cid.bytes.byteLength, size: Number(done.size) }
+    }
+    links.push(link)
   }
-  const shard = (options.maxDirectoryLinks > 0 && links.length > options.maxDirectoryLinks) || estimate(dir, links, options) > options.shardThreshold
+  const shard = kuboShards(dir, links, options)
   let written: ImportResult
   if (shard) {
     const sharded = new DirSharded({ root: dir.path === '', dir: true, path: dir.path, dirty: true, flat: false, mode: dir.mode, mtime: dir.mtime }, { shardFanoutBits: options.shardFanoutBits, cidVersion: options.cidVersion } as never)
@@ -143,7 +165,84 @@ async function * flush (dir: Dir, store: WritableStorage, options: TreeOptions):
   yield { ...written, cid, size, path: dir.path }
 }
 
-function estimate (dir: Dir, links: Array<{ name: string, cid: CID, size: bigint }>, options: TreeOptions): number {
-  if (options.shardStrategy === 'links-bytes') return links.reduce((a, l) => a + utf8ByteLength(l.name) + l.cid.bytes.byteLength, 0)
-  return links.reduce((a, l) => a + linkSerializedSize(utf8ByteLength(l.name), l.cid.bytes.byteLength, Number(l.size)), dataFieldSerializedSize(dir.mode, dir.mtime))
+const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b))
+
+/**
+ * Whether Kubo v0.42.0 makes this directory a HAMT. Its adder (kubo core/coreunix/add.go) builds the
+ * directory in MFS (boxo mfs/dir.go) over a DynamicDirectory (boxo ipld/unixfs/io/directory.go), which
+ * decides at every AddChild, not once at the end:
+ * 1. the entries are added in directory order, a file or symlink with its final node, a subdirectory by
+ *    Mkdir with the EMPTY directory node (its CID and Tsize); each new entry that takes the estimate over
+ *    the threshold (or the count over MaxLinks) switches the BasicDirectory to a HAMTDirectory, whose
+ *    `sizeChange` then counts name + CID bytes of the entries added after the switch;
+ * 2. when the directory is flushed, every subdirectory's link is replaced by its final node (Directory.
+ *    cacheSync, in Go map order, which is random), each replacement again through AddChild:
+ *    - a BasicDirectory switches to a HAMT when the new estimate is over the threshold; the HAMT's
+ *      `sizeChange` then starts at -(name + 2 hex prefix chars + old CID) + (name + new CID): the old link
+ *      it drops is the shard's, whose name carries the HAMT prefix (hamt.Shard.Swap);
+ *    - a HAMTDirectory (needsToSwitchToBasicDir) takes the same change in the shard's terms: minus the old
+ *      link with the prefixed name, plus ipld.MakeLink(node), a link with NO name; when that makes
+ *      sizeChange + change negative, it sums the real directory (sizeBelowThreshold) and, if the sum plus
+ *      that change is not over the threshold, switches back to a BasicDirectory; otherwise
+ *      sizeChange += -(name + prefix + old CID) + (name + new CID), which is -2 per unchanged-length CID.
+ * So a directory with enough subdirectories, over the threshold by less than about one link's name, flips
+ * between the two forms on the last updates, and Kubo's answer there depends on the map order: the same
+ * input gives a flat directory in one run and a HAMT in the next (measured, see
+ * test/e2e/kubo-cid-oracle.test.ts). This replays the updates in directory order, which gives one of
+ * Kubo's answers there and Kubo's only answer everywhere else. Directories of files and symlinks only
+ * have no updates: a HAMT exactly when over the threshold.
+ */
+function kuboShards (dir: Dir, links: KuboLink[], options: TreeOptions): boolean {
+  const maxLinks = options.maxDirectoryLinks
+  const overLinks = maxLinks > 0 && links.length > maxLinks
+  const threshold = options.shardThreshold
+  // size estimation disabled: the link count alone
+  if (!Number.isFinite(threshold)) return overLinks
+  const block = options.shardStrategy === 'block-bytes'
+  const size = (nameBytes: number, cidBytes: number, tsize: number): number => block ? linkSerializedSize(nameBytes, cidBytes, tsize) : nameBytes + cidBytes
+  const dataField = block ? dataFieldSerializedSize(dir.mode, dir.mtime) : 0
+  // the hex digits of a HAMT link name's prefix
+  const prefix = ((1 << options.shardFanoutBits) - 1).toString(16).length
+  // the root of a -w add holds its arguments in their order, every other directory its entries by name
+  const ordered = dir.path === '' ? links : [...links].sort((a, b) => byteOrder(a.name, b.name))
+  const current = ordered.map(l => ({ nameBytes: utf8ByteLength(l.name), cidBytes: l.initial?.cidBytes ?? l.cid.bytes.byteLength, tsize: l.initial?.size ?? Number(l.size) }))
+  let hamt = false
+  let estimate = dataField
+  let sizeChange = 0
+  // the real size of the directory as it stands (for sizeBelowThreshold)
+  let total = dataField
+  for (const [i, c] of current.entries()) {
+    const s = size(c.nameBytes, c.cidBytes, c.tsize)
+    total += s
+    if (hamt) sizeChange += c.nameBytes + c.cidBytes
+    else if (estimate + s > threshold || (maxLinks > 0 && i + 1 > maxLinks)) {
+      hamt = true
+      sizeChange = c.nameBytes + c.cidBytes
+    } else estimate += s
+  }
+  for (const [i, l] of ordered.entries()) {
+    if (l.initial === undefined) continue
+    const old = current[i] as { nameBytes: number, cidBytes: number, tsize: number }
+    const n = old.nameBytes
+    const cidBytes = l.cid.bytes.byteLength
+    const tsize = Number(l.size)
+    const before = size(n, old.cidBytes, old.tsize)
+    const after = size(n, cidBytes, tsize)
+    const shardChange = -(n + prefix + old.cidBytes) + n + cidBytes
+    if (!hamt) {
+      if (estimate - before + after > threshold) {
+        hamt = true
+        sizeChange = shardChange
+      } else estimate += after - before
+    } else {
+      const change = size(0, cidBytes, tsize) - size(n + prefix, old.cidBytes, old.tsize)
+      if (sizeChange + change < 0 && !overLinks && total + change <= threshold) {
+        hamt = false
+        estimate = total - before + after
+      } else sizeChange += shardChange
+    }
+    total += after - before
+    current[i] = { nameBytes: n, cidBytes, tsize }
+  }
+  return hamt
 }
