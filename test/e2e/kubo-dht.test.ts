@@ -109,7 +109,8 @@ async function findAndFetch (provider: Peer, finder: Peer, made: Made): Promise<
   await disconnect(finder, provider)
   await until(async () => (await finder.run(['routing', 'findprovs', '-n', '1', made.cid])).stdout === `${provider.id}\n`,
     `${finder.name} to find ${provider.name} as the provider`, AbortSignal.timeout(WAIT))
-  const r = await finder.run(['cat', made.cid])
+  // bounded, so that a fetch that never completes fails this case and not the whole file's timeout
+  const r = await finder.run(['cat', '--timeout=60s', made.cid])
   assert.equal(r.code, 0, r.stderr)
   assert.ok(Buffer.compare(r.stdoutBytes, data) === 0, 'content differs')
 }

@@ -7,7 +7,7 @@
 import { CID } from 'multiformats/cid'
 import type { AbortOptions } from '@libp2p/interface'
 import { cidPrefix, DONT_HAVE, HAVE, WANT_HAVE, type Entry } from './message.ts'
-import type { Peer } from './peer.ts'
+import type { Peer, TheirWant } from './peer.ts'
 
 /** The local store as the server reads it (never the network) */
 export interface LocalBlocks {
@@ -24,7 +24,12 @@ export function keyOf (multihash: Uint8Array): string {
   return Buffer.from(multihash.buffer, multihash.byteOffset, multihash.byteLength).toString('base64')
 }
 
-interface Task { key: string, cid: CID, block: boolean, sendDontHave: boolean }
+/**
+ * One want to serve. `want` is the wantlist entry it was made for: a later entry for the same CID (a
+ * want-block after a want-have, or the same want sent again) replaces it, and the task made for the
+ * replaced entry is then skipped, so that answering the old one (a HAVE) cannot drop the new one.
+ */
+interface Task { key: string, want: TheirWant, block: boolean, sendDontHave: boolean }
 
 export class Engine {
   readonly #store: LocalBlocks
@@ -61,8 +66,9 @@ export class Engine {
         dropped++
         continue
       }
-      peer.wants.set(key, { cid, wantType, sendDontHave: e.sendDontHave && peer.version === '1.2.0', priority: e.priority })
-      tasks.push({ key, cid, block: wantType !== WANT_HAVE, sendDontHave: e.sendDontHave && peer.version === '1.2.0' })
+      const want: TheirWant = { cid, wantType, sendDontHave: e.sendDontHave && peer.version === '1.2.0', priority: e.priority }
+      peer.wants.set(key, want)
+      tasks.push({ key, want, block: wantType !== WANT_HAVE, sendDontHave: want.sendDontHave })
     }
     this.#tasks.set(peer, tasks)
     this.#run(peer)
@@ -76,7 +82,7 @@ export class Engine {
       const want = peer.wants.get(key)
       if (want === undefined) continue
       const tasks = this.#tasks.get(peer) ?? []
-      tasks.push({ key, cid: want.cid, block: want.wantType !== WANT_HAVE, sendDontHave: false })
+      tasks.push({ key, want, block: want.wantType !== WANT_HAVE, sendDontHave: false })
       this.#tasks.set(peer, tasks)
       this.#run(peer)
     }
@@ -97,24 +103,26 @@ export class Engine {
       const tasks = this.#tasks.get(peer)
       if (tasks === undefined || tasks.length === 0 || !peer.connected) return
       const batch = tasks.splice(0, READ_AHEAD)
+      // a want cancelled or replaced meanwhile is not served (its replacement has a task of its own)
+      const current = (t: Task): boolean => peer.wants.get(t.key) === t.want
       const read = await Promise.all(batch.map(async t => {
-        if (!peer.wants.has(t.key)) return undefined // cancelled meanwhile
-        if (t.block) return await this.#store.get(t.cid).catch(() => undefined)
-        return await this.#store.has(t.cid).catch(() => false)
+        if (!current(t)) return undefined
+        if (t.block) return await this.#store.get(t.want.cid).catch(() => undefined)
+        return await this.#store.has(t.want.cid).catch(() => false)
       }))
       for (const [i, t] of batch.entries()) {
         const got = read[i]
-        const want = peer.wants.get(t.key)
-        if (want === undefined) continue
+        if (!current(t)) continue
+        const cid = t.want.cid
         if (got instanceof Uint8Array) {
-          peer.queueBlock({ prefix: cidPrefix(t.cid.version, t.cid.code, t.cid.multihash.code, t.cid.multihash.size), data: got })
+          peer.queueBlock({ prefix: cidPrefix(cid.version, cid.code, cid.multihash.code, cid.multihash.size), data: got })
           peer.wants.delete(t.key)
         } else if (got === true) {
-          peer.queuePresence({ cid: t.cid.bytes, type: HAVE })
+          peer.queuePresence({ cid: cid.bytes, type: HAVE })
           peer.wants.delete(t.key)
         } else if (t.sendDontHave) {
           // kept in the wantlist: if the block arrives later, announce() serves it
-          peer.queuePresence({ cid: t.cid.bytes, type: DONT_HAVE })
+          peer.queuePresence({ cid: cid.bytes, type: DONT_HAVE })
         }
       }
       await peer.waitForRoom()
