@@ -9,7 +9,10 @@ test('getKey/setKey walk dotted keys', () => {
   assert.equal(getKey(c, 'A.B'), 1)
   setKey(c, 'A.C.D', 'x')
   assert.deepEqual(getKey(c, 'A.C'), { D: 'x' })
-  assert.throws(() => getKey(c, 'A.Z'), { name: 'ConfigKeyNotFoundError' })
+  // Kubo's messages (kubo v0.42.0 `ipfs config`): the key up to the missing part, or up to the part that is no map
+  assert.throws(() => getKey(c, 'A.Z'), { name: 'ConfigKeyNotFoundError', message: 'failed to get config value: "A.Z not found"' })
+  assert.throws(() => getKey(c, 'Nope.Nothing'), { message: 'failed to get config value: "Nope not found"' })
+  assert.throws(() => getKey(c, 'A.B.Z'), { message: 'failed to get config value: "A.B key is not a map"' })
   assert.throws(() => getKey(c, 'A..B'), { name: 'InvalidConfigError' })
 })
 

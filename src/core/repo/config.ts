@@ -129,12 +129,15 @@ export function splitKey (key: string): string[] {
   return parts
 }
 
+/** A dotted key's value; a missing key fails with Kubo's message, naming the key up to where it failed */
 export function getKey (config: object, key: string): JSONValue {
   let cursor: unknown = config
-  for (const part of splitKey(key)) {
-    if (cursor === null || typeof cursor !== 'object' || Array.isArray(cursor) || !Object.hasOwn(cursor, part)) {
-      throw new ConfigKeyNotFoundError(`key has no attribute ${part}`)
+  const parts = splitKey(key)
+  for (const [i, part] of parts.entries()) {
+    if (cursor === null || typeof cursor !== 'object' || Array.isArray(cursor)) {
+      throw new ConfigKeyNotFoundError(`failed to get config value: "${parts.slice(0, i).join('.')} key is not a map"`)
     }
+    if (!Object.hasOwn(cursor, part)) throw new ConfigKeyNotFoundError(`failed to get config value: "${parts.slice(0, i + 1).join('.')} not found"`)
     cursor = (cursor as Record<string, unknown>)[part]
   }
   return cursor as JSONValue
