@@ -9,7 +9,7 @@ import type { AbortOptions } from '@libp2p/interface'
 import type { TsipfsNode } from '../core/node.ts'
 import { parsePath, formatPath } from '../core/path.ts'
 import { readFile } from '../core/unixfs/read.ts'
-import { PathNotFoundError, toTsipfsError } from '../core/errors.ts'
+import { PathNotFoundError, TsipfsError, toTsipfsError } from '../core/errors.ts'
 import { LruCache } from './cache.ts'
 import { createRoutingBackend, type RoutingBackend } from './routing-backend.ts'
 
@@ -32,6 +32,12 @@ export interface DirLink { name: string, cid: CID, size: bigint }
 /** The /routing/v1 API's part (routing-backend.ts) is here too */
 export interface GatewayBackend extends RoutingBackend {
   resolve(path: string, options?: AbortOptions): Promise<Resolved>
+  /**
+   * For a path that does not exist: the CIDs of the path's blocks up to the last segment that does (root
+   * first), which prove that the next one is not there. Throws what resolve throws for anything else (a
+   * block that cannot be had, say).
+   */
+  proof(path: string, options?: AbortOptions): Promise<CID[]>
   block(cid: CID, options?: AbortOptions): Promise<Uint8Array>
   has(cid: CID, options?: AbortOptions): Promise<boolean>
   /** A file's bytes (a range of them) */
@@ -88,6 +94,17 @@ export function createCoreBackend (node: TsipfsNode, init: { offline?: boolean }
       resolved.set(p, r)
       if (path !== p) resolved.set(path, r)
       return r
+    },
+    async proof (path, options = {}) {
+      const steps: CID[] = []
+      try {
+        for await (const step of walkPath(formatPath(parsePath(path)), blockstore, local(options))) steps.push(step.cid)
+      } catch (err) {
+        const e = pathError(err)
+        if (!(e instanceof PathNotFoundError)) throw e
+        return steps
+      }
+      throw new PathNotFoundError(`${path} exists`)
     },
     async block (cid, options = {}) {
       return await blocks.get(cid, local(options))
@@ -162,7 +179,16 @@ export function createCoreBackend (node: TsipfsNode, init: { offline?: boolean }
       for (let i = last.remainder.length; i > 0; i--) roots.push(last.cid)
       return { cid: last.cid, roots, entry: await exporter(last.cid, blockstore, local(options)), remainder: last.remainder }
     } catch (err) {
-      throw toTsipfsError(err)
+      throw pathError(err)
     }
   }
+}
+
+/**
+ * The exporter's own NotFoundError (ours are TsipfsErrors) is a name missing from a directory, or a path
+ * going on below a file: the path does not exist (a block that is not there is a BlockNotFoundError)
+ */
+function pathError (err: unknown): Error {
+  if (err instanceof Error && !(err instanceof TsipfsError) && err.name === 'NotFoundError') return new PathNotFoundError(err.message, { cause: err })
+  return toTsipfsError(err)
 }

@@ -14,11 +14,11 @@ import { LruCache } from './cache.ts'
 import { createHotResponses, type HotResponses } from './hot.ts'
 import { canonicalName, parseIpnsName } from '../core/names/index.ts'
 import { serveUnixfs, listingEtag } from './unixfs.ts'
-import { serveRaw, serveCar, serveIpnsRecord } from './trustless.ts'
+import { serveRaw, serveCar, serveCarProof, serveIpnsRecord } from './trustless.ts'
 import { serveCodec, codecFormat } from './codec.ts'
 import { serveRoutingV1 } from './routing-v1.ts'
 import { parseCid } from '../core/path.ts'
-import { AbortedError, toTsipfsError } from '../core/errors.ts'
+import { AbortedError, PathNotFoundError, toTsipfsError } from '../core/errors.ts'
 import { logger } from '../core/log.ts'
 
 const log = logger('gateway')
@@ -258,6 +258,10 @@ async function serve (ctx: GatewayContext): Promise<void> {
   } catch (err) {
     // Cache-Control: only-if-cached asks not to fetch: content not here is 412
     if (cacheControl.includes('only-if-cached') && statusOf(err) === 404) throw new HttpError(412, 'content is not in the local store (only-if-cached)')
+    // a CAR of a path that does not exist: the blocks that show it does not (as Kubo answers)
+    if (ctx.format === FORMATS.car && err instanceof PathNotFoundError) {
+      return await serveCarProof(ctx, rootCid, await ctx.backend.proof(`${ipfsRoot}${rest}`, lazySignal(ctx)))
+    }
     // on an origin (subdomain or DNSLink host), a path that does not exist goes through _redirects
     if (ctx.origin !== undefined && statusOf(err) === 404 && ctx.format === '') {
       const r = await applyRedirects(ctx, ipfsRoot)

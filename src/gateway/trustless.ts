@@ -5,7 +5,8 @@
  */
 import * as dagPb from '@ipld/dag-pb'
 import { CarWriter } from '@ipld/car'
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
+import { identity } from 'multiformats/hashes/identity'
 import type { Resolved } from './backend.ts'
 import { type GatewayContext, FORMATS, HttpError, IMMUTABLE, contentDisposition, sendRanged, sendStream, setRoots, setCaching } from './http.ts'
 import { linksOf } from '../core/dag/links.ts'
@@ -149,21 +150,63 @@ async function * entity (w: Walk, cid: CID, range?: CarParams['bytes']): AsyncGe
   yield * fileRange(w, cid, first.bytes, 0, start, end)
 }
 
-export async function serveCar (ctx: GatewayContext, resolved: Resolved, rootCid: CID): Promise<void> {
+/** The headers of a CAR response; `etagCid` names the content in the Etag. Returns the walk's state */
+function carHeaders (ctx: GatewayContext, params: CarParams, roots: CID[], etagCid: CID): Walk {
   const { res } = ctx
-  const params = carParams(ctx)
   const key = `${params.scope}.${params.bytes === undefined ? '' : `${params.bytes.from}:${params.bytes.to ?? '*'}`}.${params.dups ? 'y' : 'n'}`
-  setRoots(ctx, resolved.roots)
-  setCaching(ctx, `W/"${resolved.cid.toString()}.car.${Buffer.from(key).toString('base64url')}"`)
+  setRoots(ctx, roots)
+  setCaching(ctx, `W/"${etagCid.toString()}.car.${Buffer.from(key).toString('base64url')}"`)
   if (ctx.contentPath.startsWith('/ipfs/')) res.setHeader('Cache-Control', IMMUTABLE)
   // named after the /ipfs/ path it answers: `{root CID}_{last segment}.car`, `{root CID}.car` (as Kubo names it)
-  const [root, ...segments] = (ctx.ipfsPath ?? `/ipfs/${resolved.cid.toString()}`).split('/').slice(2).filter(Boolean)
+  const [root, ...segments] = (ctx.ipfsPath ?? `/ipfs/${etagCid.toString()}`).split('/').slice(2).filter(Boolean)
   const filename = ctx.url.searchParams.get('filename') ?? `${[root, ...segments.slice(-1)].join('_')}.car`
   res.setHeader('Content-Disposition', contentDisposition('attachment', filename))
   res.setHeader('Content-Type', `${FORMATS.car as string}; version=1; order=dfs; dups=${params.dups ? 'y' : 'n'}`)
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('Accept-Ranges', 'none')
-  const w: Walk = { blocks: async (cid) => await ctx.backend.block(cid, { signal: ctx.signal }), seen: new Set(), dups: params.dups, signal: ctx.signal }
+  return { blocks: async (cid) => await ctx.backend.block(cid, { signal: ctx.signal }), seen: new Set(), dups: params.dups, signal: ctx.signal }
+}
+
+/** The empty identity CID (bafkqaaa): the header root of a CAR that proves a path does not exist */
+const NOTHING = CID.createV1(0x55, identity.digest(new Uint8Array(0)))
+
+/**
+ * A CAR for a path that does not exist (Kubo 0.24+): 200, the header root bafkqaaa, and the blocks of the
+ * path up to the last segment that exists (`steps`, root first), which show that the next segment is not
+ * there; of a sharded directory, all its shard nodes (the ones the lookup needs are among them).
+ * X-Ipfs-Roots and the Etag name the path's root CID.
+ */
+export async function serveCarProof (ctx: GatewayContext, rootCid: CID, steps: CID[]): Promise<void> {
+  const w = carHeaders(ctx, carParams(ctx), [rootCid], rootCid)
+  const { writer, out } = CarWriter.create([NOTHING])
+  const filling = (async () => {
+    try {
+      for (const [i, cid] of steps.entries()) {
+        const blocks = i === steps.length - 1 && cid.code === dagPb.code ? entity(w, cid) : emit(w, cid)
+        for await (const b of blocks) {
+          // a file's entity is all of it: the proof needs only its root block
+          if (b !== undefined) await writer.put(b)
+          if (i === steps.length - 1 && !isHamt(b)) break
+        }
+      }
+    } finally {
+      await writer.close()
+    }
+  })()
+  filling.catch(() => {})
+  await sendStream(ctx, 200, out)
+  await filling
+}
+
+function isHamt (b: { cid: CID, bytes: Uint8Array } | undefined): boolean {
+  if (b === undefined || b.cid.code !== dagPb.code) return false
+  const node = dagPb.decode(b.bytes)
+  return node.Data !== undefined && decodeData(node.Data).type === TYPE.hamt
+}
+
+export async function serveCar (ctx: GatewayContext, resolved: Resolved, rootCid: CID): Promise<void> {
+  const params = carParams(ctx)
+  const w = carHeaders(ctx, params, resolved.roots, resolved.cid)
   // the blocks that prove the path, then the terminal element's blocks for the scope. The header's root is
   // the terminal element (the specs leave it open and tell clients to ignore it; Kubo names the terminal).
   // A path that ends at a field inside a block (not a link) has that block as its terminal element, as in

@@ -427,6 +427,22 @@ check(`${TG} §dag-scope=entity`, 'entity of a HAMT directory is its shard nodes
   assert.ok(!r.cids.includes(C.multiblock))
   assert.equal(r.cids[0], C.hamt)
 })
+check(`${TG} §CAR Responses (application/vnd.ipld.car)`, 'a path that does not exist: 200, root bafkqaaa, the blocks proving it is not there (as Kubo)', async () => {
+  const r = await carOf(`/ipfs/${C.mixed}/subdir/nothing-here?format=car`)
+  assert.equal(r.status, 200)
+  assert.deepEqual(r.roots, ['bafkqaaa'])
+  assert.deepEqual(r.cids, [C.mixed, 'bafybeicnmple4ehlz3ostv2sbojz3zhh5q7tz5r2qkfdpqfilgggeen7xm'])
+  assert.equal(r.headers.get('x-ipfs-roots'), C.mixed)
+  assert.match(r.headers.get('content-disposition') ?? '', new RegExp(`filename="${C.mixed}_nothing-here.car"`))
+  // below a file: the file's root block shows it has no links
+  assert.deepEqual((await carOf(`/ipfs/${C.dir}/multiblock.txt/deeper?format=car`)).cids, [C.dir, C.multiblock])
+  // in a HAMT directory: its shard nodes, and none of its entries
+  const hamt = await carOf(`/ipfs/${C.hamt}/nothing-here.txt?format=car`)
+  assert.equal(hamt.cids[0], C.hamt)
+  assert.ok(hamt.cids.length > 1 && !hamt.cids.includes(C.multiblock), hamt.cids.join(' '))
+  // a missing path without format=car stays a 404
+  assert.equal((await get(`/ipfs/${C.mixed}/subdir/nothing-here`)).status, 404)
+})
 check(`${TG} §dag-scope=entity`, 'entity of a raw block is that block', async () => {
   assert.deepEqual((await carOf(`/ipfs/${C.hello}?format=car&dag-scope=entity`)).cids, [C.hello])
 })
