@@ -380,6 +380,14 @@ export const errorClasses = [
 ]
 
 /**
+ * ipfs-unixfs-exporter's own NotFoundError: a name missing from a directory, or a path going on below a
+ * file. A block that is not there is not one: our stores throw TsipfsErrors (BlockNotFoundError).
+ */
+export function isMissingName (err: unknown): boolean {
+  return err instanceof Error && err.name === 'NotFoundError'
+}
+
+/**
  * Turn anything thrown into a TsipfsError. Errors from libraries are mapped by their `name` (never by their
  * message); unknown errors keep their message and become implementation errors (code 2 on the wire).
  */

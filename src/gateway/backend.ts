@@ -9,7 +9,7 @@ import type { AbortOptions } from '@libp2p/interface'
 import type { TsipfsNode } from '../core/node.ts'
 import { parsePath, formatPath } from '../core/path.ts'
 import { readFile } from '../core/unixfs/read.ts'
-import { PathNotFoundError, TsipfsError, toTsipfsError } from '../core/errors.ts'
+import { PathNotFoundError, isMissingName, toTsipfsError } from '../core/errors.ts'
 import { LruCache } from './cache.ts'
 import { createRoutingBackend, type RoutingBackend } from './routing-backend.ts'
 
@@ -184,11 +184,8 @@ export function createCoreBackend (node: TsipfsNode, init: { offline?: boolean }
   }
 }
 
-/**
- * The exporter's own NotFoundError (ours are TsipfsErrors) is a name missing from a directory, or a path
- * going on below a file: the path does not exist (a block that is not there is a BlockNotFoundError)
- */
+/** A name missing along the path is a path that does not exist (toTsipfsError alone would say a block) */
 function pathError (err: unknown): Error {
-  if (err instanceof Error && !(err instanceof TsipfsError) && err.name === 'NotFoundError') return new PathNotFoundError(err.message, { cause: err })
+  if (isMissingName(err)) return new PathNotFoundError((err as Error).message, { cause: err })
   return toTsipfsError(err)
 }

@@ -115,6 +115,14 @@ async function * fileRange (w: Walk, cid: CID, bytes: Uint8Array, at: number, st
   }
 }
 
+/** The shard nodes below a sharded directory's node (links named by their prefix only), not its entries */
+async function * shardNodes (w: Walk, node: dagPb.PBNode, fanout = 256): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+  const pad = (fanout - 1).toString(16).length
+  for (const l of node.Links) {
+    if ((l.Name ?? '').length === pad) yield * entity(w, l.Hash)
+  }
+}
+
 /** The blocks of the entity at `cid`: a whole file (or a byte range of it), a directory's own nodes, one block */
 async function * entity (w: Walk, cid: CID, range?: CarParams['bytes']): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
   let first: { cid: CID, bytes: Uint8Array } | undefined
@@ -131,11 +139,7 @@ async function * entity (w: Walk, cid: CID, range?: CarParams['bytes']): AsyncGe
   const data = node.Data === undefined ? undefined : decodeData(node.Data)
   if (data === undefined) return
   if (data.type === TYPE.hamt) {
-    // a sharded directory: its shard nodes, not the entries
-    const pad = ((data.fanout ?? 256) - 1).toString(16).length
-    for (const l of node.Links) {
-      if ((l.Name ?? '').length === pad) yield * entity(w, l.Hash)
-    }
+    yield * shardNodes(w, node, data.fanout)
     return
   }
   if (data.type !== TYPE.file && data.type !== TYPE.raw) return
@@ -181,13 +185,19 @@ export async function serveCarProof (ctx: GatewayContext, rootCid: CID, steps: C
   const { writer, out } = CarWriter.create([NOTHING])
   const filling = (async () => {
     try {
-      for (const [i, cid] of steps.entries()) {
-        const blocks = i === steps.length - 1 && cid.code === dagPb.code ? entity(w, cid) : emit(w, cid)
-        for await (const b of blocks) {
-          // a file's entity is all of it: the proof needs only its root block
-          if (b !== undefined) await writer.put(b)
-          if (i === steps.length - 1 && !isHamt(b)) break
+      let last: { cid: CID, bytes: Uint8Array } | undefined
+      for (const cid of steps) {
+        for await (const b of emit(w, cid)) {
+          if (b === undefined) continue
+          await writer.put(b)
+          last = b
         }
+      }
+      // the name is missing from a sharded directory: its shard nodes too (the lookup's are among them)
+      if (last?.cid.code === dagPb.code) {
+        const node = dagPb.decode(last.bytes)
+        const data = node.Data === undefined ? undefined : decodeData(node.Data)
+        if (data?.type === TYPE.hamt) for await (const b of shardNodes(w, node, data.fanout)) await writer.put(b)
       }
     } finally {
       await writer.close()
@@ -196,12 +206,6 @@ export async function serveCarProof (ctx: GatewayContext, rootCid: CID, steps: C
   filling.catch(() => {})
   await sendStream(ctx, 200, out)
   await filling
-}
-
-function isHamt (b: { cid: CID, bytes: Uint8Array } | undefined): boolean {
-  if (b === undefined || b.cid.code !== dagPb.code) return false
-  const node = dagPb.decode(b.bytes)
-  return node.Data !== undefined && decodeData(node.Data).type === TYPE.hamt
 }
 
 export async function serveCar (ctx: GatewayContext, resolved: Resolved, rootCid: CID): Promise<void> {

@@ -4,7 +4,7 @@ import type { AbortOptions } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import type { Components } from '../node.ts'
 import { parsePath, formatPath } from '../path.ts'
-import { PathNotFoundError, WrongNodeTypeError, toTsipfsError } from '../errors.ts'
+import { PathNotFoundError, WrongNodeTypeError, isMissingName, toTsipfsError } from '../errors.ts'
 import { getEntries, type GetEntry } from './get.ts'
 import { readFile } from './read.ts'
 import { tarStream } from './tar.ts'
@@ -35,9 +35,8 @@ export function createExporter ({ blockstore, blocks }: Components) {
     try {
       return await exporter(formatPath(p), blockstore, options)
     } catch (err) {
-      // the exporter's NotFoundError (ours are TsipfsErrors) is a name missing from a directory: say
-      // which, as Kubo does ("no link named ... under <cid>")
-      if (err instanceof Error && err.name === 'NotFoundError' && p.segments.length > 0) await missingLink(p, options)
+      // a name missing from a directory: say which, as Kubo does ("no link named ... under <cid>")
+      if (isMissingName(err) && p.segments.length > 0) await missingLink(p, options)
       throw toTsipfsError(err)
     }
   }
@@ -49,7 +48,7 @@ export function createExporter ({ blockstore, blocks }: Components) {
       try {
         entry = await exporter(formatPath({ ...p, segments: p.segments.slice(0, i + 1) }), blockstore, options)
       } catch (err) {
-        if (err instanceof Error && err.name === 'NotFoundError') throw new PathNotFoundError(`no link named "${p.segments[i] as string}" under ${parent.toString()}`)
+        if (isMissingName(err)) throw new PathNotFoundError(`no link named "${p.segments[i] as string}" under ${parent.toString()}`)
         throw toTsipfsError(err)
       }
       parent = entry.cid
