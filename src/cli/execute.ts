@@ -2,7 +2,6 @@
  * Running a parsed command. Locally: open the repo (unless the command needs none), build the run context,
  * and stream results. (Sending it to a running daemon arrives with the RPC API.)
  */
-import { setFlagsFromString } from 'node:v8'
 import type { Command, InputEntry, Options, RunContext } from '../commands/command.ts'
 import { createNode, type TsipfsNode } from '../core/node.ts'
 import { defaultRepoPath } from '../core/repo/repo.ts'
@@ -49,10 +48,6 @@ export function signalFor (options: Options, signal: AbortSignal): AbortSignal {
 /** Run a command in this process; the node is opened for it and closed when the results are consumed */
 export async function * runLocal (inv: Invocation): AsyncGenerator<unknown> {
   let node: TsipfsNode | undefined
-  // A local add keeps V8's young generation at the size start-up left it (a few MB): V8 otherwise grows it to
-  // 128 MB on a machine with much memory while add -r of 10,000 files keeps its tree alive (peak RSS
-  // 355-362 -> 281-283 MB, CPU +10%). Measured for add only, so other commands and the daemon keep the default.
-  if (inv.command.path.join(' ') === 'add') setFlagsFromString('--semi-space-growth-factor=1')
   try {
     if (inv.command.repo !== 'none') {
       node = await createNode({ repoPath: repoPathFrom(inv.options) })

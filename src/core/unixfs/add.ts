@@ -22,6 +22,7 @@ import { parseChunker } from './chunkers/index.ts'
 import { hasherByName } from '../blocks/hashers.ts'
 import { Rehasher, type BlockSink } from './rehash.ts'
 import { leafWriter } from './leaves.ts'
+import { holdYoungGeneration } from './young-generation.ts'
 import { WriteBehind } from '../blocks/write-behind.ts'
 import { fastFileBuilder, fixedChunkSize } from './fast-file.ts'
 import { InvalidArgumentError } from '../errors.ts'
@@ -338,7 +339,12 @@ export function createAdder ({ blocks, gcLock, repo }: Components, { pins }: { p
           await pins.add(last.cid, { recursive: true, name: options.pinName, signal: options.signal, complete: true })
         }
       }
-      yield * (options.onlyHash === true ? run() : gcLock.sharedStream(run))
+      const release = holdYoungGeneration()
+      try {
+        yield * (options.onlyHash === true ? run() : gcLock.sharedStream(run))
+      } finally {
+        release()
+      }
     }
   }
 }
