@@ -26,11 +26,27 @@ export interface WalkOptions {
 }
 
 /** stat or lstat, with Kubo's message for a path (or a symlink's target) that is not there */
+/**
+ * A file system error as Kubo prints it (the C library's text, without Node's code and path). A symlink loop
+ * under --dereference-symlinks ends here too: the system refuses a path through 40 links (ELOOP), as for Kubo.
+ */
+const SYSTEM_MESSAGES: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ELOOP: 'too many levels of symbolic links',
+  EACCES: 'permission denied',
+  ENOTDIR: 'not a directory',
+  ENAMETOOLONG: 'file name too long'
+}
+
+function systemMessage (err: unknown): string {
+  return SYSTEM_MESSAGES[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message
+}
+
 function statPath (path: string, follow: boolean): Stats {
   try {
     return follow ? statSync(path) : lstatSync(path)
   } catch (err) {
-    throw new LocalFileError(`stat ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`)
+    throw new LocalFileError(`stat ${path}: ${systemMessage(err)}`)
   }
 }
 
@@ -94,7 +110,7 @@ export async function * localEntries (paths: string[], options: WalkOptions = {}
     try {
       st = options.dereferenceArgs === true || options.dereferenceSymlinks === true ? await stat(given) : await lstat(given)
     } catch (err) {
-      throw new LocalFileError(`${given}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`)
+      throw new LocalFileError(`${given}: ${systemMessage(err)}`)
     }
     // Kubo names an argument by the last element of its absolute path: `add -r .` adds `<dir name>/…`
     // a dereferenced symlink argument is named by its target, as Kubo does
