@@ -34,7 +34,8 @@ const RANGE_PAGE = 256
  * stream to its handler only after that write, one write at a time per peer. Kubo opens a stream for every
  * Bitswap message it sends, one block each: while a fetch wrote its blocks to the same LMDB environment,
  * each commit took 6 ms (median) to 150 ms, and the blocks waited for them one after the other (`pin add`
- * of 64 MiB from Kubo: 279 peer writes, 3.1 s of waiting). Until its commit, a write is kept here, and
+ * of 64 MiB from Kubo: 279 peer writes, 3.1 s of waiting; the fetching daemon sat idle 40% of the fetch,
+ * 8% without the waits, on a busy 2-core machine). Until its commit, a write is kept here, and
  * reads (get, has) answer from it; a query first waits for the writes made before it to commit. A write
  * LMDB fails is lost: a peer's record is rewritten at its next stream or identify.
  */
