@@ -1,9 +1,9 @@
 /**
  * The libp2p datastore over the repo's LMDB environment (src/core/network/datastore.ts): the
  * interface-datastore operations, queries by prefix with filters, orders, offset and limit, atomic
- * batches, and what is written is there after the environment is closed and opened again. It lives in its
- * own database: blocks and metadata are not touched. The hourly sweep (src/core/routing/dht-store.ts)
- * deletes expired DHT records from it.
+ * batches, peer store writes that do not wait for their commit, and what is written is there after the
+ * environment is closed and opened again. It lives in its own database: blocks and metadata are not
+ * touched. The hourly sweep (src/core/routing/dht-store.ts) deletes expired DHT records from it.
  */
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
@@ -58,6 +58,66 @@ test('put, get, has, delete', async (t) => {
   await assert.rejects(async () => await ds.put(key, bytes('late')), /the repo is closed/)
   await assert.rejects(async () => await ds.get(key), /the repo is closed/)
   await assert.rejects(async () => await collect(ds.query({})), /the repo is closed/)
+})
+
+test('peer store writes resolve before their commit and are read at once; other writes wait for theirs', async (t) => {
+  const { open } = await tempEnv(t)
+  const env = await open()
+  const ds = new LmdbDatastore(env.root)
+  // a commit needs a turn of the event loop (LMDB's write thread calls back): a few microtasks are not one
+  const settledWithinMicrotasks = async (p: Promise<unknown>): Promise<boolean> => {
+    let settled = false
+    void p.then(() => { settled = true })
+    for (let i = 0; i < 5; i++) await Promise.resolve()
+    return settled
+  }
+  const peer = new Key('/peers/PEER1')
+  assert.equal(await settledWithinMicrotasks(ds.put(peer, bytes('one'))), true)
+  assert.equal(await ds.has(peer), true)
+  assert.equal(text(await ds.get(peer)), 'one')
+  const record = new Key('/dht/record/R1')
+  const put = ds.put(record, bytes('r'))
+  assert.equal(await settledWithinMicrotasks(put), false)
+  await put
+
+  // the latest write wins, before and after the commits
+  void ds.put(peer, bytes('two'))
+  void ds.put(peer, bytes('three'))
+  assert.equal(text(await ds.get(peer)), 'three')
+  // what a reader does with a value does not change it
+  const got = await ds.get(peer)
+  got.fill(0)
+  assert.equal(text(await ds.get(peer)), 'three')
+  // a query sees the writes made before it
+  assert.deepEqual((await collect(ds.query({ prefix: '/peers/' }))).map(p => `${p.key.toString()}=${text(p.value)}`), ['/peers/PEER1=three'])
+  assert.equal(text(await ds.get(peer)), 'three')
+
+  // a delete is seen at once too, and a put after it
+  assert.equal(await settledWithinMicrotasks(ds.delete(peer)), true)
+  assert.equal(await ds.has(peer), false)
+  await assert.rejects(async () => await ds.get(peer), { name: 'NotFoundError' })
+  void ds.put(peer, bytes('four'))
+  assert.equal(text(await ds.get(peer)), 'four')
+  void ds.delete(peer)
+  assert.deepEqual(await collect(ds.queryKeys({ prefix: '/peers/' })), [])
+
+  // a batch after an uncommitted write: the batch's value is the one kept
+  void ds.put(new Key('/peers/PEER2'), bytes('before'))
+  const b = ds.batch()
+  b.put(new Key('/peers/PEER2'), bytes('batch'))
+  await b.commit()
+  assert.equal(text(await ds.get(new Key('/peers/PEER2'))), 'batch')
+
+  // a key too long is still refused at once
+  await assert.rejects(async () => await ds.put(new Key(`/peers/${'x'.repeat(3000)}`), bytes('x')), /key too long/)
+
+  // closing the environment waits for the writes not yet committed
+  void ds.put(new Key('/peers/PEER3'), bytes('last'))
+  await env.root.close()
+  const reopened = new LmdbDatastore((await open()).root)
+  assert.equal(text(await reopened.get(new Key('/peers/PEER3'))), 'last')
+  assert.equal(text(await reopened.get(new Key('/peers/PEER2'))), 'batch')
+  assert.equal(await reopened.has(peer), false)
 })
 
 test('queries by prefix, with filters, orders, offset and limit', async (t) => {
@@ -152,7 +212,7 @@ test('what was written is there after the environment is closed and opened again
   await ds.put(new Key('/peers/PEER1'), bytes('peer'))
   await ds.put(new Key('/dht/record/GONE'), bytes('gone'))
   await ds.delete(new Key('/dht/record/GONE'))
-  // no flush asked: a put resolves once committed
+  // no flush asked: a put resolves once committed (a peer's before, and closing waits for its commit)
   await env.root.close()
 
   const again = await open()
