@@ -5,7 +5,8 @@
 import { commands } from '../commands/index.ts'
 import { parseCommandLine, withDefaults, findCommand, commandWords } from './parse.ts'
 import { commandHelp, groupHelp, subcommandsOf } from './help.ts'
-import { runLocal, checkArgs } from './execute.ts'
+import { runLocal, checkArgs, repoPathFrom } from './execute.ts'
+import { assertInitialized } from '../core/repo/repo.ts'
 import { formatResult, encoding } from './output.ts'
 import { localEntries, stdinEntry } from './inputs.ts'
 import { toTsipfsError, DaemonNotRunningError } from '../core/errors.ts'
@@ -104,7 +105,11 @@ export async function main (argv: string[]): Promise<number> {
     checkArgs(parsed.command, args, inputs.files !== undefined)
     // a running daemon gets every command it serves; without one, the command runs here on the repo
     const daemon = parsed.command.cliOnly === true ? undefined : await findDaemon(options)
-    if (daemon === undefined && parsed.command.daemonOnly === true) throw new DaemonNotRunningError()
+    if (daemon === undefined && parsed.command.daemonOnly === true) {
+      // no repo at all is said first, as Kubo says it
+      if (parsed.command.repo !== 'none') await assertInitialized(repoPathFrom(options))
+      throw new DaemonNotRunningError()
+    }
     const sent = { ...parsed.options }
     if (options.progress === true) sent.progress = true
     const results = daemon !== undefined

@@ -30,6 +30,10 @@ test('a command without a repo says to run init', async (t) => {
   const r = await h.run(['cat', 'QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN'])
   assert.equal(r.code, 1)
   assert.match(r.stderr, /tsipfs init/)
+  // a command that needs the daemon says so only where there is a repo, as Kubo does
+  const s = await h.run(['shutdown'])
+  assert.equal(s.code, 1)
+  assert.match(s.stderr, /^Error: no tsipfs repo found in .*\nplease run: 'tsipfs init'\n$/)
 })
 
 test('every command group has --help text through the binary (test/unit/docs.test.ts renders every command\'s)', async () => {

@@ -127,9 +127,14 @@ export interface Repo {
   close(): Promise<void>
 }
 
+/** Fails with Kubo's message when `repoPath` holds no repo */
+export async function assertInitialized (repoPath: string): Promise<void> {
+  if (!await isInitialized(repoPath)) throw new RepoNotInitializedError(`no tsipfs repo found in ${repoPath}.\nplease run: 'tsipfs init'`)
+}
+
 /** Open an initialised repo for writing: checks its version and takes the lock */
 export async function openRepo (repoPath: string): Promise<Repo> {
-  if (!await isInitialized(repoPath)) throw new RepoNotInitializedError(`no tsipfs repo found in ${repoPath}.\nplease run: 'tsipfs init'`)
+  await assertInitialized(repoPath)
   const version = await readVersion(repoPath)
   if (version > REPO_VERSION) {
     throw new RepoVersionError(`repo at ${repoPath} has version ${version}; this tsipfs understands up to ${REPO_VERSION}. Upgrade tsipfs.`)
