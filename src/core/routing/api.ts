@@ -14,8 +14,8 @@ import { InvalidArgumentError, NotOnlineError, ProvideDisabledError, RoutingNotF
 import { provideBatch } from './batch-provide.ts'
 import type { ProvideEntry, ProvideQueue } from './queue.ts'
 import { MFS_ROOT_KEY } from '../files/index.ts'
-
 import { QueryEventType } from './query-event.ts'
+
 export { QueryEventType }
 
 export interface PeerAddrs { ID: string, Addrs: string[] }
