@@ -89,9 +89,15 @@ export async function rpcSub (t: TestContext, url: string, topic: string): Promi
   }
 }
 
-/** The subscribers of `topic` that `p` sees, by `pubsub peers` */
+/**
+ * The subscribers of `topic` that `p` sees, by `pubsub peers` on its RPC API: waits poll this every 100 ms,
+ * and a CLI start each time was most of their CPU (the CLI's `pubsub peers` is checked in pubsub.test.ts)
+ */
 export async function peersOn (p: Peer, topic: string): Promise<string[]> {
-  return (await p.h.ok(['pubsub', 'peers', topic])).split('\n').filter(s => s !== '')
+  const res = await fetch(`${p.d.url}/api/v0/pubsub/peers?arg=${u(topic)}`, { method: 'POST' })
+  const text = await res.text()
+  assert.equal(res.status, 200, text)
+  return (JSON.parse(text) as { Strings: string[] | null }).Strings ?? []
 }
 
 export type TestNode = Libp2p<{ identify: unknown, pubsub: PubsubRouter }>
