@@ -3,7 +3,7 @@
  * and stream results. (Sending it to a running daemon arrives with the RPC API.)
  */
 import type { Command, InputEntry, Options, RunContext } from '../commands/command.ts'
-import { createNode, type TsipfsNode } from '../core/node.ts'
+import type { TsipfsNode } from '../core/node.ts'
 import { defaultRepoPath } from '../core/repo/repo.ts'
 import { parseDuration } from '../core/repo/config.ts'
 import { InvalidArgumentError, MissingArgumentError } from '../core/errors.ts'
@@ -50,6 +50,9 @@ export async function * runLocal (inv: Invocation): AsyncGenerator<unknown> {
   let node: TsipfsNode | undefined
   try {
     if (inv.command.repo !== 'none') {
+      // imported here: the node's ~600 modules are start-up CPU a command sent to the daemon, or one that
+      // needs no repo, does not pay
+      const { createNode } = await import('../core/node.ts')
       node = await createNode({ repoPath: repoPathFrom(inv.options) })
     }
     const ctx: RunContext = {

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream'
 import type { Command, InputEntry, Options } from '../commands/command.ts'
 import { GLOBAL_OPTIONS } from '../commands/command.ts'
 import { TsipfsError } from '../core/errors.ts'
-import { tcpAddress } from '../daemon/index.ts'
+import { tcpAddress } from '../daemon/address.ts'
 import { repoPathFrom } from './execute.ts'
 
 export interface Endpoint { host: string, port: number }

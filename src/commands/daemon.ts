@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises'
 import { command } from './command.ts'
 import { InvalidConfigError, LocalFileError } from '../core/errors.ts'
 import { parseProfileList } from '../core/repo/profiles.ts'
-import { runDaemon } from '../daemon/index.ts'
 import { repoPathFrom } from '../cli/execute.ts'
 
 export default command<string>({
@@ -52,6 +51,8 @@ is true or with --enable-pubsub-experiment; IPNS over pubsub when Ipns.UsePubsub
         throw new InvalidConfigError(`${file} is not valid JSON: ${(err as Error).message}`)
       }
     }
+    // imported here: every other command's start-up would load the daemon's modules (gateway, RPC server)
+    const { runDaemon } = await import('../daemon/index.ts')
     yield * runDaemon({
       repoPath: repoPathFrom(options),
       init: options.init === true || initConfig !== undefined,

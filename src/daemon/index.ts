@@ -26,7 +26,8 @@ interface GatewayConfig {
 /** Requests one client address may have in flight at the gateway before it gets 429 */
 const DEFAULT_REQUESTS_PER_CLIENT = 256
 import { writeFileAtomic } from '../core/repo/fs-util.ts'
-import { InvalidConfigError, RepoNotInitializedError } from '../core/errors.ts'
+import { RepoNotInitializedError } from '../core/errors.ts'
+import { tcpAddress } from './address.ts'
 import type { Config } from '../core/repo/config.ts'
 import { commands } from '../commands/index.ts'
 import { startRpcServer, type RpcServer } from '../rpc/server.ts'
@@ -48,15 +49,6 @@ export interface DaemonOptions {
   /** --enable-pubsub-experiment and --enable-namesys-pubsub */
   pubsub?: PubsubFlags
   signal: AbortSignal
-}
-
-/** host and port of a /ip4|ip6|dns…/…/tcp/<port> multiaddr */
-export function tcpAddress (ma: string): { host: string, port: number, family: 'ip4' | 'ip6' | 'dns' } {
-  const m = /^\/(ip4|ip6|dns4|dns6|dns)\/([^/]+)\/tcp\/(\d+)(\/http)?\/?$/.exec(ma)
-  if (m === null) throw new InvalidConfigError(`unsupported API address ${JSON.stringify(ma)}: use /ip4/<addr>/tcp/<port>`)
-  const port = Number(m[3])
-  if (port > 65535) throw new InvalidConfigError(`invalid port in ${ma}`)
-  return { host: m[2] as string, port, family: m[1] === 'ip4' ? 'ip4' : m[1] === 'ip6' ? 'ip6' : 'dns' }
 }
 
 function addresses (value: string | string[] | undefined): string[] {

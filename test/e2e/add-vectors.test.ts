@@ -3,9 +3,10 @@
  * test/vectors/inputs.ts, and must print the CID Kubo printed for the same command (test/vectors/add.json
  * names its source).
  */
-import { test } from 'node:test'
+import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { harness } from '../helpers/cli.ts'
 import { makeInputs } from '../vectors/inputs.ts'
@@ -13,10 +14,16 @@ import { makeInputs } from '../vectors/inputs.ts'
 interface Vector { args: string[], cid: string }
 const { vectors } = JSON.parse(await readFile(new URL('../vectors/add.json', import.meta.url), 'utf8')) as { vectors: Vector[] }
 
+/** The inputs, laid out once: both tests that use them only read them */
+let inputs = ''
+before(async () => {
+  inputs = join(await mkdtemp(join(tmpdir(), 'tsipfs-e2e-inputs-')), 'inputs')
+  await makeInputs(inputs)
+})
+after(async () => { if (inputs !== '') await rm(join(inputs, '..'), { recursive: true, force: true }) })
+
 test('add prints the CIDs Kubo prints, option by option', async (t) => {
   const h = await harness(t)
-  const inputs = join(h.dir, 'inputs')
-  await makeInputs(inputs)
   const failures: string[] = []
   for (const v of vectors) {
     const r = await h.run(['add', '-Q', '--only-hash', ...v.args], { cwd: inputs })
@@ -29,8 +36,6 @@ test('add prints the CIDs Kubo prints, option by option', async (t) => {
 
 test('--only-hash stores nothing; a real add stores and pins the same CID', async (t) => {
   const h = await harness(t)
-  const inputs = join(h.dir, 'inputs')
-  await makeInputs(inputs)
   const hashed = (await h.ok(['add', '-Q', '--only-hash', '-r', 'tree'], { cwd: inputs })).trim()
   assert.match(await h.ok(['repo', 'stat']), /NumObjects: 0\n/)
   const added = (await h.ok(['add', '-Q', '-r', 'tree'], { cwd: inputs })).trim()

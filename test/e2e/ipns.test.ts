@@ -17,15 +17,16 @@ import { base36 } from 'multiformats/bases/base36'
 import { createIPNSRecord, createIPNSRecordWithExpiration, marshalIPNSRecord } from 'ipns'
 import { harness, type Harness } from '../helpers/cli.ts'
 import { startDaemon, swarmAddr } from '../helpers/daemon.ts'
+import { setConfig } from '../helpers/swarm.ts'
 
 /** Many CLI runs: on a loaded machine (each run is a new Node process) this takes minutes, not seconds */
 const LONG = 900_000
 
 interface Node { h: Harness, addr: string, name: string }
 
-async function online (t: Parameters<typeof harness>[0], config: Record<string, string> = {}): Promise<Node> {
+async function online (t: Parameters<typeof harness>[0], config: Record<string, unknown> = {}): Promise<Node> {
   const h = await harness(t)
-  for (const [k, v] of Object.entries(config)) await h.ok(['config', '--json', k, v])
+  await setConfig(h, config)
   const d = await startDaemon(t, h)
   const addr = swarmAddr(d)
   const name = (await h.ok(['key', 'list', '-l'])).split(' ')[0] as string
@@ -65,7 +66,7 @@ async function inspect (h: Harness, name: string): Promise<Inspected> {
 
 test('IPNS between two daemons through the DHT', { timeout: LONG }, async (t) => {
   const [a, b] = await Promise.all([
-    online(t, { 'Ipns.RepublishPeriod': '"2s"', 'Ipns.RecordLifetime': '"1h"' }),
+    online(t, { 'Ipns.RepublishPeriod': '2s', 'Ipns.RecordLifetime': '1h' }),
     online(t)
   ])
   await b.h.ok(['swarm', 'connect', a.addr])
@@ -240,10 +241,10 @@ async function dohServer (t: Parameters<typeof harness>[0], records: Map<string,
 test('DNSLink through DNS-over-HTTPS resolvers per TLD', { timeout: LONG }, async (t) => {
   const records = new Map<string, { text: string, ttl: number }>()
   const doh = await dohServer(t, records)
-  const resolvers = JSON.stringify({ 'test.': doh.url, 'eth.': doh.url })
+  const resolvers = { 'test.': doh.url, 'eth.': doh.url }
   const [c, d] = await Promise.all([
     online(t, { 'DNS.Resolvers': resolvers }),
-    online(t, { 'DNS.Resolvers': resolvers, 'DNS.MaxCacheTTL': '"0s"' })
+    online(t, { 'DNS.Resolvers': resolvers, 'DNS.MaxCacheTTL': '0s' })
   ])
   const cid1 = (await c.h.ok(['add', '-Q', '--cid-version=1'], { input: 'site v1' })).trim()
   const cid2 = (await c.h.ok(['add', '-Q', '--cid-version=1'], { input: 'site v2' })).trim()

@@ -31,12 +31,13 @@ import { identify } from '@libp2p/identify'
 import { exporter } from 'ipfs-unixfs-exporter'
 import { harness, type Harness } from '../helpers/cli.ts'
 import { startDaemon } from '../helpers/daemon.ts'
+import { setConfig } from '../helpers/swarm.ts'
 
 interface Node { h: Harness, id: string, gateway: string }
 
 async function daemon (t: Parameters<typeof harness>[0], config: Record<string, unknown> = {}): Promise<Node> {
   const h = await harness(t)
-  for (const [key, value] of Object.entries(config)) await h.ok(['config', '--json', key, JSON.stringify(value)])
+  await setConfig(h, config)
   const d = await startDaemon(t, h)
   const id = JSON.parse(await h.ok(['id'])).ID as string
   return { h, id, gateway: (await readFile(join(h.repo, 'gateway'), 'utf8')).trim() }

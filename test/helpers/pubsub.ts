@@ -16,6 +16,7 @@ import { base64url } from 'multiformats/bases/base64'
 import type { PrivateKey } from '@libp2p/interface'
 import { harness, type Harness } from './cli.ts'
 import { startDaemon, swarmAddr, type Daemon } from './daemon.ts'
+import { setConfig } from './swarm.ts'
 import type { PubsubRouter } from '../../src/core/pubsub/service.ts'
 
 export interface Peer { h: Harness, d: Daemon, id: string, addr: string }
@@ -31,10 +32,10 @@ export async function waitFor<T> (check: () => Promise<T | undefined | false> | 
   }
 }
 
-/** A daemon; `config` keys are set with `config --json` before it starts */
+/** A daemon; `config` keys (dotted, as `config --json` takes them) are set in its config file before it starts */
 export async function daemon (t: TestContext, config: Record<string, unknown> = {}, args: string[] = []): Promise<Peer> {
   const h = await harness(t)
-  for (const [key, value] of Object.entries(config)) await h.ok(['config', '--json', key, JSON.stringify(value)])
+  await setConfig(h, config)
   const d = await startDaemon(t, h, args)
   const addr = swarmAddr(d)
   return { h, d, addr, id: addr.split('/p2p/')[1] as string }
@@ -88,9 +89,15 @@ export async function rpcSub (t: TestContext, url: string, topic: string): Promi
   }
 }
 
-/** The subscribers of `topic` that `p` sees, by `pubsub peers` */
+/**
+ * The subscribers of `topic` that `p` sees, by `pubsub peers` on its RPC API: waits poll this every 100 ms,
+ * and a CLI start each time was most of their CPU (the CLI's `pubsub peers` is checked in pubsub.test.ts)
+ */
 export async function peersOn (p: Peer, topic: string): Promise<string[]> {
-  return (await p.h.ok(['pubsub', 'peers', topic])).split('\n').filter(s => s !== '')
+  const res = await fetch(`${p.d.url}/api/v0/pubsub/peers?arg=${u(topic)}`, { method: 'POST' })
+  const text = await res.text()
+  assert.equal(res.status, 200, text)
+  return (JSON.parse(text) as { Strings: string[] | null }).Strings ?? []
 }
 
 export type TestNode = Libp2p<{ identify: unknown, pubsub: PubsubRouter }>

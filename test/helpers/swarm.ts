@@ -23,6 +23,25 @@ export async function configure (h: Pick<Harness, 'repo'>, mutate: (c: Record<st
   await writeFile(file, JSON.stringify(c, null, 2))
 }
 
+/**
+ * Set config keys, dotted as `tsipfs config --json <key> <value>` takes them, in the repo's config file
+ * before its daemon starts: one CLI start per key cost a second or more of CPU on a loaded machine
+ * (the config command itself is tested in config.test.ts)
+ */
+export async function setConfig (h: Pick<Harness, 'repo'>, entries: Record<string, unknown>): Promise<void> {
+  await configure(h, c => {
+    for (const [key, value] of Object.entries(entries)) {
+      const parts = key.split('.')
+      let at = c
+      for (const part of parts.slice(0, -1)) {
+        if (typeof at[part] !== 'object' || at[part] === null) at[part] = {}
+        at = at[part]
+      }
+      at[parts.at(-1) as string] = value
+    }
+  })
+}
+
 export interface Online { h: Harness, d: Daemon, id: string, addr: string, addrs: string[] }
 
 export async function online (t: TestContext, options: { init?: string[], mutate?: (c: Record<string, any>) => void, env?: Record<string, string>, before?: (h: Harness) => Promise<void> } = {}): Promise<Online> {

@@ -1,7 +1,7 @@
 /** `tsipfs dht query <peer>`: the peers closest to a peer ID, as a DHT lookup finds them. */
 import { command, type Command } from '../command.ts'
 import { ONLINE, parsePeerId, type RoutingEvent } from '../routing/events.ts'
-import { QueryEventType } from '../../core/routing/api.ts'
+import { QueryEventType } from '../../core/routing/query-event.ts'
 
 const query = command<RoutingEvent>({
   path: ['dht', 'query'],

@@ -1,7 +1,7 @@
 /** `tsipfs key rename <name> <newName>` */
 import { command } from '../command.ts'
 import { IPNS_BASE } from './shared.ts'
-import { formatName } from '../../core/names/index.ts'
+import { formatName } from '../../core/names/keystore.ts'
 
 interface RenameOutput { Was: string, Now: string, Id: string, Overwrite: boolean }
 

@@ -1,7 +1,7 @@
 /** Options and output shapes the key commands share (Kubo's) */
 import type { OptionDef } from '../command.ts'
 import type { KeyInfo } from '../../core/names/keystore.ts'
-import { formatName } from '../../core/names/index.ts'
+import { formatName } from '../../core/names/keystore.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 import type { InputEntry } from '../command.ts'
 import { readAll } from '../util.ts'

@@ -2,7 +2,7 @@
 import { command } from '../command.ts'
 import { bases } from 'multiformats/basics'
 import { IPNS_BASE, readFileInput, type KeyOutput } from './shared.ts'
-import { formatName } from '../../core/names/index.ts'
+import { formatName } from '../../core/names/keystore.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 
 function decodeMultibase (text: string): Uint8Array {

@@ -1,6 +1,6 @@
 /** `tsipfs name publish <ipfs-path>`: sign a record pointing a key's name at a path, and publish it */
 import { command } from '../command.ts'
-import { formatName } from '../../core/names/index.ts'
+import { formatName } from '../../core/names/keystore.ts'
 import { peerIdFromCID } from '@libp2p/peer-id'
 import { IPNS_BASE } from '../key/shared.ts'
 

@@ -1,7 +1,7 @@
 /** `tsipfs routing findpeer <peer>`: a peer's addresses, from the DHTs and the other configured routers. */
 import { command, type Command } from '../command.ts'
 import { ONLINE, parsePeerId, type RoutingEvent } from './events.ts'
-import { QueryEventType } from '../../core/routing/api.ts'
+import { QueryEventType } from '../../core/routing/query-event.ts'
 
 const findpeer = command<RoutingEvent>({
   path: ['routing', 'findpeer'],

@@ -1,7 +1,7 @@
 /** `tsipfs routing findprovs <cid>`: providers of a CID, from the DHTs and the other configured routers. */
 import { command, type Command } from '../command.ts'
 import { ONLINE, parseKeyCid, type RoutingEvent } from './events.ts'
-import { QueryEventType } from '../../core/routing/api.ts'
+import { QueryEventType } from '../../core/routing/query-event.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 
 const findprovs = command<RoutingEvent>({

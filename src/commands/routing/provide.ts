@@ -1,7 +1,7 @@
 /** `tsipfs routing provide [-r] <cid>...`: announce local content to the routing system now. */
 import { command, type Command } from '../command.ts'
 import { ONLINE, parseKeyCid, type RoutingEvent } from './events.ts'
-import { QueryEventType } from '../../core/routing/api.ts'
+import { QueryEventType } from '../../core/routing/query-event.ts'
 
 const provide = command<RoutingEvent>({
   path: ['routing', 'provide'],

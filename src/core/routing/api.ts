@@ -14,9 +14,9 @@ import { InvalidArgumentError, NotOnlineError, ProvideDisabledError, RoutingNotF
 import { provideBatch } from './batch-provide.ts'
 import type { ProvideEntry, ProvideQueue } from './queue.ts'
 import { MFS_ROOT_KEY } from '../files/index.ts'
+import { QueryEventType } from './query-event.ts'
 
-/** Kubo's routing.QueryEventType values, as `routing` and `dht` commands print them */
-export const QueryEventType = { SendingQuery: 0, PeerResponse: 1, FinalPeer: 2, QueryError: 3, Provider: 4, Value: 5, AddingPeer: 6, DialingPeer: 7 } as const
+export { QueryEventType }
 
 export interface PeerAddrs { ID: string, Addrs: string[] }
 export interface RoutingEvent { ID: string, Type: number, Responses: PeerAddrs[] | null, Extra: string }
