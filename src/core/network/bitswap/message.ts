@@ -185,6 +185,55 @@ export function decodeMessage (buf: Uint8Array, limits: DecodeLimits): Message {
   return m
 }
 
+/**
+ * Length-prefixed messages out of a stream's chunks. Not @libp2p/utils' LengthPrefixedDecoder: it learns
+ * that a length prefix is incomplete by throwing and catching a RangeError, which it did at the end of
+ * every chunk that ended a message (219 times in a 128 MiB fetch), and reads the prefix a byte at a time
+ * through Uint8ArrayList.get(): together 1.6% of the fetcher's main thread in a CPU profile.
+ */
+export class MessageFrames {
+  readonly #buffer = new Uint8ArrayList()
+  readonly #maxLength: number
+  readonly #maxBuffer: number
+
+  constructor (maxLength: number, maxBuffer: number) {
+    this.#maxLength = maxLength
+    this.#maxBuffer = maxBuffer
+  }
+
+  /** The messages `chunk` completes (empty ones are skipped); throws MessageError past the limits */
+  * decode (chunk: Uint8Array | Uint8ArrayList): Generator<Uint8ArrayList> {
+    this.#buffer.append(chunk)
+    if (this.#buffer.byteLength > this.#maxBuffer) throw new MessageError(`more than ${this.#maxBuffer} bytes buffered`)
+    for (;;) {
+      const prefix = this.#prefix()
+      if (prefix === undefined) return
+      const { length, size } = prefix
+      if (length > this.#maxLength) throw new MessageError(`message of ${length} bytes, more than ${this.#maxLength}`)
+      if (this.#buffer.byteLength < size + length) return
+      const message = this.#buffer.sublist(size, size + length)
+      this.#buffer.consume(size + length)
+      if (length > 0) yield message
+    }
+  }
+
+  /** The length prefix at the start of the buffer, or undefined while it is incomplete */
+  #prefix (): { length: number, size: number } | undefined {
+    let length = 0
+    let size = 0
+    for (const buf of this.#buffer) {
+      for (let i = 0; i < buf.byteLength; i++) {
+        const b = buf[i] as number
+        length += (b & 0x7f) * 2 ** (7 * size)
+        size++
+        if (b < 0x80) return { length, size }
+        if (size >= 8) throw new MessageError('length prefix too long')
+      }
+    }
+    return undefined
+  }
+}
+
 // ---- writing ----
 
 export function varintLength (n: number): number {
