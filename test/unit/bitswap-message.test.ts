@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import * as raw from 'multiformats/codecs/raw'
-import { cidPrefix, decodeMessage, DONT_HAVE, encodeEntry, encodeMessage, HAVE, readPrefix, WANT_BLOCK, WANT_HAVE } from '../../src/core/network/bitswap/message.ts'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { cidPrefix, decodeMessage, DONT_HAVE, encodeEntry, encodeMessage, HAVE, MessageFrames, readPrefix, WANT_BLOCK, WANT_HAVE } from '../../src/core/network/bitswap/message.ts'
 
 const LIMITS = { maxEntries: 100, maxBlocks: 100 }
 
@@ -63,4 +64,19 @@ test('decoding enforces the limits and rejects malformed input', () => {
   // a field that claims more bytes than there are; a varint that never ends
   assert.throws(() => decodeMessage(Uint8Array.of(0x12, 0x40, 1, 2), LIMITS), { name: 'MessageError' })
   assert.throws(() => decodeMessage(Uint8Array.of(0x28, 0xff, 0xff), LIMITS), { name: 'MessageError' })
+})
+
+test('MessageFrames: messages come out whole however the stream splits them, several from one chunk, and limits throw', () => {
+  const a = encodeMessage({ entries: [], blocks: [{ prefix: cidPrefix(1, raw.code, 0x12, 32), data: randomBytes(200) }], presences: [] }, '1.2.0').subarray()
+  const b = encodeMessage({ entries: [], blocks: [{ prefix: cidPrefix(1, raw.code, 0x12, 32), data: randomBytes(70_000) }], presences: [] }, '1.2.0').subarray()
+  const empty = Uint8Array.of(0)
+  const wire = Buffer.concat([a, empty, b, a])
+  for (const cut of [1, 2, 3, a.byteLength, a.byteLength + 1, a.byteLength + 2, a.byteLength + 3, wire.byteLength - 1]) {
+    const frames = new MessageFrames(1 << 20, 1 << 21)
+    const out = [...frames.decode(wire.subarray(0, cut)), ...frames.decode(new Uint8ArrayList(wire.subarray(cut, cut + 5), wire.subarray(cut + 5)))]
+    assert.deepEqual(out.map(m => Buffer.from(m.subarray())), [body(new Uint8ArrayList(a)), body(new Uint8ArrayList(b)), body(new Uint8ArrayList(a))].map(x => Buffer.from(x)), `split at ${cut}`)
+  }
+  assert.throws(() => [...new MessageFrames(100, 1 << 20).decode(b)], { name: 'MessageError' })
+  assert.throws(() => [...new MessageFrames(1 << 20, 1000).decode(b)], { name: 'MessageError' })
+  assert.throws(() => [...new MessageFrames(1 << 20, 1 << 20).decode(new Uint8Array(9).fill(0xff))], { name: 'MessageError' })
 })

@@ -20,12 +20,11 @@
 import { CID } from 'multiformats/cid'
 import type { AbortOptions, Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { LengthPrefixedDecoder } from '@libp2p/utils'
 import { peerIdFromCID } from '@libp2p/peer-id'
 import { hasherByCode } from '../../blocks/hashers.ts'
 import { Client, type ProviderRouting } from './client.ts'
 import { Engine, keyOf, type LocalBlocks } from './engine.ts'
-import { decodeMessage, DONT_HAVE, HAVE, readPrefix, type Message } from './message.ts'
+import { decodeMessage, DONT_HAVE, HAVE, MessageFrames, readPrefix, type Message } from './message.ts'
 import { Peer, type Counters } from './peer.ts'
 
 export type { ProviderRouting } from './client.ts'
@@ -244,7 +243,7 @@ export class Bitswap {
     // one message may be at most MAX_INCOMING; one 'message' event may carry several (data that arrived
     // before this listener was attached comes as one chunk: 6.8 MB seen after a 64 MiB transfer), so the
     // buffer bound is larger; yamux's receive window bounds what can arrive unread anyway
-    const decoder = new LengthPrefixedDecoder({ maxDataLength: MAX_INCOMING, maxBufferSize: 8 * MAX_INCOMING })
+    const decoder = new MessageFrames(MAX_INCOMING, 8 * MAX_INCOMING)
     stream.addEventListener('message', (evt) => {
       if (!peer.connected) return
       try {

@@ -185,6 +185,55 @@ export function decodeMessage (buf: Uint8Array, limits: DecodeLimits): Message {
   return m
 }
 
+/**
+ * Length-prefixed messages out of a stream's chunks. Not @libp2p/utils' LengthPrefixedDecoder: it learns
+ * that a length prefix is incomplete by throwing and catching a RangeError, which it did at the end of
+ * every chunk that ended a message (219 times in a 128 MiB fetch), and reads the prefix a byte at a time
+ * through Uint8ArrayList.get(): together 1.6% of the fetcher's main thread in a CPU profile.
+ */
+export class MessageFrames {
+  readonly #buffer = new Uint8ArrayList()
+  readonly #maxLength: number
+  readonly #maxBuffer: number
+
+  constructor (maxLength: number, maxBuffer: number) {
+    this.#maxLength = maxLength
+    this.#maxBuffer = maxBuffer
+  }
+
+  /** The messages `chunk` completes (empty ones are skipped); throws MessageError past the limits */
+  * decode (chunk: Uint8Array | Uint8ArrayList): Generator<Uint8ArrayList> {
+    this.#buffer.append(chunk)
+    if (this.#buffer.byteLength > this.#maxBuffer) throw new MessageError(`more than ${this.#maxBuffer} bytes buffered`)
+    for (;;) {
+      const prefix = this.#prefix()
+      if (prefix === undefined) return
+      const { length, size } = prefix
+      if (length > this.#maxLength) throw new MessageError(`message of ${length} bytes, more than ${this.#maxLength}`)
+      if (this.#buffer.byteLength < size + length) return
+      const message = this.#buffer.sublist(size, size + length)
+      this.#buffer.consume(size + length)
+      if (length > 0) yield message
+    }
+  }
+
+  /** The length prefix at the start of the buffer, or undefined while it is incomplete */
+  #prefix (): { length: number, size: number } | undefined {
+    let length = 0
+    let size = 0
+    for (const buf of this.#buffer) {
+      for (let i = 0; i < buf.byteLength; i++) {
+        const b = buf[i] as number
+        length += (b & 0x7f) * 2 ** (7 * size)
+        size++
+        if (b < 0x80) return { length, size }
+        if (size >= 8) throw new MessageError('length prefix too long')
+      }
+    }
+    return undefined
+  }
+}
+
 // ---- writing ----
 
 export function varintLength (n: number): number {
@@ -251,28 +300,57 @@ export interface Outgoing {
   presences: Presence[]
 }
 
-/** The message, length-prefixed, as a list of pieces (block data is not copied) */
+/** Bytes of small fields written one after another into one array */
+function joined (parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array
+  let length = 0
+  for (const p of parts) length += p.byteLength
+  const out = new Uint8Array(length)
+  let pos = 0
+  for (const p of parts) {
+    out.set(p, pos)
+    pos += p.byteLength
+  }
+  return out
+}
+
+/**
+ * The message, length-prefixed, as a list of pieces: block data as it is (not copied), and the small fields
+ * between two blocks' data (tags, lengths, prefixes, wants, presences) gathered into one piece. Each piece
+ * becomes a write of its own to the connection (@libp2p/tls writes every piece of a list to its TLSSocket
+ * apart), and a write made while none waits is a TLS record of its own, which the receiver passes up
+ * through TLS, yamux and the stream on its own: with the 3 small pieces that went before each block, a
+ * 128 MiB fetch arrived as 8970 records where 8194 full ones would do.
+ */
 export function encodeMessage (msg: Outgoing, version: '1.0.0' | '1.1.0' | '1.2.0'): Uint8ArrayList {
-  const pieces = new Uint8ArrayList()
+  // pieces in order; `data` marks the ones that are block data
+  const pieces: Uint8Array[] = []
+  const data = new Set<number>()
+  let length = 0
+  const add = (bytes: Uint8Array, isData = false): void => {
+    if (isData) data.add(pieces.length)
+    pieces.push(bytes)
+    length += bytes.byteLength
+  }
   if (msg.entries.length > 0 || msg.full === true) {
     let len = 0
     for (const e of msg.entries) len += e.byteLength
     const full = msg.full === true ? 2 : 0
-    pieces.append(header(1, len + full))
-    for (const e of msg.entries) pieces.append(e)
-    if (full > 0) pieces.append(Uint8Array.of(0x10, 1))
+    add(header(1, len + full))
+    for (const e of msg.entries) add(e)
+    if (full > 0) add(Uint8Array.of(0x10, 1))
   }
   for (const b of msg.blocks) {
     if (version === '1.0.0') {
-      pieces.append(header(2, b.data.byteLength))
-      pieces.append(b.data)
+      add(header(2, b.data.byteLength))
+      add(b.data, true)
     } else {
       const prefix = lenField(1, b.prefix)
-      const data = header(2, b.data.byteLength)
-      pieces.append(header(3, prefix.byteLength + data.byteLength + b.data.byteLength))
-      pieces.append(prefix)
-      pieces.append(data)
-      pieces.append(b.data)
+      const dataHeader = header(2, b.data.byteLength)
+      add(header(3, prefix.byteLength + dataHeader.byteLength + b.data.byteLength))
+      add(prefix)
+      add(dataHeader)
+      add(b.data, true)
     }
   }
   if (version === '1.2.0') {
@@ -282,14 +360,24 @@ export function encodeMessage (msg: Outgoing, version: '1.0.0' | '1.1.0' | '1.2.
       body.set(cid)
       body[cid.byteLength] = 0x10
       body[cid.byteLength + 1] = p.type
-      pieces.append(lenField(4, body))
+      add(lenField(4, body))
     }
   }
-  const len = pieces.byteLength
-  const prefix = new Uint8Array(varintLength(len))
-  putVarint(prefix, 0, len)
-  pieces.prepend(prefix)
-  return pieces
+  const prefix = new Uint8Array(varintLength(length))
+  putVarint(prefix, 0, length)
+  const out = new Uint8ArrayList()
+  let small: Uint8Array[] = [prefix]
+  for (const [i, p] of pieces.entries()) {
+    if (!data.has(i)) {
+      small.push(p)
+      continue
+    }
+    if (small.length > 0) out.append(joined(small))
+    small = []
+    out.append(p)
+  }
+  if (small.length > 0) out.append(joined(small))
+  return out
 }
 
 /** A CID's prefix as Bitswap 1.1.0 sends it: version, codec, multihash code, digest length */
