@@ -182,30 +182,22 @@ const NOTHING = CID.createV1(0x55, identity.digest(new Uint8Array(0)))
  */
 export async function serveCarProof (ctx: GatewayContext, rootCid: CID, steps: CID[]): Promise<void> {
   const w = carHeaders(ctx, carParams(ctx), [rootCid], rootCid)
-  const { writer, out } = CarWriter.create([NOTHING])
-  const filling = (async () => {
-    try {
-      let last: { cid: CID, bytes: Uint8Array } | undefined
-      for (const cid of steps) {
-        for await (const b of emit(w, cid)) {
-          if (b === undefined) continue
-          await writer.put(b)
-          last = b
-        }
+  await streamCar(ctx, NOTHING, async (put) => {
+    let last: { cid: CID, bytes: Uint8Array } | undefined
+    for (const cid of steps) {
+      for await (const b of emit(w, cid)) {
+        if (b === undefined) continue
+        await put(b)
+        last = b
       }
-      // the name is missing from a sharded directory: its shard nodes too (the lookup's are among them)
-      if (last?.cid.code === dagPb.code) {
-        const node = dagPb.decode(last.bytes)
-        const data = node.Data === undefined ? undefined : decodeData(node.Data)
-        if (data?.type === TYPE.hamt) for await (const b of shardNodes(w, node, data.fanout)) await writer.put(b)
-      }
-    } finally {
-      await writer.close()
     }
-  })()
-  filling.catch(() => {})
-  await sendStream(ctx, 200, out)
-  await filling
+    // the name is missing from a sharded directory: its shard nodes too (the lookup's are among them)
+    if (last?.cid.code === dagPb.code) {
+      const node = dagPb.decode(last.bytes)
+      const data = node.Data === undefined ? undefined : decodeData(node.Data)
+      if (data?.type === TYPE.hamt) for await (const b of shardNodes(w, node, data.fanout)) await put(b)
+    }
+  })
 }
 
 export async function serveCar (ctx: GatewayContext, resolved: Resolved, rootCid: CID): Promise<void> {
@@ -216,16 +208,23 @@ export async function serveCar (ctx: GatewayContext, resolved: Resolved, rootCid
   // A path that ends at a field inside a block (not a link) has that block as its terminal element, as in
   // Kubo: the scope is the block's. X-Ipfs-Roots repeats a block for each segment inside it: once here
   const path = resolved.roots.filter((cid, i, all) => i === 0 || !cid.equals(all[i - 1]))
-  const { writer, out } = CarWriter.create([resolved.cid])
+  await streamCar(ctx, resolved.cid, async (put) => {
+    for (const cid of path.slice(0, -1)) {
+      for await (const b of emit(w, cid)) if (b !== undefined) await put(b)
+    }
+    const blocks = params.scope === 'all'
+      ? all(w, resolved.cid)
+      : params.scope === 'entity' ? entity(w, resolved.cid, params.bytes) : (async function * () { for await (const b of emit(w, resolved.cid)) if (b !== undefined) yield b })()
+    for await (const b of blocks) await put(b)
+  })
+}
+
+/** Answer 200 with a CARv1 of header root `root`, its blocks written by `fill` while the response streams */
+async function streamCar (ctx: GatewayContext, root: CID, fill: (put: (block: { cid: CID, bytes: Uint8Array }) => Promise<void>) => Promise<void>): Promise<void> {
+  const { writer, out } = CarWriter.create([root])
   const filling = (async () => {
     try {
-      for (const cid of path.slice(0, -1)) {
-        for await (const b of emit(w, cid)) if (b !== undefined) await writer.put(b)
-      }
-      const blocks = params.scope === 'all'
-        ? all(w, resolved.cid)
-        : params.scope === 'entity' ? entity(w, resolved.cid, params.bytes) : (async function * () { for await (const b of emit(w, resolved.cid)) if (b !== undefined) yield b })()
-      for await (const b of blocks) await writer.put(b)
+      await fill(async (block) => { await writer.put(block) })
     } finally {
       await writer.close()
     }

@@ -13,6 +13,7 @@
  *   BlockPresence { bytes cid = 1; BlockPresenceType type = 2 (Have 0, DontHave 1) }
  */
 import { Uint8ArrayList } from 'uint8arraylist'
+import { concat } from 'uint8arrays/concat'
 
 export const WANT_BLOCK = 0
 export const WANT_HAVE = 1
@@ -300,20 +301,6 @@ export interface Outgoing {
   presences: Presence[]
 }
 
-/** Bytes of small fields written one after another into one array */
-function joined (parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array
-  let length = 0
-  for (const p of parts) length += p.byteLength
-  const out = new Uint8Array(length)
-  let pos = 0
-  for (const p of parts) {
-    out.set(p, pos)
-    pos += p.byteLength
-  }
-  return out
-}
-
 /**
  * The message, length-prefixed, as a list of pieces: block data as it is (not copied), and the small fields
  * between two blocks' data (tags, lengths, prefixes, wants, presences) gathered into one piece. Each piece
@@ -372,11 +359,11 @@ export function encodeMessage (msg: Outgoing, version: '1.0.0' | '1.1.0' | '1.2.
       small.push(p)
       continue
     }
-    if (small.length > 0) out.append(joined(small))
+    if (small.length > 0) out.append(concat(small))
     small = []
     out.append(p)
   }
-  if (small.length > 0) out.append(joined(small))
+  if (small.length > 0) out.append(concat(small))
   return out
 }
 
