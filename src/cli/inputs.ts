@@ -25,7 +25,6 @@ export interface WalkOptions {
   dereferenceSymlinks?: boolean
 }
 
-/** stat or lstat, with Kubo's message for a path (or a symlink's target) that is not there */
 /**
  * A file system error as Kubo prints it (the C library's text, without Node's code and path). A symlink loop
  * under --dereference-symlinks ends here too: the system refuses a path through 40 links (ELOOP), as for Kubo.
@@ -42,6 +41,7 @@ function systemMessage (err: unknown): string {
   return SYSTEM_MESSAGES[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message
 }
 
+/** stat or lstat, with Kubo's message for a path (or a symlink's target) that is not there */
 function statPath (path: string, follow: boolean): Stats {
   try {
     return follow ? statSync(path) : lstatSync(path)

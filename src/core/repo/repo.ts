@@ -102,7 +102,7 @@ export async function readConfig (repoPath: string): Promise<Config> {
   try {
     text = await readFile(join(repoPath, 'config'), 'utf8')
   } catch {
-    throw new RepoNotInitializedError(`no tsipfs repo found in ${repoPath}.\nplease run: 'tsipfs init'`)
+    throw noRepo(repoPath)
   }
   let parsed: unknown
   try {
@@ -127,9 +127,14 @@ export interface Repo {
   close(): Promise<void>
 }
 
+/** Kubo's error for a path that holds no repo */
+function noRepo (repoPath: string): RepoNotInitializedError {
+  return new RepoNotInitializedError(`no tsipfs repo found in ${repoPath}.\nplease run: 'tsipfs init'`)
+}
+
 /** Fails with Kubo's message when `repoPath` holds no repo */
 export async function assertInitialized (repoPath: string): Promise<void> {
-  if (!await isInitialized(repoPath)) throw new RepoNotInitializedError(`no tsipfs repo found in ${repoPath}.\nplease run: 'tsipfs init'`)
+  if (!await isInitialized(repoPath)) throw noRepo(repoPath)
 }
 
 /** Open an initialised repo for writing: checks its version and takes the lock */

@@ -14,9 +14,7 @@ import { InvalidArgumentError, NotOnlineError, ProvideDisabledError, RoutingNotF
 import { provideBatch } from './batch-provide.ts'
 import type { ProvideEntry, ProvideQueue } from './queue.ts'
 import { MFS_ROOT_KEY } from '../files/index.ts'
-import { QueryEventType } from './query-event.ts'
 
-export { QueryEventType }
 
 export interface PeerAddrs { ID: string, Addrs: string[] }
 export interface RoutingEvent { ID: string, Type: number, Responses: PeerAddrs[] | null, Extra: string }
