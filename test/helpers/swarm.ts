@@ -15,6 +15,7 @@ import { ping } from '@libp2p/ping'
 import type { ConnectionEncrypter, PrivateKey, Transport } from '@libp2p/interface'
 import { harness, type Harness } from './cli.ts'
 import { startDaemon, swarmAddr, swarmAddrs, type Daemon } from './daemon.ts'
+import { setKey, type JSONValue } from '../../src/core/repo/config.ts'
 
 export async function configure (h: Pick<Harness, 'repo'>, mutate: (c: Record<string, any>) => void): Promise<void> {
   const file = join(h.repo, 'config')
@@ -24,21 +25,13 @@ export async function configure (h: Pick<Harness, 'repo'>, mutate: (c: Record<st
 }
 
 /**
- * Set config keys, dotted as `tsipfs config --json <key> <value>` takes them, in the repo's config file
+ * Set config keys, dotted, as `tsipfs config --json <key> <value>` sets them (its setKey), in the repo's config file
  * before its daemon starts: one CLI start per key cost a second or more of CPU on a loaded machine
  * (the config command itself is tested in config.test.ts)
  */
 export async function setConfig (h: Pick<Harness, 'repo'>, entries: Record<string, unknown>): Promise<void> {
   await configure(h, c => {
-    for (const [key, value] of Object.entries(entries)) {
-      const parts = key.split('.')
-      let at = c
-      for (const part of parts.slice(0, -1)) {
-        if (typeof at[part] !== 'object' || at[part] === null) at[part] = {}
-        at = at[part]
-      }
-      at[parts.at(-1) as string] = value
-    }
+    for (const [key, value] of Object.entries(entries)) setKey(c, key, value as JSONValue)
   })
 }
 
