@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomFile } from './lib/data.ts'
+import { tcpAddress } from '../src/daemon/address.ts'
 
 const BIN = fileURLToPath(new URL('../bin/tsipfs.js', import.meta.url))
 
@@ -36,9 +37,9 @@ async function daemon (repo: string): Promise<{ readyMs: number, url: string, st
     child.once('close', () => { reject(new Error(`daemon exited: ${out}`)) })
   })
   const readyMs = performance.now() - start
-  const m = /\/ip4\/([^/]+)\/tcp\/(\d+)/.exec(await readFile(join(repo, 'api'), 'utf8')) as RegExpExecArray
+  const { host, port } = tcpAddress((await readFile(join(repo, 'api'), 'utf8')).trim())
   const closed = new Promise(resolve => child.once('close', resolve))
-  return { readyMs, url: `http://${m[1] as string}:${m[2] as string}`, stop: async () => { child.kill('SIGTERM'); await closed } }
+  return { readyMs, url: `http://${host}:${port}`, stop: async () => { child.kill('SIGTERM'); await closed } }
 }
 
 function timed (repo: string, args: string[]): { ms: number, out: string } {

@@ -31,6 +31,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomFile } from './lib/data.ts'
 import { kubo, kuboDaemon, kuboInstalled, KUBO, type KuboDaemon } from './lib/kubo.ts'
+import { tcpAddress } from '../src/daemon/address.ts'
 
 const BIN = fileURLToPath(new URL('../bin/tsipfs.js', import.meta.url))
 /** The children's scripts import packages from this repo's node_modules: they run with the repo as cwd */
@@ -140,9 +141,8 @@ process.exit(0)
  * `$repo/api`), as kubo-rpc-client does; resolves with the response body
  */
 async function rpcPin (repo: string, cid: string, timeoutMs: number): Promise<string> {
-  const m = /^\/ip4\/([^/]+)\/tcp\/(\d+)/.exec((await readFile(join(repo, 'api'), 'utf8')).trim())
-  if (m === null) throw new Error(`${repo}/api: not a TCP multiaddr`)
-  const res = await fetch(`http://${m[1] as string}:${m[2] as string}/api/v0/pin/add?arg=${cid}&progress=false`, { method: 'POST', signal: AbortSignal.timeout(timeoutMs) })
+  const { host, port } = tcpAddress((await readFile(join(repo, 'api'), 'utf8')).trim())
+  const res = await fetch(`http://${host}:${port}/api/v0/pin/add?arg=${cid}&progress=false`, { method: 'POST', signal: AbortSignal.timeout(timeoutMs) })
   const body = (await res.text()).trim()
   if (!res.ok) throw new Error(`pin/add ${cid}: HTTP ${res.status} ${body}`)
   return body

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { BIN, type Harness } from './cli.ts'
+import { tcpAddress } from '../../src/daemon/address.ts'
 
 export interface Daemon {
   process: ChildProcess
@@ -58,9 +59,8 @@ export async function startReady (t: TestContext, o: ReadyOptions): Promise<Daem
     await new Promise(resolve => setTimeout(resolve, 50))
   }
   const api = (await readFile(join(o.repo, 'api'), 'utf8')).trim()
-  const m = /\/ip4\/([^/]+)\/tcp\/(\d+)/.exec(api)
-  if (m === null) throw new Error(`bad api file: ${api}`)
-  return { process: child, api, url: `http://${m[1] as string}:${m[2] as string}`, output: () => out, exited }
+  const { host, port } = tcpAddress(api)
+  return { process: child, api, url: `http://${host}:${port}`, output: () => out, exited }
 }
 
 const LISTENING = 'Swarm listening on '
