@@ -8,7 +8,7 @@ import { CID } from 'multiformats/cid'
 import type { AbortOptions } from '@libp2p/interface'
 import type { Components } from '../node.ts'
 import { NotPinnedError, PinError, toTsipfsError } from '../errors.ts'
-import { walkDag, mhKey } from '../dag/walk.ts'
+import { fetchDag, walkDag, mhKey } from '../dag/walk.ts'
 import { verifyBlock } from '../blocks/verify.ts'
 
 export type PinType = 'recursive' | 'direct' | 'indirect'
@@ -75,7 +75,7 @@ export function createPinsApi ({ blocks, meta, provide }: Pick<Components, 'bloc
       }
       if (recursive && options.complete !== true) {
         let visited = 0
-        for await (const _ of walkDag(blocks, cid, { signal: options.signal, readLeaves: true })) {
+        for await (const _ of fetchDag(blocks, cid, { signal: options.signal })) {
           visited++
           if (visited % 256 === 0) options.onProgress?.(visited)
         }
