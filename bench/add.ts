@@ -19,17 +19,13 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomFile, smallTree } from './lib/data.ts'
+import { option } from './lib/options.ts'
 
 const BIN = fileURLToPath(new URL('../bin/tsipfs.js', import.meta.url))
 const WORKER = fileURLToPath(new URL('./lib/add-worker.ts', import.meta.url))
 const KUBO = join(process.env.TSIPFS_TOOLS ?? join(homedir(), '.cache', 'tsipfs-go'), 'bin', 'ipfs')
 
 interface Result { ms: number, cid: string, maxRssMB: number }
-
-function option (args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`)
-  return i === -1 ? dflt : Number(args[i + 1])
-}
 
 function cli (dir: string, path: string): Result {
   const repo = join(dir, `cli-${Math.random().toString(36).slice(2)}`)

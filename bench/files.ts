@@ -15,14 +15,10 @@ import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomFile } from './lib/data.ts'
+import { option } from './lib/options.ts'
 
 const BIN = fileURLToPath(new URL('../bin/tsipfs.js', import.meta.url))
 const KUBO = join(process.env.TSIPFS_TOOLS ?? join(homedir(), '.cache', 'tsipfs-go'), 'bin', 'ipfs')
-
-function option (args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`)
-  return i === -1 ? dflt : Number(args[i + 1])
-}
 
 interface Run { ms: number, rssMB: number, anonMB: number }
 

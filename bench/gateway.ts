@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url'
 // @ts-expect-error autocannon 9 ships no type declarations; the shape used here is typed below
 import untypedAutocannon from 'autocannon'
 import { keystream } from './lib/data.ts'
+import { option } from './lib/options.ts'
 
 const BIN = fileURLToPath(new URL('../bin/tsipfs.js', import.meta.url))
 const KUBO = join(process.env.TSIPFS_TOOLS ?? join(homedir(), '.cache', 'tsipfs-go'), 'bin', 'ipfs')
@@ -30,11 +31,6 @@ const WARMUP_S = 2
 interface Histogram { mean: number, p50: number, p99: number }
 interface CannonResult { requests: Histogram, throughput: Histogram, latency: Histogram, non2xx: number, errors: number, timeouts: number, statusCodeStats: Record<string, { count: number }> }
 const autocannon = untypedAutocannon as (opts: { url: string, connections: number, duration: number }) => Promise<CannonResult>
-
-function option (args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`)
-  return i === -1 ? dflt : Number(args[i + 1])
-}
 
 /** The bare baseline: routes from $ROUTES ([{ path, file, type }]), bodies read into memory once */
 const BASELINE = `

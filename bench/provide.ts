@@ -28,14 +28,10 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import * as raw from 'multiformats/codecs/raw'
 import { randomBytes } from 'node:crypto'
 import { provideBatch } from '../src/core/routing/batch-provide.ts'
+import { option } from './lib/options.ts'
 
 const PROTOCOL = '/ipfs/lan/kad/1.0.0'
 type DhtNode = Libp2p<{ dht: KadDHT, identify: unknown, ping: unknown }>
-
-function option (args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`)
-  return i === -1 ? dflt : Number(args[i + 1])
-}
 
 async function dhtNode (): Promise<DhtNode> {
   return await createLibp2p({

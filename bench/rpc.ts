@@ -13,13 +13,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomFile } from './lib/data.ts'
 import { tcpAddress } from '../src/daemon/address.ts'
+import { option } from './lib/options.ts'
 
 const BIN = fileURLToPath(new URL('../bin/tsipfs.js', import.meta.url))
-
-function option (args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`)
-  return i === -1 ? dflt : Number(args[i + 1])
-}
 
 function init (repo: string): void {
   execFileSync(process.execPath, [BIN, 'init', '--profile=test'], { env: { ...process.env, IPFS_PATH: repo }, stdio: 'ignore' })

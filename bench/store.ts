@@ -17,6 +17,7 @@ import { openLmdb, LmdbBlockStore } from '../src/core/blocks/lmdb-store.ts'
 import { FlatfsBlockStore } from '../src/core/blocks/flatfs-store.ts'
 import type { BlockStore } from '../src/core/blocks/store.ts'
 import { keystream } from './lib/data.ts'
+import { option } from './lib/options.ts'
 
 interface Store {
   put(cid: CID, bytes: Uint8Array): Promise<unknown>
@@ -24,11 +25,6 @@ interface Store {
   has(cid: CID): Promise<boolean>
   delete(cid: CID): Promise<void>
   close(): Promise<void>
-}
-
-function option (args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`)
-  return i === -1 ? dflt : Number(args[i + 1])
 }
 
 async function blocksOf (count: number, size: (i: number) => number, seed: string): Promise<Array<{ cid: CID, bytes: Uint8Array }>> {

@@ -20,28 +20,18 @@
  * it also counts Bitswap's own framing (CIDs, prefixes, protobuf; well under 1% here) and the DAG's
  * non-leaf nodes; `bitswap stat` BlocksSent on each provider gives the split between the three.
  * Targets: tsipfs → tsipfs >= 2x Helia → Helia; tsipfs → tsipfs >= 80% of the raw stream; 3 providers
- * faster than 1; duplicate blocks < 5% of blocks received (1 and 3 providers). A fetch that fails or passes --timeout fails the
+ * faster than 1 (bench/providers measures that with each provider's uplink limited, as here the four
+ * processes compete for the same cores); duplicate blocks < 5% of blocks received (1 and 3 providers). A fetch that fails or passes --timeout fails the
  * run after the table is printed.
  * Options: --size <MiB> (256), --timeout <s> (600, for each fetch).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { randomFile } from './lib/data.ts'
 import { kubo, kuboDaemon, kuboInstalled, KUBO, type KuboDaemon } from './lib/kubo.ts'
-import { tcpAddress } from '../src/daemon/address.ts'
-
-const BIN = fileURLToPath(new URL('../bin/tsipfs.js', import.meta.url))
-/** The children's scripts import packages from this repo's node_modules: they run with the repo as cwd */
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const BITSWAP = '/ipfs/bitswap/1.2.0'
-
-function option (args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`)
-  return i === -1 ? dflt : Number(args[i + 1])
-}
+import { option } from './lib/options.ts'
+import { BITSWAP, launch, pinFetch, procs, provider, rpcPin, stop, stopAll, tsipfs, waitFor, type Daemon, type Fetch } from './lib/daemons.ts'
 
 // ---- the children's scripts (plain ES modules, run with `node --input-type=module -e`) ----
 
@@ -133,120 +123,6 @@ await stream.close().catch(() => {})
 await node.stop()
 process.exit(0)
 `
-
-// ---- processes ----
-
-/**
- * Pin `cid` through the RPC API of the daemon on `repo` (tsipfs or Kubo: both write the API's multiaddr to
- * `$repo/api`), as kubo-rpc-client does; resolves with the response body
- */
-async function rpcPin (repo: string, cid: string, timeoutMs: number): Promise<string> {
-  const { host, port } = tcpAddress((await readFile(join(repo, 'api'), 'utf8')).trim())
-  const res = await fetch(`http://${host}:${port}/api/v0/pin/add?arg=${cid}&progress=false`, { method: 'POST', signal: AbortSignal.timeout(timeoutMs) })
-  const body = (await res.text()).trim()
-  if (!res.ok) throw new Error(`pin/add ${cid}: HTTP ${res.status} ${body}`)
-  return body
-}
-
-interface Proc { name: string, child: ChildProcess, out: string, closed: Promise<void>, repo?: string }
-const procs: Proc[] = []
-
-function launch (name: string, cmd: string, args: string[], env: Record<string, string>, repo?: string): Proc {
-  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  const p: Proc = { name, child, out: '', closed: new Promise(resolve => child.once('close', () => { resolve() })), repo }
-  const append = (c: Buffer): void => { p.out = (p.out + c.toString()).slice(-20_000) }
-  child.stdout?.on('data', append)
-  child.stderr?.on('data', append)
-  procs.push(p)
-  return p
-}
-
-const alive = (p: Proc): boolean => p.child.exitCode === null && p.child.signalCode === null
-const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
-
-/** Wait until the output of `p` matches `re`; throws if it exits first or `ms` pass */
-async function waitFor (p: Proc, re: RegExp, ms: number): Promise<RegExpExecArray> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const m = re.exec(p.out)
-    if (m !== null) return m
-    if (!alive(p)) throw new Error(`${p.name} exited (${p.child.exitCode ?? p.child.signalCode}) before ${String(re)}: ${p.out.slice(-2000)}`)
-    if (Date.now() > deadline) throw new Error(`${p.name}: no ${String(re)} within ${(ms / 1000).toFixed(0)} s: ${p.out.slice(-2000)}`)
-    await sleep(20)
-  }
-}
-
-/** Run the tsipfs CLI on `repo`; its stdout, trimmed */
-async function tsipfs (repo: string, args: string[], timeoutMs = 120_000): Promise<string> {
-  return await new Promise((resolve, reject) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, IPFS_PATH: repo }, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err === null) { resolve(stdout.trim()); return }
-      const timedOut = (err as { killed?: boolean }).killed === true
-      reject(new Error(`tsipfs ${args.join(' ')}: ${timedOut ? `did not finish within ${(timeoutMs / 1000).toFixed(0)} s` : err.message} ${stderr.trim()}`.trim()))
-    })
-  })
-}
-
-async function stop (p: Proc): Promise<void> {
-  if (!alive(p)) return
-  if (p.repo !== undefined) {
-    // a daemon: ask it to shut down cleanly first
-    await tsipfs(p.repo, ['shutdown'], 10_000).catch(() => {})
-    await Promise.race([p.closed, sleep(10_000)])
-  } else {
-    p.child.kill('SIGTERM')
-    await Promise.race([p.closed, sleep(5_000)])
-  }
-  if (alive(p)) {
-    p.child.kill('SIGKILL')
-    await p.closed
-  }
-}
-
-async function stopAll (): Promise<void> {
-  await Promise.all(procs.map(stop))
-}
-
-interface Daemon { name: string, repo: string, proc: Proc, addr: string }
-
-/** init a test-profile repo, add the file offline, start the daemon; returns it with its swarm address */
-async function provider (name: string, repo: string, file: string | undefined): Promise<{ daemon: Daemon, cid?: string }> {
-  await tsipfs(repo, ['init', '--profile=test'])
-  const cid = file === undefined ? undefined : await tsipfs(repo, ['add', '-Q', '--cid-version=1', file], 600_000)
-  const proc = launch(name, process.execPath, [BIN, 'daemon'], { IPFS_PATH: repo }, repo)
-  await waitFor(proc, /Daemon is ready/, 60_000)
-  const m = /^Swarm listening on (\S+)/m.exec(proc.out)
-  if (m === null) throw new Error(`${name}: no "Swarm listening on" line: ${proc.out}`)
-  return { daemon: { name, repo, proc, addr: m[1] as string }, cid }
-}
-
-async function json<T> (d: Daemon, args: string[]): Promise<T> {
-  return JSON.parse(await tsipfs(d.repo, [...args, '--enc=json'])) as T
-}
-
-interface BitswapStat { BlocksReceived: number, DataReceived: number, DupBlksReceived: number | null, DupDataReceived: number | null, BlocksSent: number, DataSent: number, Peers: string[] }
-interface Fetch { ms: number, blocks?: number, data?: number, dupBlocks?: number, dupData?: number, wireIn?: number, sent?: number[], connected?: number }
-
-/** `fetcher` connects to every provider and pins `cid`: the pin add is timed; then the counters */
-async function pinFetch (fetcher: Daemon, providers: Daemon[], cid: string, timeoutMs: number): Promise<Fetch> {
-  for (const p of providers) await tsipfs(fetcher.repo, ['swarm', 'connect', p.addr])
-  const start = performance.now()
-  const out = await rpcPin(fetcher.repo, cid, timeoutMs).catch(async (err: unknown) => {
-    // what Bitswap was doing when it failed: the fetcher's wantlist and counters, what each provider sent
-    const got = await json<BitswapStat & { Wantlist: unknown[] }>(fetcher, ['bitswap', 'stat']).catch(() => undefined)
-    const sent = await Promise.all(providers.map(async p => (await json<BitswapStat>(p, ['bitswap', 'stat']).catch(() => undefined))?.BlocksSent))
-    const state = got === undefined ? '' : `; the fetcher had received ${got.BlocksReceived} blocks, wanted ${got.Wantlist.length}, was connected to ${got.Peers.length} peers; blocks sent by each provider: ${sent.join(' / ')}`
-    throw new Error(`${(err as Error).message}${state}`)
-  })
-  const ms = performance.now() - start
-  if (out !== JSON.stringify({ Pins: [cid] })) throw new Error(`pin/add answered ${JSON.stringify(out)}`)
-  const stat = await json<BitswapStat>(fetcher, ['bitswap', 'stat'])
-  const bw = await json<{ TotalIn: number }>(fetcher, ['stats', 'bw', '--proto', BITSWAP])
-  const sent: number[] = []
-  for (const p of providers) sent.push((await json<BitswapStat>(p, ['bitswap', 'stat'])).BlocksSent)
-  const connected = providers.filter(p => stat.Peers.some(id => p.addr.endsWith(`/p2p/${id}`))).length
-  return { ms, blocks: stat.BlocksReceived, data: stat.DataReceived, dupBlocks: stat.DupBlksReceived ?? undefined, dupData: stat.DupDataReceived ?? undefined, wireIn: bw.TotalIn, sent, connected }
-}
 
 /** A provider child and a fetcher child: the fetcher prints `done <ms> <bytes>` */
 async function childFetch (name: string, providerScript: string, fetcherScript: string, env: Record<string, string>, size: number, timeoutMs: number, cid?: string): Promise<Fetch & { cid?: string }> {
@@ -413,6 +289,7 @@ export async function main (args: string[]): Promise<void> {
     console.log(`  tsipfs → tsipfs >= 2x Helia → Helia:      ${ratio(one, helia).padStart(7)}  ${verdict(both(one, helia, (x, y) => x >= 2 * y))}`)
     console.log(`  tsipfs → tsipfs >= 80% of the raw stream: ${(one === undefined || raw === undefined ? '' : `${(one / raw * 100).toFixed(0)}%`).padStart(7)}  ${verdict(both(one, raw, (x, y) => x >= 0.8 * y))}`)
     console.log(`  3 providers faster than 1:                ${ratio(three, one).padStart(7)}  ${verdict(both(three, one, (x, y) => x > y))}`)
+    console.log('    (all daemons share this machine\'s cores here; `npm run bench -- providers` limits each provider\'s uplink instead)')
     console.log(`  duplicate blocks < 5%, 1 provider:        ${(d1 === undefined ? '' : `${(d1 * 100).toFixed(2)}%`).padStart(7)}  ${verdict(d1 === undefined ? undefined : d1 < 0.05)}`)
     console.log(`  duplicate blocks < 5%, 3 providers:       ${(d3 === undefined ? '' : `${(d3 * 100).toFixed(2)}%`).padStart(7)}  ${verdict(d3 === undefined ? undefined : d3 < 0.05)}`)
     if (failures.length > 0) throw new Error(`failed:\n  ${failures.join('\n  ')}`)
