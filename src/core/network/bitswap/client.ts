@@ -8,7 +8,8 @@
  * twice; its DONT_HAVE moves the want to the next session peer. A want with no session peer to ask is
  * sent as want-have (send-dont-have) to every connected peer, and providers are looked up through routing;
  * the first HAVE gets the want-block. Wants queued in one turn of the event loop leave in one message per
- * peer (peer.ts). A tick re-broadcasts wants that nobody answered and moves want-blocks a silent peer sat on.
+ * peer (peer.ts). A tick re-broadcasts wants that nobody answered, and moves want-blocks a silent peer sat on
+ * to another peer (withdrawn from the silent one, so that the block does not come twice).
  */
 import type { CID } from 'multiformats/cid'
 import type { PeerId } from '@libp2p/interface'
@@ -57,6 +58,8 @@ export interface Want {
   asked: Set<Peer>
   haves: Set<Peer>
   dontHaves: Set<Peer>
+  /** peers that sat on our want-block: not asked for the block again unless they say HAVE anew */
+  silent: Set<Peer>
   lastBroadcast: number
 }
 
@@ -101,7 +104,7 @@ export class Client {
     let w = this.wants.get(key)
     if (w === undefined) {
       const session = this.#lineage.get(key) ?? new Session()
-      w = { key, cid, session, waiters: new Set(), blockSentAt: 0, asked: new Set(), haves: new Set(), dontHaves: new Set(), lastBroadcast: 0 }
+      w = { key, cid, session, waiters: new Set(), blockSentAt: 0, asked: new Set(), haves: new Set(), dontHaves: new Set(), silent: new Set(), lastBroadcast: 0 }
       this.wants.set(key, w)
       this.#dispatch(w)
     }
@@ -152,6 +155,7 @@ export class Client {
       return
     }
     w.haves.add(peer)
+    w.silent.delete(peer)
     w.session.peers.add(peer)
     if (w.blockPeer === undefined) this.#sendBlock(w, peer)
   }
@@ -218,7 +222,7 @@ export class Client {
     let best: Peer | undefined
     for (const set of [w.haves, w.session.peers]) {
       for (const p of set) {
-        if (!p.connected || w.dontHaves.has(p)) continue
+        if (!p.connected || w.dontHaves.has(p) || w.silent.has(p)) continue
         if (best === undefined || p.inflight < best.inflight) best = p
       }
       if (best !== undefined) return best
@@ -276,16 +280,28 @@ export class Client {
     for (const w of this.wants.values()) {
       const p = w.blockPeer
       if (p !== undefined) {
-        if (now - w.blockSentAt > SILENT_MS && now - p.lastBlockAt > SILENT_MS) {
-          // the peer sits on it: treat as DONT_HAVE and ask elsewhere
-          this.onDontHave(p, w.cid)
-        }
+        if (now - w.blockSentAt > SILENT_MS && now - p.lastBlockAt > SILENT_MS) this.#moveFromSilent(w, p)
       } else if (now - w.lastBroadcast > REBROADCAST_MS) {
         // peers that said DONT_HAVE may have the block by now (they serve it when they do: our want stays
         // in their wantlist), so only the ones not asked yet hear it again
         this.#broadcast(w)
       }
     }
+  }
+
+  /**
+   * `peer` sat on our want-block: ask another peer, and withdraw the want from this one, or the block could
+   * come from both (a duplicate). If no other peer is known to have it, everyone not asked yet, this peer
+   * again among them, hears a want-have, and the first HAVE gets the want-block.
+   */
+  #moveFromSilent (w: Want, peer: Peer): void {
+    peer.inflight = Math.max(0, peer.inflight - 1)
+    w.blockPeer = undefined
+    w.silent.add(peer)
+    w.haves.delete(peer)
+    w.asked.delete(peer)
+    peer.queueEntry(w.key, { cid: w.cid.bytes, priority: 1, cancel: true, wantType: WANT_BLOCK, sendDontHave: false })
+    this.#dispatch(w)
   }
 
   wantlist (): CID[] {
