@@ -32,10 +32,10 @@ await import(existsSync(fileURLToPath(source)) ? source.href : new URL('../dist/
 /**
  * Start-up resolves ~2000 import specifiers (~1000 modules), most of the CPU left after the compile cache:
  * package.json lookups and `exports` maps. The answers (URL and format, for `import` only) are kept in the
- * compile cache's directory, in a file named after this Node, this entry point, package.json and
- * node_modules' lockfile (npm rewrites it on every install), so a new install or another checkout starts
- * a new one: `tsipfs version` CPU 0.70 -> 0.40 s. Only where node_modules/.package-lock.json is next to
- * bin/ (a checkout, or an install with its own node_modules), and not without the compile cache
+ * compile cache's directory, in a file of this Node and this entry point, valid for one state of
+ * package.json and node_modules' lockfile (npm rewrites it on every install), so a new install starts it
+ * over: `tsipfs version` CPU 0.70 -> 0.40 s. Only where node_modules/.package-lock.json is next to bin/
+ * (a checkout, or an install with its own node_modules), and not without the compile cache
  * (NODE_DISABLE_COMPILE_CACHE=1 turns both off) or Node's synchronous hooks (22.15+).
  */
 function resolutionCache (dir) {
@@ -43,8 +43,11 @@ function resolutionCache (dir) {
   if (dir === undefined || nodeModule.registerHooks === undefined || !existsSync(lockfile)) return
   const stamp = (url) => { const s = statSync(url); return `${s.size}\0${s.mtimeMs}` }
   const key = `${process.version}\0${import.meta.url}\0${stamp(lockfile)}\0${stamp(new URL('../package.json', import.meta.url))}`
+  // one file per checkout and Node: a new install overwrites it (the key inside says whose it is) instead of
+  // leaving the old one in the temp dir
+  const name = `${process.version}\0${import.meta.url}`
   let hash = 0
-  for (let i = 0; i < key.length; i++) hash = (Math.imul(hash, 31) + key.charCodeAt(i)) >>> 0
+  for (let i = 0; i < name.length; i++) hash = (Math.imul(hash, 31) + name.charCodeAt(i)) >>> 0
   const file = `${dir}/tsipfs-resolve-${hash.toString(16)}.json`
   let cache = {}
   try {

@@ -1,5 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import { harness, runBin } from '../helpers/cli.ts'
 
 test('init creates a repo, and a second init refuses', async (t) => {
@@ -55,4 +57,25 @@ test('every command group has --help text through the binary (test/unit/docs.tes
     assert.equal(help.code, 0, `${p.join(' ')} --help`)
     assert.match(help.stdout, /USAGE/)
   }
+})
+
+test('the CLI keeps one file of import resolutions per checkout in the compile cache, renewed for a new install', async (t) => {
+  const h = await harness(t, { init: false })
+  const cache = join(h.dir, 'compile-cache')
+  const env = { NODE_COMPILE_CACHE: cache }
+  // the cache's own directory, or (NODE_COMPILE_CACHE set) the one for this Node inside it
+  const files = async (): Promise<string[]> => (await readdir(cache, { recursive: true })).filter(f => basename(f).startsWith('tsipfs-resolve-'))
+  await h.ok(['version'], { env })
+  const [file, ...others] = await files()
+  assert.ok(file !== undefined && others.length === 0, `resolution files: ${String(file)} ${others.join(' ')}`)
+  const path = join(cache, file)
+  const saved = JSON.parse(await readFile(path, 'utf8')) as { key: string, entries: Record<string, unknown> }
+  assert.ok(Object.keys(saved.entries).length > 100)
+  // what `npm ci` does to the key (a new lockfile): the next run starts the same file over, no second file
+  await writeFile(path, JSON.stringify({ key: 'an earlier install', entries: { stale: ['file:///nowhere.js', null] } }))
+  assert.match(await h.ok(['version'], { env }), /^tsipfs version /)
+  assert.deepEqual(await files(), [file])
+  const renewed = JSON.parse(await readFile(path, 'utf8')) as typeof saved
+  assert.equal(renewed.key, saved.key)
+  assert.equal(renewed.entries.stale, undefined)
 })
