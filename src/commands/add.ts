@@ -4,7 +4,7 @@ import { FileNotFoundError, FilestoreNotEnabledError, InvalidArgumentError, Tsip
 import { formatCid } from './util.ts'
 import type { AddOptions, AddResult } from '../core/unixfs/add.ts'
 import type { TsipfsNode } from '../core/node.ts'
-import { isDir } from '../core/files/dir.ts'
+import { isDir } from '../core/files/inspect.ts'
 import { logger } from '../core/log.ts'
 import type { CID } from 'multiformats/cid'
 

@@ -4,7 +4,6 @@ import { pipeline } from 'node:stream/promises'
 import { command } from './command.ts'
 import { InvalidArgumentError } from '../core/errors.ts'
 import { parsePath } from '../core/path.ts'
-import { extractTar } from '../cli/extract.ts'
 
 function level (options: Record<string, unknown>): number {
   const l = typeof options['compression-level'] === 'number' ? options['compression-level'] : -1
@@ -66,6 +65,7 @@ Names in the DAG that could lead outside the output path ('..', names with '/') 
     }
     if (options.compress === true) throw new InvalidArgumentError('--compress without --archive is not supported: use -a -C to get a .tar.gz')
     process.stderr.write(`Saving file(s) to ${name}\n`)
+    const { extractTar } = await import('../cli/extract.ts')
     await extractTar(results, name)
   }
 })

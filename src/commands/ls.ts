@@ -1,6 +1,8 @@
 import { command } from './command.ts'
-import { LS_TYPE } from '../core/unixfs/export.ts'
 import { formatCid } from './util.ts'
+
+/** Kubo's numbers for entry types in `ls` (UnixFS Data.DataType) */
+const LS_TYPE = { directory: 1, file: 2, symlink: 4 } as const
 
 interface LsObject {
   Hash: string

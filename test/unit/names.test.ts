@@ -6,7 +6,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { goDuration, hexDump, parseIpnsName, canonicalName } from '../../src/core/names/records.ts'
+import { hexDump, parseIpnsName, canonicalName } from '../../src/core/names/records.ts'
+import { goDuration } from '../../src/core/names/record-text.ts'
 import { formatName } from '../../src/core/names/keystore.ts'
 import { createDnslink } from '../../src/core/names/dnslink.ts'
 

@@ -1,7 +1,7 @@
 import { command, type Command } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 import { parseCid } from '../../core/path.ts'
-import { HARD_MAX_BLOCK_SIZE } from '../../core/blocks/api.ts'
+import { HARD_MAX_BLOCK_SIZE } from '../../core/blocks/limits.ts'
 import { formatCid, readAll } from '../util.ts'
 
 const get = command<Uint8Array>({

@@ -1,16 +1,22 @@
 import { command, type Command } from '../command.ts'
-import { convertCid, MULTIBASES, CODEC_NAMES, HASH_NAMES, supportedHashers } from '../../core/cid.ts'
-import { CODECS } from '../../core/blocks/codecs.ts'
+import type * as CidTools from '../../core/cid.ts'
 import { InvalidArgumentError, toTsipfsError } from '../../core/errors.ts'
 
 interface FormatOut { CidStr: string, Formatted: string, ErrorMsg: string }
 
+/** The CID tools and codecs, loaded by the command that runs (not by every CLI start) */
+const core = async (): Promise<typeof CidTools> => await import('../../core/cid.ts')
+
+type Convert = (cid: string, convertCid: typeof CidTools.convertCid) => string
+
 /** One result per CID, errors included as Kubo reports them; the command fails after if any did */
-async function * convertEach (args: string[], convert: (cid: string) => string): AsyncGenerator<FormatOut> {
+
+async function * convertEach (args: string[], convert: Convert): AsyncGenerator<FormatOut> {
+  const { convertCid } = await core()
   let failed = false
   for (const a of args) {
     try {
-      yield { CidStr: a, Formatted: convert(a), ErrorMsg: '' }
+      yield { CidStr: a, Formatted: convert(a, convertCid), ErrorMsg: '' }
     } catch (err) {
       failed = true
       yield { CidStr: a, Formatted: '', ErrorMsg: toTsipfsError(err).message }
@@ -52,7 +58,7 @@ The optional format string is a printf style format string:
   ],
   output: 'stream',
   repo: 'none',
-  run: ({ args, options }) => convertEach(args, a => convertCid(a, { format: String(options.f), version: options.v as number | undefined, codec: options.mc as string | undefined, base: options.b as string | undefined })),
+  run: ({ args, options }) => convertEach(args, (a, convertCid) => convertCid(a, { format: String(options.f), version: options.v as number | undefined, codec: options.mc as string | undefined, base: options.b as string | undefined })),
   text: (out) => (out.ErrorMsg !== '' ? `${out.CidStr}: ${out.ErrorMsg}\n` : `${out.Formatted}\n`)
 })
 
@@ -63,7 +69,7 @@ const base32 = command<FormatOut>({
   args: [{ name: 'cid', type: 'string', required: true, variadic: true, stdin: true, description: 'CIDs to convert.' }],
   output: 'stream',
   repo: 'none',
-  run: ({ args }) => convertEach(args, a => convertCid(a, { version: 1, base: 'base32' })),
+  run: ({ args }) => convertEach(args, (a, convertCid) => convertCid(a, { version: 1, base: 'base32' })),
   text: (out) => (out.ErrorMsg !== '' ? `${out.CidStr}: ${out.ErrorMsg}\n` : `${out.Formatted}\n`)
 })
 
@@ -86,6 +92,7 @@ const basesCmd = command<Array<CodeAndName & { Prefix: string }>>({
   output: 'value',
   repo: 'none',
   async run () {
+    const { MULTIBASES } = await core()
     return MULTIBASES.map(b => ({ Code: b.prefix.codePointAt(0) as number, Name: b.name, Prefix: b.prefix }))
       .sort((a, b) => a.Name.localeCompare(b.Name))
   },
@@ -102,6 +109,8 @@ const codecs = command<CodeAndName[]>({
   output: 'value',
   repo: 'none',
   async run ({ options }) {
+    const { CODEC_NAMES } = await core()
+    const { CODECS } = await import('../../core/blocks/codecs.ts')
     // decodable codecs, plus those `block put` stores as given
     const supported = new Set<number>([...CODECS.map(c => c.code), 0x51, 0x72, 0x78])
     return Object.entries(CODEC_NAMES)
@@ -122,6 +131,7 @@ const hashes = command<CodeAndName[]>({
   output: 'value',
   repo: 'none',
   async run ({ options }) {
+    const { HASH_NAMES, supportedHashers } = await core()
     const supported = new Set<number>(supportedHashers().map(h => h.code))
     return Object.entries(HASH_NAMES)
       .map(([code, name]) => ({ Code: Number(code), Name: name }))

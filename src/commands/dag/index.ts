@@ -1,7 +1,6 @@
 import { command, type Command, type InputEntry } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
-import { codecByCode, codecCode } from '../../core/blocks/codecs.ts'
-import { HARD_MAX_BLOCK_SIZE } from '../../core/blocks/api.ts'
+import { HARD_MAX_BLOCK_SIZE } from '../../core/blocks/limits.ts'
 import { formatCid, readAll } from '../util.ts'
 
 const put = command({
@@ -46,6 +45,7 @@ const get = command<Uint8Array>({
   repo: 'read',
   async * run ({ node, args, options, signal }) {
     const r = await node.dag.resolve(await node.names.toIpfsPath(args[0] as string, { signal }), { signal })
+    const { codecByCode, codecCode } = await import('../../core/blocks/codecs.ts')
     const codec = codecByCode(codecCode(String(options['output-codec'])))
     if (codec.code === 0x55) {
       if (r.remainder.length > 0) throw new InvalidArgumentError('cannot output a path inside a node as raw bytes')

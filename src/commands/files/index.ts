@@ -1,7 +1,7 @@
 /** `tsipfs files …`: reading the mutable filesystem (MFS). The commands that change it are in change.ts. */
 import { command, type Command } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
-import { isDir } from '../../core/files/index.ts'
+import { isDir } from '../../core/files/inspect.ts'
 import { formatCid } from '../util.ts'
 import { humanSize } from '../repo/index.ts'
 import { DEFAULT_STAT_FORMAT, formatStat, statNode, type StatOutput } from './stat.ts'

@@ -1,7 +1,7 @@
 /** What `files stat` and `files ls -l` report about a node, in Kubo's shapes and text formats. */
 import type { CID } from 'multiformats/cid'
 import type { FsNode } from '../../core/files/index.ts'
-import { TYPE, cumulativeSize, fileSize, isDir } from '../../core/files/index.ts'
+import { TYPE, cumulativeSize, fileSize, isDir } from '../../core/files/inspect.ts'
 import { formatCid } from '../util.ts'
 import type { Options } from '../command.ts'
 

@@ -1,6 +1,7 @@
 /** `tsipfs name inspect <record>`: the fields of an IPNS record, optionally checked against a name */
 import { command } from '../command.ts'
-import { inspectRecord, inspectText, type InspectResult } from '../../core/names/records.ts'
+import type { InspectResult } from '../../core/names/records.ts'
+import { inspectText } from '../../core/names/record-text.ts'
 import { readFileInput } from '../key/shared.ts'
 
 export default command<InspectResult>({
@@ -27,6 +28,7 @@ Passing --verify will verify signature against provided public key.`,
   repo: 'none',
   async run ({ options, files }) {
     const bytes = await readFileInput(files, 'record', 10 * 1024)
+    const { inspectRecord } = await import('../../core/names/records.ts')
     return await inspectRecord(bytes, { verify: options.verify as string | undefined, dump: options.dump !== false })
   },
   text: (out) => inspectText(out)

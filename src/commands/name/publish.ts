@@ -1,7 +1,6 @@
 /** `tsipfs name publish <ipfs-path>`: sign a record pointing a key's name at a path, and publish it */
 import { command } from '../command.ts'
 import { formatName } from '../../core/names/keystore.ts'
-import { peerIdFromCID } from '@libp2p/peer-id'
 import { IPNS_BASE } from '../key/shared.ts'
 
 export default command<{ Name: string, Value: string }>({
@@ -52,6 +51,7 @@ higher than the current record's). The daemon republishes the record before it e
       v1compat: options.v1compat !== false,
       signal
     })
+    const { peerIdFromCID } = await import('@libp2p/peer-id')
     return { Name: formatName(peerIdFromCID(r.name), options['ipns-base']), Value: r.value }
   },
   text: (out, options) => options.quieter === true ? `${out.Name}\n` : `Published to ${out.Name}: ${out.Value}\n`

@@ -2,7 +2,6 @@
 import { command } from '../command.ts'
 import { NotOnlineError } from '../../core/errors.ts'
 import { readFileInput } from '../key/shared.ts'
-import { canonicalName, parseIpnsName } from '../../core/names/index.ts'
 
 export default command<{ Name: string, Value: string }>({
   path: ['name', 'put'],
@@ -27,6 +26,7 @@ better (a higher sequence number, or the same with a longer validity) than the r
   output: 'value',
   repo: 'write',
   async run ({ node, args, files, options, signal }) {
+    const { canonicalName, parseIpnsName } = await import('../../core/names/records.ts')
     const cid = parseIpnsName(args[0] as string)
     if (!node.network.online && options['allow-offline'] !== true) throw new NotOnlineError('can\'t put while offline: pass `--allow-offline` to store locally without broadcasting')
     const bytes = await readFileInput(files, 'record', 64 * 1024)

@@ -6,11 +6,7 @@ import type { PinsApi } from '../pins/index.ts'
 import { hasherByName } from './hashers.ts'
 import { codecCode } from './codecs.ts'
 import { BlockPinnedError, InvalidArgumentError, TooLargeError, UnsupportedError } from '../errors.ts'
-
-/** Kubo refuses blocks over 1 MiB + 1 KiB unless --allow-big-block is given (boxo's hard limit) */
-export const MAX_BLOCK_SIZE = 1024 * 1024 + 1024
-/** Beyond this even --allow-big-block refuses: the bitswap message limit */
-export const HARD_MAX_BLOCK_SIZE = 4 * 1024 * 1024
+import { HARD_MAX_BLOCK_SIZE, MAX_BLOCK_SIZE } from './limits.ts'
 
 export interface BlockPutOptions extends AbortOptions {
   /** multicodec name, default raw */

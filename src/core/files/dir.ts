@@ -13,6 +13,7 @@ import type { Blockstore } from 'interface-blockstore'
 import { TYPE, decodeData, encodeData, type PbData } from './pb-data.ts'
 import type { FsNode, NodeStore, Prefix } from './nodes.ts'
 import { WrongNodeTypeError } from '../errors.ts'
+import { isDir, type DirNode } from './inspect.ts'
 
 export interface DirEntry {
   name: string
@@ -28,11 +29,7 @@ export interface ShardingOptions {
   fanout: number
 }
 
-export type DirNode = FsNode & { kind: 'pb' }
-
-export function isDir (node: FsNode): node is DirNode {
-  return node.kind === 'pb' && (node.data.type === TYPE.directory || node.data.type === TYPE.hamt)
-}
+export { isDir, type DirNode }
 
 export function asDir (node: FsNode, path: string): DirNode {
   if (!isDir(node)) throw new WrongNodeTypeError(`${path} is not a directory`)

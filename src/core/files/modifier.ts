@@ -16,6 +16,7 @@ import { TYPE, encodeData, fileSizeOf, growFilesize, type PbData } from './pb-da
 import { DEFAULT_PREFIX, linkTo, prefixOf, type FsNode, type NodeStore, type Prefix } from './nodes.ts'
 import { FileNodeDraft, LeafSource, trickleAppend, nowMtime, DEFAULT_MAX_LINKS } from './trickle.ts'
 import { InvalidArgumentError, WrongNodeTypeError } from '../errors.ts'
+import { fileSize } from './inspect.ts'
 
 /** Kubo's write buffer (2 MiB) plus the 32 KiB read that takes it over the limit */
 export const SEGMENT = 2 * 1024 * 1024 + 32 * 1024
@@ -29,9 +30,7 @@ export interface ModifierOptions extends AbortOptions {
   maxLinks?: number
 }
 
-export function fileSize (node: FsNode): number {
-  return node.kind === 'raw' ? node.bytes.byteLength : fileSizeOf(node.data)
-}
+export { fileSize }
 
 export class FileModifier {
   private cur: FsNode

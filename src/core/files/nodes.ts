@@ -12,6 +12,7 @@ import type { BlockStore } from '../blocks/store.ts'
 import { hasherByCode, hasherByName } from '../blocks/hashers.ts'
 import { decodeData, type PbData } from './pb-data.ts'
 import { InvalidArgumentError, UnsupportedError } from '../errors.ts'
+import { cumulativeSize } from './inspect.ts'
 
 /** How new nodes are addressed: CID version and hash function (codec follows the node) */
 export interface Prefix {
@@ -42,13 +43,7 @@ export type FsNode =
   | { kind: 'raw', cid: CID, bytes: Uint8Array }
   | { kind: 'pb', cid: CID, bytes: Uint8Array, pb: dagPb.PBNode, data: PbData }
 
-/** A node's cumulative size: its block plus every linked DAG's recorded size (what a link's Tsize holds) */
-export function cumulativeSize (node: FsNode): number {
-  if (node.kind === 'raw') return node.bytes.byteLength
-  let n = node.bytes.byteLength
-  for (const l of node.pb.Links) n += l.Tsize ?? 0
-  return n
-}
+export { cumulativeSize }
 
 export class NodeStore {
   private readonly blocks: BlockStore

@@ -10,9 +10,6 @@ import { readFile } from './read.ts'
 import { tarStream } from './tar.ts'
 import { refs, type Ref, type RefsOptions } from '../dag/refs.ts'
 
-/** Kubo's numbers for entry types in `ls` (UnixFS Data.DataType) */
-export const LS_TYPE = { directory: 1, file: 2, symlink: 4 } as const
-
 export interface LsLink {
   name: string
   cid: CID

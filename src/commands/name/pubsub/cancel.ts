@@ -1,6 +1,5 @@
 /** `tsipfs name pubsub cancel <name>` */
 import { command } from '../../command.ts'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { InvalidArgumentError } from '../../../core/errors.ts'
 
 export default command<{ Canceled: boolean }>({
@@ -13,6 +12,7 @@ Stops following a name's pubsub topic; records published for it afterwards are n
   repo: 'read',
   async run ({ node, args }) {
     const name = (args[0] as string).replace(/^\/ipns\//, '')
+    const { peerIdFromString } = await import('@libp2p/peer-id')
     try {
       peerIdFromString(name)
     } catch (err) {

@@ -1,12 +1,12 @@
 /** `tsipfs name pubsub subs` */
 import { command } from '../../command.ts'
-import { peerIdFromString } from '@libp2p/peer-id'
+import type { peerIdFromString as PeerIdFromString } from '@libp2p/peer-id'
 import { base36 } from 'multiformats/bases/base36'
 import { bases } from 'multiformats/basics'
 import { InvalidArgumentError } from '../../../core/errors.ts'
 
 /** Kubo's --ipns-base: b58mh (a base58 multihash: 12D3…/Qm…) or a multibase for the CIDv1 (default base36) */
-function formatName (name: string, ipnsBase: string): string {
+function formatName (peerIdFromString: typeof PeerIdFromString, name: string, ipnsBase: string): string {
   const id = peerIdFromString(name)
   if (ipnsBase === 'b58mh') return id.toString()
   const base = Object.values(bases).find(b => b.name === ipnsBase || b.prefix === ipnsBase)
@@ -25,7 +25,8 @@ Lists the IPNS names whose pubsub topics this node follows: a name is followed f
   repo: 'read',
   async run ({ node, options }) {
     const ipnsBase = String(options['ipns-base'] ?? base36.name)
-    return { Strings: node.ipnsPubsub.subs().map(p => `/ipns/${formatName(p.slice('/ipns/'.length), ipnsBase)}`) }
+    const { peerIdFromString } = await import('@libp2p/peer-id')
+    return { Strings: node.ipnsPubsub.subs().map(p => `/ipns/${formatName(peerIdFromString, p.slice('/ipns/'.length), ipnsBase)}`) }
   },
   text: (out) => out.Strings.map(s => `${s}\n`).join('')
 })
