@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { harness, runBin } from '../helpers/cli.ts'
 
 test('init creates a repo, and a second init refuses', async (t) => {
@@ -78,4 +79,18 @@ test('the CLI keeps one file of import resolutions per checkout in the compile c
   const renewed = JSON.parse(await readFile(path, 'utf8')) as typeof saved
   assert.equal(renewed.key, saved.key)
   assert.equal(renewed.entries.stale, undefined)
+})
+
+test('start-up loads the command tree without the heavy modules commands use when they run', async (t) => {
+  const h = await harness(t, { init: false })
+  const out = join(h.dir, 'loads.txt')
+  const hook = fileURLToPath(new URL('../helpers/record-loads.ts', import.meta.url))
+  await h.ok(['version'], { env: { NODE_OPTIONS: `--import=${hook}`, TSIPFS_TEST_LOADS: out } })
+  const loaded = (await readFile(out, 'utf8')).split('\n')
+  assert.ok(loaded.some(u => u.includes('/src/commands/')), 'the hook saw the command tree load')
+  // each was loaded by every command until a command started importing it when it runs
+  for (const heavy of ['ipfs-unixfs-importer', 'ipfs-unixfs-exporter', 'ipns', '@libp2p/crypto', '@ipld/dag-cbor', 'tar-stream', 'libp2p', '@libp2p/kad-dht', 'lmdb']) {
+    assert.ok(!loaded.some(u => u.includes(`/node_modules/${heavy}/`)), `${heavy} is loaded at start-up`)
+  }
+  assert.ok(loaded.length < 250, `${loaded.length} modules loaded at start-up`)
 })
