@@ -5,13 +5,11 @@
  * Announcing to the DHTs goes through provideBatch (one lookup per keyspace region, one stream per peer).
  */
 import type { AbortOptions, PeerId } from '@libp2p/interface'
-import { isPrivate, isLoopback } from '@libp2p/utils'
 import type { CID } from 'multiformats/cid'
 import type { Components } from '../node.ts'
 import type { NetworkApi } from '../network/index.ts'
 import { walkDag } from '../dag/walk.ts'
 import { InvalidArgumentError, NotOnlineError, ProvideDisabledError, RoutingNotFoundError, BlockNotFoundError, toTsipfsError } from '../errors.ts'
-import { provideBatch } from './batch-provide.ts'
 import type { ProvideEntry, ProvideQueue } from './queue.ts'
 import { MFS_ROOT_KEY } from '../files/index.ts'
 
@@ -69,6 +67,8 @@ export function createRoutingApi (components: Pick<Components, 'repo' | 'blocks'
         await routing.provide(cid, options).then(() => { provided++ }, () => {})
       }
     } else {
+      // loaded here, online, and not by every command that opens the repo (kad-dht, @libp2p/utils)
+      const [{ isPrivate, isLoopback }, { provideBatch }] = await Promise.all([import('@libp2p/utils'), import('./batch-provide.ts')])
       await Promise.all(plan.dhts.map(async (spec) => {
         const dht = dhts.get(spec.service)
         if (dht === undefined) return
