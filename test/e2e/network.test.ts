@@ -24,7 +24,9 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
 
   await t.test('swarm connect takes the peer ID in every textual form', async () => {
     const cid = peerIdFromString(b.id).toCID()
-    const forms = [b.id, cid.toString(base36), cid.toString(base32)]
+    // the CIDv1 form first, on a new connection: a dial to a peer already connected reuses the connection
+    // without looking at the address (disconnecting in between is raced by the peer dialling back)
+    const forms = [cid.toString(base32), cid.toString(base36), b.id]
     for (const form of forms) {
       const addr = b.addr.replace(b.id, form)
       const out = await a.h.ok(['swarm', 'connect', addr])
@@ -112,7 +114,8 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
   })
 
   await t.test('swarm disconnect closes the connection', async () => {
-    assert.equal(await a.h.ok(['swarm', 'disconnect', b.addr]), `disconnect ${b.id} success\n`)
+    const k51 = b.addr.replace(b.id, peerIdFromString(b.id).toCID().toString(base36))
+    assert.equal(await a.h.ok(['swarm', 'disconnect', k51]), `disconnect ${b.id} success\n`)
     const peers = JSON.parse(await a.h.ok(['swarm', 'peers', '--enc=json'])) as { Peers: Array<{ Peer: string }> }
     assert.ok(!peers.Peers.some(p => p.Peer === b.id))
   })

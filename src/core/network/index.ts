@@ -67,9 +67,9 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
   }
 
   async function parseAddr (text: string): Promise<Multiaddr> {
-    const { multiaddr } = await import('@multiformats/multiaddr')
+    const { readMultiaddr } = await import('./addr.ts')
     try {
-      return multiaddr(text)
+      return readMultiaddr(text)
     } catch (err) {
       throw new InvalidArgumentError(`invalid multiaddr ${JSON.stringify(text)}: ${(err as Error).message}`)
     }
@@ -97,7 +97,6 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
     }
   }
 
-  /** A multiaddr that names its peer (…/p2p/<id>), and that ID as written */
   /** A multiaddr that names its peer (…/p2p/<id>), and that peer ID as Kubo prints it (base58btc) */
   async function peerAddr (text: string): Promise<{ ma: Multiaddr, id: string }> {
     const ma = await parseAddr(text)
