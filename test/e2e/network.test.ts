@@ -41,6 +41,27 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
   await t.test('the other side sees the connection, inbound', async () => {
     const out = await b.h.ok(['swarm', 'peers', '--direction'])
     assert.match(out, new RegExp(`/p2p/${a.id} inbound\n`))
+    // Kubo's JSON: Direction a number (1 inbound, 2 outbound), empty fields left out, Identify always there
+    type Conn = { Addr: string, Peer: string, Direction?: number, Latency?: string, Streams?: Array<{ Protocol: string }>, Identify: { ID: string, Protocols: string[] | null } }
+    const inbound = (JSON.parse(await b.h.ok(['swarm', 'peers', '--direction', '--enc=json'])) as { Peers: Conn[] }).Peers.find(p => p.Peer === a.id)
+    assert.deepEqual(inbound && Object.keys(inbound), ['Addr', 'Peer', 'Direction', 'Identify'])
+    assert.equal(inbound?.Direction, 1)
+    assert.deepEqual(inbound?.Identify, { ID: '', PublicKey: '', Addresses: null, AgentVersion: '', Protocols: null })
+    const all = (JSON.parse(await a.h.ok(['swarm', 'peers', '-v', '--enc=json'])) as { Peers: Conn[] }).Peers
+    assert.deepEqual(all.map(p => p.Addr), all.map(p => p.Addr).sort(), 'sorted by address')
+    const outbound = all.find(p => p.Peer === b.id)
+    assert.equal(outbound?.Direction, 2)
+    assert.equal(outbound?.Identify.ID, b.id, '-v includes identify')
+    assert.ok(outbound?.Identify.Protocols?.includes('/ipfs/bitswap/1.2.0'))
+    for (const p of all) {
+      const protocols = (p.Streams ?? []).map(s => s.Protocol)
+      assert.ok(p.Streams === undefined || protocols.length > 0, 'no empty Streams')
+      assert.deepEqual(protocols, [...protocols].sort(), 'streams sorted by protocol')
+    }
+    // text: a peer's streams indented under it, no empty line after a peer without streams
+    const streams = await a.h.ok(['swarm', 'peers', '--streams'])
+    assert.match(streams, new RegExp(`/p2p/${b.id}\n`))
+    assert.doesNotMatch(streams, /\n\n/)
   })
 
   await t.test('id <peer> reports what identify said, for any form of the ID', async () => {
@@ -116,8 +137,9 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
   await t.test('swarm disconnect closes the connection', async () => {
     const k51 = b.addr.replace(b.id, peerIdFromString(b.id).toCID().toString(base36))
     assert.equal(await a.h.ok(['swarm', 'disconnect', k51]), `disconnect ${b.id} success\n`)
-    const peers = JSON.parse(await a.h.ok(['swarm', 'peers', '--enc=json'])) as { Peers: Array<{ Peer: string }> }
-    assert.ok(!peers.Peers.some(p => p.Peer === b.id))
+    const peers = JSON.parse(await a.h.ok(['swarm', 'peers', '--enc=json'])) as { Peers: Array<{ Peer: string }> | null }
+    // no peer left: null, as Kubo's nil list
+    assert.ok(peers.Peers === null || !peers.Peers.some(p => p.Peer === b.id), JSON.stringify(peers))
   })
 
   await t.test('bad addresses are clear errors', async () => {
