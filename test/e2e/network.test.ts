@@ -82,6 +82,23 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
     assert.equal(await a.h.ok(['swarm', 'addrs', 'listen']), `${a.addr.split('/p2p/')[0] as string}\n`)
   })
 
+  await t.test('--offline on an online daemon: the swarm commands refuse, as Kubo\'s', async () => {
+    const refused = 'this action must be run in online mode, try running \'tsipfs daemon\' first'
+    for (const cmd of [['swarm', 'peers'], ['swarm', 'addrs'], ['swarm', 'addrs', 'local'], ['swarm', 'addrs', 'listen']]) {
+      const r = await a.h.run([...cmd, '--offline'])
+      assert.equal(r.code, 1, cmd.join(' '))
+      assert.equal(r.stderr, `Error: ${refused}\n`, cmd.join(' '))
+    }
+    for (const verb of ['connect', 'disconnect']) {
+      const r = await a.h.run(['swarm', verb, '--offline', b.addr])
+      assert.equal(r.code, 1, verb)
+      assert.equal(r.stderr, `Error: ${verb} ${b.id} failure: ${refused}\n`)
+    }
+    assert.match(await a.h.ok(['swarm', 'peers']), new RegExp(`/p2p/${b.id}\n`), 'still connected')
+    // what Kubo answers from the node itself still answers
+    assert.equal((await a.h.run(['swarm', 'peering', 'ls', '--offline'])).code, 0)
+  })
+
   await t.test('ping measures round trips', async () => {
     const out = await a.h.ok(['ping', '-n', '2', b.id])
     assert.match(out, new RegExp(`^PING ${b.id}\\.\nPong received: time=[\\d.]+ ms\nPong received: time=[\\d.]+ ms\nAverage latency: [\\d.]+ms\n$`))
