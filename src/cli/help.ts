@@ -1,5 +1,6 @@
 /** `--help` text, generated from the command tree (the same text feeds docs/commands.md) */
 import { GLOBAL_OPTIONS, type Command, type OptionDef } from '../commands/command.ts'
+import { GROUP_TAGLINES } from '../commands/groups.ts'
 
 function optionLine (def: OptionDef): string {
   const names = [def.name, ...(def.aliases ?? [])].map(n => (n.length === 1 ? `-${n}` : `--${n}`)).join(', ')
@@ -8,10 +9,20 @@ function optionLine (def: OptionDef): string {
   return `  ${(names + value).padEnd(34)} - ${def.description}${dflt}`
 }
 
-export function subcommandsOf (commands: Command[], path: string[]): Command[] {
-  return commands
-    .filter(c => c.path.length === path.length + 1 && path.every((p, i) => c.path[i] === p))
-    .sort((a, b) => a.path.join(' ').localeCompare(b.path.join(' ')))
+/** What help lists under a path: a command, or a group with no command of its own (`swarm peering`) */
+export interface Entry { path: string[], tagline: string }
+
+/** The commands and groups one level below `path`, sorted */
+export function subcommandsOf (commands: Command[], path: string[]): Entry[] {
+  const below = new Map<string, Entry>()
+  for (const c of commands) {
+    if (c.path.length <= path.length || !path.every((p, i) => c.path[i] === p)) continue
+    const child = c.path.slice(0, path.length + 1)
+    const key = child.join(' ')
+    if (c.path.length === child.length) below.set(key, c)
+    else if (!below.has(key)) below.set(key, { path: child, tagline: GROUP_TAGLINES[key] ?? '' })
+  }
+  return [...below.values()].sort((a, b) => a.path.join(' ').localeCompare(b.path.join(' ')))
 }
 
 export function commandHelp (commands: Command[], cmd: Command): string {

@@ -58,6 +58,9 @@ test('every command group has --help text through the binary (test/unit/docs.tes
     assert.equal(help.code, 0, `${p.join(' ')} --help`)
     assert.match(help.stdout, /USAGE/)
   }
+  // a group with no command of its own is listed under its parent, with its tagline
+  assert.match((await runBin(['swarm', '--help'])).stdout, /^ {2}swarm peering +Modify the peering subsystem\.$/m)
+  assert.match((await runBin(['--help'])).stdout, /^ {2}pin +Pin \(and unpin\) objects to local storage\.$/m)
 })
 
 test('the CLI keeps one file of import resolutions per checkout in the compile cache, renewed for a new install', async (t) => {

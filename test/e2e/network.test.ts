@@ -24,7 +24,9 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
 
   await t.test('swarm connect takes the peer ID in every textual form', async () => {
     const cid = peerIdFromString(b.id).toCID()
-    const forms = [b.id, cid.toString(base36), cid.toString(base32)]
+    // the CIDv1 form first, on a new connection: a dial to a peer already connected reuses the connection
+    // without looking at the address (disconnecting in between is raced by the peer dialling back)
+    const forms = [cid.toString(base32), cid.toString(base36), b.id]
     for (const form of forms) {
       const addr = b.addr.replace(b.id, form)
       const out = await a.h.ok(['swarm', 'connect', addr])
@@ -39,6 +41,27 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
   await t.test('the other side sees the connection, inbound', async () => {
     const out = await b.h.ok(['swarm', 'peers', '--direction'])
     assert.match(out, new RegExp(`/p2p/${a.id} inbound\n`))
+    // Kubo's JSON: Direction a number (1 inbound, 2 outbound), empty fields left out, Identify always there
+    type Conn = { Addr: string, Peer: string, Direction?: number, Latency?: string, Streams?: Array<{ Protocol: string }>, Identify: { ID: string, Protocols: string[] | null } }
+    const inbound = (JSON.parse(await b.h.ok(['swarm', 'peers', '--direction', '--enc=json'])) as { Peers: Conn[] }).Peers.find(p => p.Peer === a.id)
+    assert.deepEqual(inbound && Object.keys(inbound), ['Addr', 'Peer', 'Direction', 'Identify'])
+    assert.equal(inbound?.Direction, 1)
+    assert.deepEqual(inbound?.Identify, { ID: '', PublicKey: '', Addresses: null, AgentVersion: '', Protocols: null })
+    const all = (JSON.parse(await a.h.ok(['swarm', 'peers', '-v', '--enc=json'])) as { Peers: Conn[] }).Peers
+    assert.deepEqual(all.map(p => p.Addr), all.map(p => p.Addr).sort(), 'sorted by address')
+    const outbound = all.find(p => p.Peer === b.id)
+    assert.equal(outbound?.Direction, 2)
+    assert.equal(outbound?.Identify.ID, b.id, '-v includes identify')
+    assert.ok(outbound?.Identify.Protocols?.includes('/ipfs/bitswap/1.2.0'))
+    for (const p of all) {
+      const protocols = (p.Streams ?? []).map(s => s.Protocol)
+      assert.ok(p.Streams === undefined || protocols.length > 0, 'no empty Streams')
+      assert.deepEqual(protocols, [...protocols].sort(), 'streams sorted by protocol')
+    }
+    // text: a peer's streams indented under it, no empty line after a peer without streams
+    const streams = await a.h.ok(['swarm', 'peers', '--streams'])
+    assert.match(streams, new RegExp(`/p2p/${b.id}\n`))
+    assert.doesNotMatch(streams, /\n\n/)
   })
 
   await t.test('id <peer> reports what identify said, for any form of the ID', async () => {
@@ -57,6 +80,23 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
     assert.match(await a.h.ok(['swarm', 'addrs']), new RegExp(`^${b.id} \\(\\d+\\)\n\t/ip4/127\\.0\\.0\\.1/tcp/\\d+`, 'm'))
     assert.equal(await a.h.ok(['swarm', 'addrs', 'local', '--id']), `${a.addr}\n`)
     assert.equal(await a.h.ok(['swarm', 'addrs', 'listen']), `${a.addr.split('/p2p/')[0] as string}\n`)
+  })
+
+  await t.test('--offline on an online daemon: the swarm commands refuse, as Kubo\'s', async () => {
+    const refused = 'this action must be run in online mode, try running \'tsipfs daemon\' first'
+    for (const cmd of [['swarm', 'peers'], ['swarm', 'addrs'], ['swarm', 'addrs', 'local'], ['swarm', 'addrs', 'listen']]) {
+      const r = await a.h.run([...cmd, '--offline'])
+      assert.equal(r.code, 1, cmd.join(' '))
+      assert.equal(r.stderr, `Error: ${refused}\n`, cmd.join(' '))
+    }
+    for (const verb of ['connect', 'disconnect']) {
+      const r = await a.h.run(['swarm', verb, '--offline', b.addr])
+      assert.equal(r.code, 1, verb)
+      assert.equal(r.stderr, `Error: ${verb} ${b.id} failure: ${refused}\n`)
+    }
+    assert.match(await a.h.ok(['swarm', 'peers']), new RegExp(`/p2p/${b.id}\n`), 'still connected')
+    // what Kubo answers from the node itself still answers
+    assert.equal((await a.h.run(['swarm', 'peering', 'ls', '--offline'])).code, 0)
   })
 
   await t.test('ping measures round trips', async () => {
@@ -112,9 +152,11 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
   })
 
   await t.test('swarm disconnect closes the connection', async () => {
-    assert.equal(await a.h.ok(['swarm', 'disconnect', b.addr]), `disconnect ${b.id} success\n`)
-    const peers = JSON.parse(await a.h.ok(['swarm', 'peers', '--enc=json'])) as { Peers: Array<{ Peer: string }> }
-    assert.ok(!peers.Peers.some(p => p.Peer === b.id))
+    const k51 = b.addr.replace(b.id, peerIdFromString(b.id).toCID().toString(base36))
+    assert.equal(await a.h.ok(['swarm', 'disconnect', k51]), `disconnect ${b.id} success\n`)
+    const peers = JSON.parse(await a.h.ok(['swarm', 'peers', '--enc=json'])) as { Peers: Array<{ Peer: string }> | null }
+    // no peer left: null, as Kubo's nil list
+    assert.ok(peers.Peers === null || !peers.Peers.some(p => p.Peer === b.id), JSON.stringify(peers))
   })
 
   await t.test('bad addresses are clear errors', async () => {

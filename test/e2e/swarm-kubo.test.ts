@@ -98,7 +98,9 @@ test('Kubo as the circuit relay: one tsipfs daemon reserves on it, another reach
   const c = await online(t)
   await until(async () => (await b.h.ok(['swarm', 'addrs', 'local', '--id'])).includes(`${relay}/p2p-circuit`), 'B to reserve a slot on Kubo')
   assert.equal(await c.h.ok(['swarm', 'connect', `${relay}/p2p-circuit/p2p/${b.id}`]), `connect ${b.id} success\n`)
-  assert.equal((await peersOf(c.h)).find(p => p.Peer === b.id)?.Addr, `${relay}/p2p-circuit`)
+  // the relayed connection (a direct one may follow it; swarm peers sorts by address, as Kubo)
+  const toB = (await peersOf(c.h)).filter(p => p.Peer === b.id)
+  assert.ok(toB.some(p => p.Addr === `${relay}/p2p-circuit`), JSON.stringify(toB))
 })
 
 

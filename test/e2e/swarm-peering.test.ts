@@ -16,6 +16,8 @@ test('peering: configured peers are connected and reconnected; swarm peering add
   const a = await online(t, { mutate: c => { c.Peering = { Peers: [{ ID: pid, Addrs: [pAddr] }] } } })
   await until(() => p.getConnections(peerIdFromString(a.id)).length > 0, 'A to connect to its peered peer')
   assert.equal(await a.h.ok(['swarm', 'peering', 'ls']), `${pid}\n\t${pAddr}\n`)
+  // a plain node's connection carries no stream once identify is done: no empty line after it (as Kubo)
+  assert.doesNotMatch(await a.h.ok(['swarm', 'peers', '--streams']), /\n\n/)
 
   // the peer hangs up: A dials it again (after Kubo's first backoff, 5 s)
   await p.hangUp(peerIdFromString(a.id))

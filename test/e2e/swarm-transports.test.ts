@@ -51,7 +51,9 @@ test('QUIC and IPv6 listeners; TLS and Noise as configured', async (t) => {
     // a daemon that does not listen on WebRTC-Direct dials it when the key is true (it is not loaded otherwise)
     const other = await online(t, { mutate: c => { c.Swarm.Transports = { Network: { WebRTCDirect: true } } } })
     assert.equal(await other.h.ok(['swarm', 'connect', webrtcAddr]), `connect ${d.id} success\n`)
-    assert.match((await peersOf(other.h)).find(p => p.Peer === d.id)?.Addr ?? '', /\/webrtc-direct\//)
+    // among its connections to D (swarm peers sorts by address, as Kubo: a TCP one D may open sorts first)
+    const toD = (await peersOf(other.h)).filter(p => p.Peer === d.id)
+    assert.ok(toD.some(p => /\/webrtc-direct\//.test(p.Addr)), JSON.stringify(toD))
   })
 
   await t.test('IPv6 when the machine has it, and a start-up line instead of a crash when not', async () => {

@@ -5,21 +5,39 @@ import { DEFAULT_BOOTSTRAP } from '../../core/repo/config.ts'
 
 type Peers = { Peers: string[] }
 
-const text = (out: Peers): string => out.Peers.map(p => `${p}\n`).join('')
+/** Kubo's text: the addresses sorted, each after a prefix (`added `, `removed `) */
+const text = (prefix = '') => (out: Peers): string => [...out.Peers].sort().map(p => `${prefix}${p}\n`).join('')
 
 /** A bootstrap address must be a multiaddr that ends in /p2p/<peer ID> */
 async function check (addrs: string[]): Promise<string[]> {
-  const { multiaddr } = await import('@multiformats/multiaddr')
+  const { readMultiaddr } = await import('../../core/network/addr.ts')
   for (const a of addrs) {
     let ok = false
     try {
-      ok = multiaddr(a).getComponents().some(c => c.name === 'p2p')
+      ok = readMultiaddr(a).getComponents().some(c => c.name === 'p2p')
     } catch (err) {
       throw new InvalidArgumentError(`invalid bootstrap address ${JSON.stringify(a)}: ${(err as Error).message}`)
     }
     if (!ok) throw new InvalidArgumentError(`invalid bootstrap address ${JSON.stringify(a)}: it must end in /p2p/<peer ID>`)
   }
   return addrs
+}
+
+/**
+ * An address as compared: its peer ID (base58btc, whatever form it was written in) and the address before
+ * /p2p/<id> ('' for a bare /p2p/<id>); undefined for an entry that does not parse
+ */
+async function parts (a: string): Promise<{ id: string, transport: string, text: string } | undefined> {
+  const { readMultiaddr } = await import('../../core/network/addr.ts')
+  try {
+    const ma = readMultiaddr(a)
+    const id = ma.getComponents().findLast(c => c.name === 'p2p')?.value
+    if (id === undefined) return undefined
+    const transport = ma.decapsulateCode(421)
+    return { id, transport: transport.getComponents().length === 0 ? '' : transport.toString(), text: ma.toString() }
+  } catch {
+    return undefined
+  }
 }
 
 async function current (node: Parameters<Command['run']>[0]['node']): Promise<string[]> {
@@ -36,12 +54,20 @@ const list = command<Peers>({
   async run ({ node }) {
     return { Peers: await current(node) }
   },
-  text
+  text: text()
 })
 
 async function add (node: Parameters<Command['run']>[0]['node'], addrs: string[]): Promise<Peers> {
   const before = await current(node)
-  const added = addrs.filter((a, i) => !before.includes(a) && addrs.indexOf(a) === i)
+  // the same address with its peer ID written in another form (12D3…, k51…, bafz…) is not added again
+  const seen = new Set((await Promise.all(before.map(parts))).map((p, i) => p?.text ?? before[i]))
+  const added: string[] = []
+  for (const a of addrs) {
+    const key = (await parts(a))?.text ?? a
+    if (seen.has(key)) continue
+    seen.add(key)
+    added.push(a)
+  }
   await node.config.set('Bootstrap', [...before, ...added])
   return { Peers: added }
 }
@@ -62,7 +88,7 @@ const addCmd = command<Peers>({
     if (addrs.length === 0) throw new InvalidArgumentError('no bootstrap peers to add')
     return await add(node, await check(addrs))
   },
-  text
+  text: text('added ')
 })
 
 const addDefault = command<Peers>({
@@ -74,13 +100,26 @@ const addDefault = command<Peers>({
   async run ({ node }) {
     return await add(node, [...DEFAULT_BOOTSTRAP])
   },
-  text
+  text: text('added ')
 })
 
 async function remove (node: Parameters<Command['run']>[0]['node'], addrs: string[] | 'all'): Promise<Peers> {
   const before = await current(node)
-  const removed = addrs === 'all' ? before : before.filter(a => addrs.includes(a))
-  await node.config.set('Bootstrap', before.filter(a => !removed.includes(a)))
+  if (addrs === 'all') {
+    await node.config.set('Bootstrap', [])
+    return { Peers: before }
+  }
+  // as Kubo: a bare /p2p/<id> removes every address of that peer, a full address that address only;
+  // peer IDs compare in base58btc and the removed entries are printed so
+  const targets = (await Promise.all(addrs.map(parts))).filter(t => t !== undefined)
+  const keep: string[] = []
+  const removed: string[] = []
+  for (const a of before) {
+    const p = await parts(a)
+    if (p !== undefined && targets.some(t => t.id === p.id && (t.transport === '' || t.transport === p.transport))) removed.push(p.text)
+    else keep.push(a)
+  }
+  await node.config.set('Bootstrap', keep)
   return { Peers: removed }
 }
 
@@ -97,7 +136,7 @@ const rm = command<Peers>({
     if (args.length === 0) throw new InvalidArgumentError('no bootstrap peers to remove')
     return await remove(node, await check(args))
   },
-  text
+  text: text('removed ')
 })
 
 const rmAll = command<Peers>({
@@ -109,7 +148,7 @@ const rmAll = command<Peers>({
   async run ({ node }) {
     return await remove(node, 'all')
   },
-  text
+  text: text('removed ')
 })
 
 export default [list, addCmd, addDefault, rm, rmAll] as Command[]

@@ -1,10 +1,25 @@
 /** `tsipfs swarm …` and `tsipfs ping`: the libp2p swarm of a running daemon. */
 import { command, type Command } from '../command.ts'
-import type { PeerEntry } from '../../core/network/index.ts'
 
 const ONLINE = '\nThis command needs a running daemon that is online (not --offline).'
 
-const peers = command<{ Peers: PeerEntry[] }>({
+/** Kubo's IdOutput: present on every entry, its zero value when identify was not asked for */
+interface IdOutput { ID: string, PublicKey: string, Addresses: string[] | null, AgentVersion: string, Protocols: string[] | null }
+
+/** Kubo's connInfo: empty fields left out, Direction as libp2p's network.Direction (1 inbound, 2 outbound) */
+interface ConnInfo {
+  Addr: string
+  Peer: string
+  Latency?: string
+  Direction?: 1 | 2
+  Streams?: Array<{ Protocol: string }>
+  Identify: IdOutput
+}
+
+const DIRECTION = { inbound: 1, outbound: 2 } as const
+const NO_IDENTIFY: IdOutput = { ID: '', PublicKey: '', Addresses: null, AgentVersion: '', Protocols: null }
+
+const peers = command<{ Peers: ConnInfo[] | null }>({
   path: ['swarm', 'peers'],
   tagline: 'List peers with open connections.',
   description: `'tsipfs swarm peers' lists the set of peers this node is connected to.${ONLINE}`,
@@ -20,19 +35,29 @@ const peers = command<{ Peers: PeerEntry[] }>({
   daemonOnly: true,
   async run ({ node, options }) {
     const v = options.verbose === true
-    const list = await node.network.peers({ latency: v || options.latency === true, streams: v || options.streams === true, identify: options.identify === true })
-    if (!(v || options.direction === true)) {
-      for (const p of list) delete (p as Partial<PeerEntry>).Direction
-    }
-    return { Peers: list }
+    const list = await node.network.peers({ latency: v || options.latency === true, streams: v || options.streams === true, identify: v || options.identify === true })
+    const direction = v || options.direction === true
+    // as Kubo: peers sorted by address, each one's streams by protocol
+    const out = list.map((p): ConnInfo => {
+      const streams = [...p.Streams ?? []].sort((a, b) => a.Protocol < b.Protocol ? -1 : a.Protocol > b.Protocol ? 1 : 0)
+      return {
+        Addr: p.Addr,
+        Peer: p.Peer,
+        ...(p.Latency !== undefined ? { Latency: p.Latency } : {}),
+        ...(direction ? { Direction: DIRECTION[p.Direction] } : {}),
+        ...(streams.length > 0 ? { Streams: streams } : {}),
+        Identify: p.Identify ?? NO_IDENTIFY
+      }
+    })
+    // no peers: null, as Kubo's nil list
+    return { Peers: out.length === 0 ? null : out.sort((a, b) => a.Addr < b.Addr ? -1 : a.Addr > b.Addr ? 1 : 0) }
   },
   text (out) {
-    return out.Peers.map(p => {
+    return (out.Peers ?? []).map(p => {
       let line = `${p.Addr}/p2p/${p.Peer}`
       if (p.Latency !== undefined) line += ` ${p.Latency}`
-      if (p.Direction !== undefined) line += ` ${p.Direction}`
-      if (p.Streams !== undefined) line += '\n' + p.Streams.map(s => `  ${s.Protocol === '' ? '<no protocol name>' : s.Protocol}`).join('\n')
-      return line + '\n'
+      if (p.Direction !== undefined) line += ` ${p.Direction === 1 ? 'inbound' : 'outbound'}`
+      return `${line}\n${(p.Streams ?? []).map(s => `  ${s.Protocol === '' ? '<no protocol name>' : s.Protocol}\n`).join('')}`
     }).join('')
   }
 })

@@ -15,6 +15,7 @@ import { logger } from '../log.ts'
 import type { Peering } from './peering.ts'
 import type { ConnectionTrimmer } from './connmgr.ts'
 import { createSwarmExtrasApi } from './swarm-api.ts'
+import { offlineScope } from '../blocks/network-store.ts'
 import type { Bitswap, LedgerEntry } from './bitswap/index.ts'
 
 type Running = Built & { bitswap: Bitswap }
@@ -44,6 +45,9 @@ function formatLatency (ms: number): string {
 
 const bitswapLog = logger('bitswap')
 
+/** Kubo's ErrOffline, for a command run with --offline on a daemon that is online */
+const OFFLINE_REQUEST = 'this action must be run in online mode, try running \'tsipfs daemon\' first'
+
 export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks' | 'datastore'>) {
   let built: Running | undefined
   let metrics: NodeMetrics | undefined
@@ -57,6 +61,17 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
     return built
   }
 
+  /**
+   * The swarm's connections and addresses (`swarm peers|addrs|connect|disconnect`), as Kubo's core API
+   * answers them: refused for a request run with --offline (offlineScope, set by the RPC server) although
+   * the daemon is online
+   */
+  function swarmOnline (refused: (message: string) => string = m => m): Running {
+    const running = online()
+    if (offlineScope.getStore() === true) throw new NotOnlineError(refused(OFFLINE_REQUEST))
+    return running
+  }
+
   async function parsePeer (text: string): Promise<PeerId> {
     const { peerIdFromString } = await import('@libp2p/peer-id')
     try {
@@ -67,9 +82,9 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
   }
 
   async function parseAddr (text: string): Promise<Multiaddr> {
-    const { multiaddr } = await import('@multiformats/multiaddr')
+    const { readMultiaddr } = await import('./addr.ts')
     try {
-      return multiaddr(text)
+      return readMultiaddr(text)
     } catch (err) {
       throw new InvalidArgumentError(`invalid multiaddr ${JSON.stringify(text)}: ${(err as Error).message}`)
     }
@@ -97,7 +112,6 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
     }
   }
 
-  /** A multiaddr that names its peer (…/p2p/<id>), and that ID as written */
   /** A multiaddr that names its peer (…/p2p/<id>), and that peer ID as Kubo prints it (base58btc) */
   async function peerAddr (text: string): Promise<{ ma: Multiaddr, id: string }> {
     const ma = await parseAddr(text)
@@ -212,11 +226,11 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
 
     /** Addresses we listen on and announce, each with /p2p/<our id> */
     listenAddrs (): string[] {
-      return online().libp2p.getMultiaddrs().map(a => a.toString())
+      return swarmOnline().libp2p.getMultiaddrs().map(a => a.toString())
     },
 
     async peers (options: { latency?: boolean, streams?: boolean, identify?: boolean } = {}): Promise<PeerEntry[]> {
-      const { libp2p } = online()
+      const { libp2p } = swarmOnline()
       const out: PeerEntry[] = []
       for (const conn of libp2p.getConnections()) {
         const entry: PeerEntry = { Addr: conn.remoteAddr.decapsulateCode(421).toString(), Peer: conn.remotePeer.toString(), Direction: conn.direction }
@@ -237,6 +251,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       const done: string[] = []
       for (const text of addrs) {
         const { ma, id } = await peerAddr(text)
+        swarmOnline(m => `connect ${id} failure: ${m}`)
         try {
           const conn = await libp2p.dial(ma, options)
           // up to the 2 s after which an unanswered identify is retried (see start()) and that retry's 5 s
@@ -254,6 +269,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       const done: string[] = []
       for (const text of addrs) {
         const { id } = await peerAddr(text)
+        swarmOnline(m => `disconnect ${id} failure: ${m}`)
         const peer = await parsePeer(id)
         if (libp2p.getConnections(peer).length === 0) throw new InvalidArgumentError(`disconnect ${id} failure: not connected`)
         await libp2p.hangUp(peer, options)
@@ -264,7 +280,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
 
     /** Every peer's known addresses (the peer store) */
     async knownAddrs (): Promise<Record<string, string[]>> {
-      const { libp2p } = online()
+      const { libp2p } = swarmOnline()
       const out: Record<string, string[]> = {}
       for (const peer of await libp2p.peerStore.all()) {
         out[peer.id.toString()] = peer.addresses.map(a => a.multiaddr.toString()).sort()

@@ -12,6 +12,7 @@ import { bootstrap } from '@libp2p/bootstrap'
 import { mdns } from '@libp2p/mdns'
 import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
+import { readMultiaddr } from './addr.ts'
 import type { PeerDiscovery } from '@libp2p/interface'
 import { fromString as u8FromString } from 'uint8arrays/from-string'
 import type { Config } from '../repo/config.ts'
@@ -65,7 +66,13 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
       throw new InvalidConfigError(`invalid multiaddr ${JSON.stringify(a)} in Addresses: ${(err as Error).message}`)
     }
   }
-  const bootstrapList = (config.Bootstrap ?? []).filter(a => typeof a === 'string' && a !== '')
+  const bootstrapList = (config.Bootstrap ?? []).filter(a => typeof a === 'string' && a !== '').map(a => {
+    try {
+      return readMultiaddr(a).toString()
+    } catch (err) {
+      throw new InvalidConfigError(`invalid multiaddr ${JSON.stringify(a)} in Bootstrap: ${(err as Error).message}`)
+    }
+  })
   const discovery = config.Discovery as { MDNS?: { Enabled?: boolean } } | undefined
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
   if (bootstrapList.length > 0) peerDiscovery.push(bootstrap({ list: bootstrapList }))

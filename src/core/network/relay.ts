@@ -11,6 +11,7 @@ import { circuitRelayServer, circuitRelayTransport, type CircuitRelayServerInit 
 import { dcutr } from '@libp2p/dcutr'
 import { uPnPNAT } from '@libp2p/upnp-nat'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { readMultiaddr } from './addr.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Libp2p, PeerId, Transport } from '@libp2p/interface'
 import { parseDuration, type Config } from '../repo/config.ts'
@@ -82,7 +83,7 @@ export function planRelay (config: Config, relayTransport: boolean): RelayPlan {
       if (typeof relay !== 'string') continue
       let ma
       try {
-        ma = multiaddr(relay)
+        ma = readMultiaddr(relay)
       } catch (err) {
         throw new InvalidConfigError(`invalid multiaddr ${JSON.stringify(relay)} in Swarm.RelayClient.StaticRelays: ${(err as Error).message}`)
       }

@@ -18,12 +18,12 @@ export async function peeringFromConfig (config: Config): Promise<Array<{ id: Pe
   if (raw === undefined || raw === null) return []
   if (!Array.isArray(raw)) throw new InvalidConfigError('Peering.Peers must be a list of { "ID": …, "Addrs": […] }')
   const { peerIdFromString } = await import('@libp2p/peer-id')
-  const { multiaddr } = await import('@multiformats/multiaddr')
+  const { readMultiaddr } = await import('./addr.ts')
   return raw.map((entry: unknown, i) => {
     const e = (entry ?? {}) as { ID?: unknown, Addrs?: unknown }
     try {
       const id = peerIdFromString(String(e.ID))
-      const addrs = (Array.isArray(e.Addrs) ? e.Addrs : []).map(a => multiaddr(String(a)))
+      const addrs = (Array.isArray(e.Addrs) ? e.Addrs : []).map(a => readMultiaddr(String(a)))
       return { id, addrs }
     } catch (err) {
       throw new InvalidConfigError(`Peering.Peers[${i}]: ${(err as Error).message}`)
