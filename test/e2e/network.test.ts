@@ -62,6 +62,30 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
   await t.test('ping measures round trips', async () => {
     const out = await a.h.ok(['ping', '-n', '2', b.id])
     assert.match(out, new RegExp(`^PING ${b.id}\\.\nPong received: time=[\\d.]+ ms\nPong received: time=[\\d.]+ ms\nAverage latency: [\\d.]+ms\n$`))
+    // Kubo's JSON: round trips in nanoseconds, measured finer than whole milliseconds; a multiaddr prints as its peer ID
+    const json = (await a.h.ok(['ping', '-n', '2', '--enc=json', b.addr])).trim().split('\n').map(l => JSON.parse(l) as { Success: boolean, Time: number, Text: string })
+    assert.deepEqual(json.map(r => r.Text.replace(/[\d.]+ms$/, 'Nms')), [`PING ${b.id}.`, '', '', 'Average latency: Nms'])
+    assert.ok(json.every(r => r.Success && Number.isInteger(r.Time)), JSON.stringify(json))
+    assert.ok(json.slice(1, 3).some(r => r.Time % 1e6 !== 0), JSON.stringify(json))
+  })
+
+  await t.test('ping fails as Kubo does: ourselves, a count below 1, a peer that cannot be reached or found', async () => {
+    const unknown = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
+    const cases: Array<[string[], string, string]> = [
+      [['ping', '-n', '2', a.id], '', "Error: error: can't ping self\n"],
+      [['ping', '-n', '0', b.id], '', 'Error: ping count must be greater than 0, was 0\n'],
+      [['ping', '-n', '-1', b.id], '', 'Error: ping count must be greater than 0, was -1\n'],
+      [['ping', '/ip4/127.0.0.1/tcp/1'], '', "Error: failed to parse peer address '/ip4/127.0.0.1/tcp/1': invalid p2p multiaddr\n"],
+      [['ping', '-n', '1', unknown], `Looking up peer ${unknown}\n`, 'Error: peer lookup failed: routing: not found\n']
+    ]
+    for (const [args, stdout, stderr] of cases) {
+      const r = await a.h.run(args)
+      assert.deepEqual([r.code, r.stdout, r.stderr], [1, stdout, stderr], args.join(' '))
+    }
+    const refused = await a.h.run(['ping', '-n', '2', `/ip4/127.0.0.1/tcp/1/p2p/${unknown}`])
+    assert.equal(refused.code, 1)
+    assert.match(refused.stdout, new RegExp(`^PING ${unknown}\\.\nPing error: .*ECONNREFUSED.*\n$`))
+    assert.equal(refused.stderr, 'Error: ping failed\n')
   })
 
   const big = randomBytes(64 * 1024 * 1024)
