@@ -16,6 +16,7 @@ import type { Peering } from './peering.ts'
 import type { ConnectionTrimmer } from './connmgr.ts'
 import { createSwarmExtrasApi } from './swarm-api.ts'
 import type { PingResult } from './ping.ts'
+import { peerIdFromText } from './peer-text.ts'
 import type { Bitswap, LedgerEntry } from './bitswap/index.ts'
 
 type Running = Built & { bitswap: Bitswap }
@@ -59,12 +60,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
   }
 
   async function parsePeer (text: string): Promise<PeerId> {
-    const { peerIdFromString } = await import('@libp2p/peer-id')
-    try {
-      return peerIdFromString(text.replace(/^\/p2p\//, '').replace(/^\/ipfs\//, ''))
-    } catch (err) {
-      throw new InvalidArgumentError(`invalid peer ID ${JSON.stringify(text)}: ${(err as Error).message}`)
-    }
+    return await peerIdFromText(text)
   }
 
   async function parseAddr (text: string): Promise<Multiaddr> {
