@@ -11,9 +11,10 @@ import { join } from 'node:path'
 import { base32 } from 'multiformats/bases/base32'
 import { base36 } from 'multiformats/bases/base36'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { harness } from '../helpers/cli.ts'
+import { spawn } from 'node:child_process'
+import { BIN, harness } from '../helpers/cli.ts'
 import { startDaemon, swarmAddr } from '../helpers/daemon.ts'
-import { online, type Online } from '../helpers/swarm.ts'
+import { online, until, type Online } from '../helpers/swarm.ts'
 
 type Peer = Online
 
@@ -112,6 +113,8 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
     assert.ok(bw.TotalIn > big.byteLength && bw.TotalOut > 0, JSON.stringify(bw))
     const proto = JSON.parse(await a.h.ok(['stats', 'bw', '--proto', '/ipfs/bitswap/1.2.0', '--enc=json'])) as { TotalIn: number }
     assert.ok(proto.TotalIn > big.byteLength && proto.TotalIn <= bw.TotalIn, JSON.stringify(proto))
+    const both = await a.h.run(['stats', 'bw', '--peer', b.id, '--proto', '/ipfs/bitswap/1.2.0'])
+    assert.deepEqual([both.code, both.stderr], [1, 'Error: please only specify peer OR protocol\n'])
     assert.equal(await a.h.ok(['bitswap', 'wantlist']), '')
     // --offline never asks peers: a block nobody has is "not found locally" at once
     const missing = await a.h.run(['cat', '--offline', 'bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4'])
@@ -133,6 +136,23 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
     assert.equal(await b.h.ok(['pin', 'add', cid]), `pinned ${cid} recursively\n`)
     assert.match(await b.h.ok(['pin', 'verify', '--verbose']), new RegExp(`${cid} ok`))
     assert.equal(sha((await b.h.run(['cat', '--offline', cid])).stdoutBytes), sha(other))
+  })
+
+  await t.test('bitswap stat lists the wanted CIDs as Kubo does; -v adds the partners', async () => {
+    const missing = 'bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4'
+    const wanted = async (): Promise<string[]> => (JSON.parse(await a.h.ok(['bitswap', 'stat', '--enc=json'])) as { Wantlist: Array<{ '/': string }> }).Wantlist.map(w => w['/'])
+    // a fetch nobody can answer keeps the CID on the wantlist until its client goes away
+    const fetch = spawn(process.execPath, [BIN, 'block', 'get', missing], { env: { ...process.env, IPFS_PATH: a.h.repo }, stdio: 'ignore' })
+    try {
+      await until(async () => (await wanted()).includes(missing), 'the CID on the wantlist')
+      const text = await a.h.ok(['bitswap', 'stat'])
+      assert.match(text, new RegExp(`^bitswap status\n\tblocks received: \\d+\n\tblocks sent: \\d+\n\tdata received: \\d+\n\tdata sent: \\d+\n\tdup blocks received: \\d+\n\tdup data received: \\d+\n\twantlist \\[1 keys\\]\n\t\t${missing}\n\tpartners \\[1\\]\n$`))
+      const verbose = await a.h.ok(['bitswap', 'stat', '-v'])
+      assert.ok(verbose.endsWith(`\twantlist [1 keys]\n\t\t${missing}\n\tpartners [1]\n\t\t${b.id}\n`), verbose)
+    } finally {
+      fetch.kill()
+    }
+    await until(async () => (await wanted()).length === 0, 'an empty wantlist')
   })
 
   await t.test('swarm disconnect closes the connection', async () => {
