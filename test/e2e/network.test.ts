@@ -86,6 +86,9 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
       const r = await a.h.run(args)
       assert.deepEqual([r.code, r.stdout, r.stderr], [1, stdout, stderr], args.join(' '))
     }
+    // on the RPC API these are Kubo's plain errors (code 0), not client errors
+    const self = await fetch(`${a.d.url}/api/v0/ping?arg=${a.id}`, { method: 'POST' })
+    assert.deepEqual([self.status, await self.json()], [500, { Message: "error: can't ping self", Code: 0, Type: 'error' }])
     const refused = await a.h.run(['ping', '-n', '2', `/ip4/127.0.0.1/tcp/1/p2p/${unknown}`])
     assert.equal(refused.code, 1)
     assert.match(refused.stdout, new RegExp(`^PING ${unknown}\\.\nPing error: .*ECONNREFUSED.*\n$`))

@@ -32,7 +32,7 @@ async function target (parts: PingParts, text: string): Promise<{ id: PeerId, ad
     if (p2p === undefined) throw new InvalidArgumentError('invalid p2p multiaddr')
     return { id: await parts.parsePeer(p2p), addr }
   } catch (err) {
-    throw new InvalidArgumentError(`failed to parse peer address '${text}': ${(err as Error).message}`)
+    throw new TsipfsError(`failed to parse peer address '${text}': ${(err as Error).message}`)
   }
 }
 
@@ -77,8 +77,9 @@ export async function * ping (parts: PingParts, peer: string, count: number, opt
   const { signal } = options
   const { libp2p } = parts
   const { id, addr } = await target(parts, peer)
-  if (id.equals(libp2p.peerId)) throw new InvalidArgumentError('error: can\'t ping self')
-  if (!Number.isInteger(count) || count <= 0) throw new InvalidArgumentError(`ping count must be greater than 0, was ${count}`)
+  // Kubo's plain errors (code 0 on the RPC API, not a client error)
+  if (id.equals(libp2p.peerId)) throw new TsipfsError('error: can\'t ping self')
+  if (!Number.isInteger(count) || count <= 0) throw new TsipfsError(`ping count must be greater than 0, was ${count}`)
 
   let dial: PeerId | Multiaddr | Multiaddr[] = addr ?? id
   if (addr === undefined && !await knownAddrs(parts, id)) {
