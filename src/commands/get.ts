@@ -24,6 +24,20 @@ function lastSegment (path: string): string {
   return p.segments.at(-1) ?? p.root.toString()
 }
 
+/**
+ * The results, once the first has arrived: the root is resolved and its first bytes read before anything is
+ * said, so that a path that cannot be fetched prints only its error (as Kubo does), not 'Saving file(s) to'
+ */
+async function started (results: AsyncIterable<Uint8Array>): Promise<AsyncIterable<Uint8Array>> {
+  const it = results[Symbol.asyncIterator]()
+  const first = await it.next()
+  return (async function * () {
+    if (first.done === true) return
+    yield first.value
+    for (let r = await it.next(); r.done !== true; r = await it.next()) yield r.value
+  })()
+}
+
 export default command<Uint8Array>({
   path: ['get'],
   tagline: 'Download IPFS objects.',
@@ -55,15 +69,16 @@ Names in the DAG that could lead outside the output path ('..', names with '/') 
     const name = lastSegment(args[0] as string)
     yield * node.unixfs.tar(await node.names.toIpfsPath(args[0] as string, { signal }), name, { signal, gzipLevel: compress ? lvl : undefined })
   },
-  async consume (results, options, args) {
+  async consume (all, options, args) {
     const name = outputName(args[0] as string, options)
+    if (options.compress === true && options.archive !== true) throw new InvalidArgumentError('--compress without --archive is not supported: use -a -C to get a .tar.gz')
+    const results = await started(all)
     if (options.archive === true) {
       const file = name + (options.compress === true ? '.tar.gz' : '.tar')
       process.stderr.write(`Saving archive to ${file}\n`)
       await pipeline(Readable.from(results), createWriteStream(file, { flags: 'wx' }))
       return
     }
-    if (options.compress === true) throw new InvalidArgumentError('--compress without --archive is not supported: use -a -C to get a .tar.gz')
     process.stderr.write(`Saving file(s) to ${name}\n`)
     const { extractTar } = await import('../cli/extract.ts')
     await extractTar(results, name)

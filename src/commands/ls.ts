@@ -1,5 +1,6 @@
 import { command } from './command.ts'
 import { formatCid } from './util.ts'
+import { tabwrite } from './tabwriter.ts'
 
 /** Kubo's numbers for entry types in `ls` (UnixFS Data.DataType) */
 const LS_TYPE = { directory: 1, file: 2, symlink: 4 } as const
@@ -8,6 +9,9 @@ interface LsObject {
   Hash: string
   Links: Array<{ Name: string, Hash: string, Size: number, Type: number, Target: string }>
 }
+
+/** The path whose entries were printed last, per command run (its options object): Kubo's lastObjectHash */
+const lastListed = new WeakMap<object, string>()
 
 export default command<{ Objects: LsObject[] }>({
   path: ['ls'],
@@ -28,11 +32,11 @@ With --stream, entries are output one by one as they are found.`,
   output: 'stream',
   repo: 'read',
   async * run ({ node, args, options, signal }) {
+    const objects: LsObject[] = []
     for (const path of args) {
       const links: LsObject['Links'] = []
       const obj: LsObject = { Hash: path, Links: links }
       for await (const l of node.unixfs.ls(await node.names.toIpfsPath(path, { signal }), { signal })) {
-        if (l.name === '' && links.length === 0) break // a file lists as itself: no links
         const link = {
           Name: l.name,
           Hash: formatCid(l.cid, options),
@@ -43,19 +47,32 @@ With --stream, entries are output one by one as they are found.`,
         if (options.stream === true) yield { Objects: [{ Hash: path, Links: [link] }] }
         else links.push(link)
       }
-      if (options.stream !== true) yield { Objects: [obj] }
+      // as Kubo: one result for all the paths, each directory's entries sorted by name
+      if (options.stream !== true) objects.push({ ...obj, Links: links.sort((a, b) => Buffer.compare(Buffer.from(a.Name), Buffer.from(b.Name))) })
     }
+    if (options.stream !== true) yield { Objects: objects }
   },
-  text (out, options) {
-    let s = options.headers === true ? 'Hash\tSize\tName\n' : ''
+  text (out, options, args) {
+    // Kubo's tabularOutput: columns aligned by Go's tabwriter (minimum width 10 when streaming, as it cannot
+    // see the later rows), a '<path>:' line and a blank line between paths when several are listed, the
+    // headers once per path; the last path seen carries over from one streamed result to the next
+    const size = options.size !== false
+    const multiple = args.length > 1
+    let last = lastListed.get(options) ?? ''
+    let s = ''
     for (const o of out.Objects) {
+      if (o.Hash !== last) {
+        if (multiple) s += `${last === '' ? '' : '\n'}${o.Hash}:\n`
+        if (options.headers === true) s += size ? 'Hash\tSize\tName\n' : 'Hash\tName\n'
+        last = o.Hash
+      }
       for (const l of o.Links) {
         const dir = l.Type === LS_TYPE.directory
-        const size = dir || options.size === false ? '-' : String(l.Size)
-        const name = dir ? `${l.Name}/` : l.Type === LS_TYPE.symlink ? `${l.Name} -> ${l.Target}` : l.Name
-        s += `${l.Hash} ${size} ${name}\n`
+        const name = dir ? `${l.Name}/` : l.Name
+        s += size ? `${l.Hash}\t${dir ? '-' : l.Size}\t${name}\n` : `${l.Hash}\t${name}\n`
       }
     }
-    return s
+    lastListed.set(options, last)
+    return tabwrite(s, options.stream === true ? 10 : 1, 1)
   }
 })

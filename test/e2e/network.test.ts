@@ -11,9 +11,10 @@ import { join } from 'node:path'
 import { base32 } from 'multiformats/bases/base32'
 import { base36 } from 'multiformats/bases/base36'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { harness } from '../helpers/cli.ts'
+import { spawn } from 'node:child_process'
+import { BIN, harness } from '../helpers/cli.ts'
 import { startDaemon, swarmAddr } from '../helpers/daemon.ts'
-import { online, type Online } from '../helpers/swarm.ts'
+import { online, until, type Online } from '../helpers/swarm.ts'
 
 type Peer = Online
 
@@ -69,11 +70,14 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
     for (const form of [b.id, k]) {
       const info = JSON.parse(await a.h.ok(['id', form])) as { ID: string, AgentVersion: string, Protocols: string[], Addresses: string[] }
       assert.equal(info.ID, b.id)
-      assert.match(info.AgentVersion, /^tsipfs\//)
+      // Kubo's kubo/<version>[/<commit>]: no trailing slash when no commit is known
+      assert.match(info.AgentVersion, /^tsipfs\/\d+\.\d+\.\d+[^/]*$/)
       assert.ok(info.Protocols.includes('/ipfs/bitswap/1.2.0'), info.Protocols.join(','))
       assert.ok(info.Addresses.includes(b.addr), info.Addresses.join(','))
     }
-    assert.equal(JSON.parse(await a.h.ok(['id'])).ID, a.id)
+    const self = JSON.parse(await a.h.ok(['id'])) as { ID: string, AgentVersion: string }
+    assert.equal(self.ID, a.id)
+    assert.match(self.AgentVersion, /^tsipfs\/\d+\.\d+\.\d+[^/]*$/)
   })
 
   await t.test('swarm addrs lists the peer\'s addresses; addrs local and listen list ours', async () => {
@@ -102,6 +106,33 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
   await t.test('ping measures round trips', async () => {
     const out = await a.h.ok(['ping', '-n', '2', b.id])
     assert.match(out, new RegExp(`^PING ${b.id}\\.\nPong received: time=[\\d.]+ ms\nPong received: time=[\\d.]+ ms\nAverage latency: [\\d.]+ms\n$`))
+    // Kubo's JSON: round trips in nanoseconds, measured finer than whole milliseconds; a multiaddr prints as its peer ID
+    const json = (await a.h.ok(['ping', '-n', '2', '--enc=json', b.addr])).trim().split('\n').map(l => JSON.parse(l) as { Success: boolean, Time: number, Text: string })
+    assert.deepEqual(json.map(r => r.Text.replace(/[\d.]+ms$/, 'Nms')), [`PING ${b.id}.`, '', '', 'Average latency: Nms'])
+    assert.ok(json.every(r => r.Success && Number.isInteger(r.Time)), JSON.stringify(json))
+    assert.ok(json.slice(1, 3).some(r => r.Time % 1e6 !== 0), JSON.stringify(json))
+  })
+
+  await t.test('ping fails as Kubo does: ourselves, a count below 1, a peer that cannot be reached or found', async () => {
+    const unknown = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
+    const cases: Array<[string[], string, string]> = [
+      [['ping', '-n', '2', a.id], '', "Error: error: can't ping self\n"],
+      [['ping', '-n', '0', b.id], '', 'Error: ping count must be greater than 0, was 0\n'],
+      [['ping', '-n', '-1', b.id], '', 'Error: ping count must be greater than 0, was -1\n'],
+      [['ping', '/ip4/127.0.0.1/tcp/1'], '', "Error: failed to parse peer address '/ip4/127.0.0.1/tcp/1': invalid p2p multiaddr\n"],
+      [['ping', '-n', '1', unknown], `Looking up peer ${unknown}\n`, 'Error: peer lookup failed: routing: not found\n']
+    ]
+    for (const [args, stdout, stderr] of cases) {
+      const r = await a.h.run(args)
+      assert.deepEqual([r.code, r.stdout, r.stderr], [1, stdout, stderr], args.join(' '))
+    }
+    // on the RPC API these are Kubo's plain errors (code 0), not client errors
+    const self = await fetch(`${a.d.url}/api/v0/ping?arg=${a.id}`, { method: 'POST' })
+    assert.deepEqual([self.status, await self.json()], [500, { Message: "error: can't ping self", Code: 0, Type: 'error' }])
+    const refused = await a.h.run(['ping', '-n', '2', `/ip4/127.0.0.1/tcp/1/p2p/${unknown}`])
+    assert.equal(refused.code, 1)
+    assert.match(refused.stdout, new RegExp(`^PING ${unknown}\\.\nPing error: .*ECONNREFUSED.*\n$`))
+    assert.equal(refused.stderr, 'Error: ping failed\n')
   })
 
   const big = randomBytes(64 * 1024 * 1024)
@@ -128,6 +159,8 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
     assert.ok(bw.TotalIn > big.byteLength && bw.TotalOut > 0, JSON.stringify(bw))
     const proto = JSON.parse(await a.h.ok(['stats', 'bw', '--proto', '/ipfs/bitswap/1.2.0', '--enc=json'])) as { TotalIn: number }
     assert.ok(proto.TotalIn > big.byteLength && proto.TotalIn <= bw.TotalIn, JSON.stringify(proto))
+    const both = await a.h.run(['stats', 'bw', '--peer', b.id, '--proto', '/ipfs/bitswap/1.2.0'])
+    assert.deepEqual([both.code, both.stderr], [1, 'Error: please only specify peer OR protocol\n'])
     assert.equal(await a.h.ok(['bitswap', 'wantlist']), '')
     // --offline never asks peers: a block nobody has is "not found locally" at once
     const missing = await a.h.run(['cat', '--offline', 'bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4'])
@@ -137,7 +170,8 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
     for (const cmd of [['ls'], ['refs', '-r'], ['dag', 'get'], ['get', '-o', join(a.h.dir, 'x')]]) {
       const r = await a.h.run([...cmd, '--offline', 'bafybeib3ffl2teiqdncv3mkz4r23b5ctrwkzrrhctdbne6iboayxuxk5ui'])
       assert.equal(r.code, 1, cmd.join(' '))
-      assert.match(r.stderr, /not found locally/, cmd.join(' '))
+      // only the error: get says nothing of saving before the root is found
+      assert.match(r.stderr, /^Error: block was not found locally \(offline\): [^\n]+\n$/, cmd.join(' '))
     }
   })
 
@@ -151,6 +185,23 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
     assert.equal(sha((await b.h.run(['cat', '--offline', cid])).stdoutBytes), sha(other))
   })
 
+  await t.test('bitswap stat lists the wanted CIDs as Kubo does; -v adds the partners', async () => {
+    const missing = 'bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4'
+    const wanted = async (): Promise<string[]> => (JSON.parse(await a.h.ok(['bitswap', 'stat', '--enc=json'])) as { Wantlist: Array<{ '/': string }> }).Wantlist.map(w => w['/'])
+    // a fetch nobody can answer keeps the CID on the wantlist until its client goes away
+    const fetch = spawn(process.execPath, [BIN, 'block', 'get', missing], { env: { ...process.env, IPFS_PATH: a.h.repo }, stdio: 'ignore' })
+    try {
+      await until(async () => (await wanted()).includes(missing), 'the CID on the wantlist')
+      const text = await a.h.ok(['bitswap', 'stat'])
+      assert.match(text, new RegExp(`^bitswap status\n\tblocks received: \\d+\n\tblocks sent: \\d+\n\tdata received: \\d+\n\tdata sent: \\d+\n\tdup blocks received: \\d+\n\tdup data received: \\d+\n\twantlist \\[1 keys\\]\n\t\t${missing}\n\tpartners \\[1\\]\n$`))
+      const verbose = await a.h.ok(['bitswap', 'stat', '-v'])
+      assert.ok(verbose.endsWith(`\twantlist [1 keys]\n\t\t${missing}\n\tpartners [1]\n\t\t${b.id}\n`), verbose)
+    } finally {
+      fetch.kill()
+    }
+    await until(async () => (await wanted()).length === 0, 'an empty wantlist')
+  })
+
   await t.test('swarm disconnect closes the connection', async () => {
     const k51 = b.addr.replace(b.id, peerIdFromString(b.id).toCID().toString(base36))
     assert.equal(await a.h.ok(['swarm', 'disconnect', k51]), `disconnect ${b.id} success\n`)
@@ -160,7 +211,7 @@ test('two daemons: swarm, identify, ping and Bitswap in both directions', async 
   })
 
   await t.test('bad addresses are clear errors', async () => {
-    for (const [args, msg] of [[['swarm', 'connect', '/ip4/127.0.0.1/tcp/1'], /must end in \/p2p/], [['swarm', 'connect', 'not-an-addr'], /invalid multiaddr/], [['id', 'not-a-peer'], /invalid peer ID/]] as const) {
+    for (const [args, msg] of [[['swarm', 'connect', '/ip4/127.0.0.1/tcp/1'], /must end in \/p2p/], [['swarm', 'connect', 'not-an-addr'], /invalid multiaddr/], [['id', 'not-a-peer'], /^Error: invalid peer ID "not-a-peer": not a base58btc multihash \(12D3KooW…, Qm…\) or a libp2p-key CID \(k51…, bafz…\)\n$/]] as const) {
       const r = await a.h.run([...args])
       assert.equal(r.code, 1)
       assert.match(r.stderr, /^Error: /)

@@ -19,8 +19,16 @@ test('cat with offset and length; ls; refs; resolve; get round-trips a tree', as
   assert.equal(await h.ok(['cat', `${root}/sub/b.txt`, '-o', '10', '-l', '3']), 'bbb')
   const ls = await h.ok(['ls', root])
   assert.match(ls, /^Qm\S+ 2 a\.txt\nQm\S+ - sub\/\n$/)
-  const json = JSON.parse(await h.ok(['ls', root, '--enc=json'])) as { Objects: Array<{ Links: Array<{ Name: string, Type: number, Size: number }> }> }
+  const json = JSON.parse(await h.ok(['ls', root, '--enc=json'])) as { Objects: Array<{ Links: Array<{ Name: string, Hash: string, Type: number, Size: number }> }> }
   assert.deepEqual(json.Objects[0]?.Links.map(l => [l.Name, l.Type]), [['a.txt', 2], ['sub', 1]])
+  // Kubo's columns (Go's tabwriter): each as wide as its widest cell plus one space; compared with Kubo 0.42
+  const [aHash, subHash] = json.Objects[0]?.Links.map(l => l.Hash) ?? []
+  assert.equal(await h.ok(['ls', '-v', root]), `Hash${' '.repeat(43)}Size Name\n${aHash} 2    a.txt\n${subHash} -    sub/\n`)
+  assert.equal(await h.ok(['ls', '--size=false', root]), `${aHash} a.txt\n${subHash} sub/\n`)
+  const bHash = (await h.ok(['resolve', `/ipfs/${root}/sub/b.txt`])).trim().replace('/ipfs/', '')
+  assert.equal(await h.ok(['ls', root, `${root}/sub`]), `${root}:\n${aHash} 2 a.txt\n${subHash} - sub/\n\n${root}/sub:\n${bHash} 300000 b.txt\n`)
+  // a file lists the links of its root: its two chunks, unnamed
+  assert.match(await h.ok(['ls', `${root}/sub/b.txt`]), /^Qm\w{44} 262144 \nQm\w{44} 37856  \n$/)
   const refs = (await h.ok(['refs', '-r', root])).trim().split('\n')
   assert.equal(refs.length, 5) // a.txt, sub, b.txt and its 2 leaves
   const unique = (await h.ok(['refs', '-r', '-u', '--format=<linkname>', root])).trim().split('\n')

@@ -3,7 +3,6 @@ import type { CID } from 'multiformats/cid'
 import { command, type Command } from '../command.ts'
 
 interface Stat {
-  ProvideBufLen: number
   Wantlist: Array<{ '/': string }>
   Peers: string[]
   BlocksReceived: number
@@ -36,7 +35,6 @@ more than one peer) after the first copy arrived; they are counted in blocks rec
     async run ({ node }) {
       const s = node.network.bitswapStat()
       return {
-        ProvideBufLen: 0,
         Wantlist: s.Wantlist.map(link),
         Peers: s.Peers,
         BlocksReceived: s.BlocksReceived,
@@ -51,7 +49,6 @@ more than one peer) after the first copy arrived; they are counted in blocks rec
     text (out, options) {
       const size = (n: number): string => options.human === true ? human(n) : String(n)
       let text = 'bitswap status\n' +
-        `\tprovides buffer: ${out.ProvideBufLen} / 256\n` +
         `\tblocks received: ${out.BlocksReceived}\n` +
         `\tblocks sent: ${out.BlocksSent}\n` +
         `\tdata received: ${size(out.DataReceived)}\n` +
@@ -59,7 +56,7 @@ more than one peer) after the first copy arrived; they are counted in blocks rec
         `\tdup blocks received: ${out.DupBlksReceived}\n` +
         `\tdup data received: ${size(out.DupDataReceived)}\n` +
         `\twantlist [${out.Wantlist.length} keys]\n`
-      if (options.verbose === true) text += out.Wantlist.map(w => `\t\t${w['/']}\n`).join('')
+      text += out.Wantlist.map(w => `\t\t${w['/']}\n`).join('')
       text += `\tpartners [${out.Peers.length}]\n`
       if (options.verbose === true) text += out.Peers.map(p => `\t\t${p}\n`).join('')
       return text

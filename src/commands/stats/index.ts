@@ -30,7 +30,7 @@ const bw = command<Bandwidth>({
   daemonOnly: true,
   async * run ({ node, options, signal }) {
     const { peer, proto } = options as { peer?: string, proto?: string }
-    if (peer !== undefined && proto !== undefined) throw new InvalidArgumentError('cannot specify both peer and protocol')
+    if (peer !== undefined && proto !== undefined) throw new InvalidArgumentError('please only specify peer OR protocol')
     let interval: number
     try {
       interval = parseDuration(String(options.interval))

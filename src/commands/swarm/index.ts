@@ -158,8 +158,7 @@ ${ONLINE}`,
   repo: 'read',
   daemonOnly: true,
   run ({ node, args, options, signal }) {
-    const count = Number(options.count ?? 10)
-    return node.network.ping(args[0] as string, count > 0 ? count : 10, { signal })
+    return node.network.ping(args[0] as string, Number(options.count ?? 10), { signal })
   },
   text (out) {
     if (out.Text !== '') return `${out.Text}\n`

@@ -5,7 +5,8 @@ import type { Components } from '../node.ts'
 import { InvalidArgumentError, InvalidConfigError } from '../errors.ts'
 import pkg from '../../../package.json' with { type: 'json' }
 
-export const AGENT_VERSION = `tsipfs/${pkg.version}/`
+/** What identify and `id` announce: Kubo's form, kubo/<version>[/<commit>]; no commit is known here */
+export const AGENT_VERSION = `tsipfs/${pkg.version}`
 
 export function createIdentityApi ({ repo }: Pick<Components, 'repo'>) {
   return {

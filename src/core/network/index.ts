@@ -16,6 +16,8 @@ import type { Peering } from './peering.ts'
 import type { ConnectionTrimmer } from './connmgr.ts'
 import { createSwarmExtrasApi } from './swarm-api.ts'
 import { offlineScope } from '../blocks/network-store.ts'
+import type { PingResult } from './ping.ts'
+import { peerIdFromText } from './peer-text.ts'
 import type { Bitswap, LedgerEntry } from './bitswap/index.ts'
 
 type Running = Built & { bitswap: Bitswap }
@@ -73,12 +75,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
   }
 
   async function parsePeer (text: string): Promise<PeerId> {
-    const { peerIdFromString } = await import('@libp2p/peer-id')
-    try {
-      return peerIdFromString(text.replace(/^\/p2p\//, '').replace(/^\/ipfs\//, ''))
-    } catch (err) {
-      throw new InvalidArgumentError(`invalid peer ID ${JSON.stringify(text)}: ${(err as Error).message}`)
-    }
+    return await peerIdFromText(text)
   }
 
   async function parseAddr (text: string): Promise<Multiaddr> {
@@ -318,28 +315,11 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       }
     },
 
-    /** Round trips to a peer, one result per ping */
-    async * ping (peer: string, count: number, options: AbortOptions = {}): AsyncGenerator<{ Success: boolean, Time: number, Text: string }> {
-      const { libp2p } = online()
-      const target = peer.startsWith('/') ? await parseAddr(peer) : await parsePeer(peer)
-      const id = typeof (target as PeerId).toMultihash === 'function' ? (target as PeerId).toString() : peer
-      yield { Success: true, Time: 0, Text: `PING ${id}.` }
-      let ok = 0
-      let total = 0
-      for (let i = 0; i < count; i++) {
-        options.signal?.throwIfAborted()
-        try {
-          const ms = await libp2p.services.ping.ping(target, options)
-          ok++
-          total += ms
-          yield { Success: true, Time: Math.round(ms * 1e6), Text: '' }
-        } catch (err) {
-          options.signal?.throwIfAborted()
-          yield { Success: false, Time: 0, Text: `Ping error: ${toTsipfsError(err).message}` }
-        }
-        if (i < count - 1) await new Promise(resolve => setTimeout(resolve, 1000))
-      }
-      yield { Success: ok > 0, Time: 0, Text: ok === 0 ? 'Ping failed' : `Average latency: ${(total / ok).toFixed(2)}ms` }
+    /** Round trips to a peer, one result per ping, as Kubo's `ping` (./ping.ts) */
+    async * ping (peer: string, count: number, options: AbortOptions = {}): AsyncGenerator<PingResult> {
+      const { libp2p, routing } = online()
+      const { ping } = await import('./ping.ts')
+      yield * ping({ libp2p, routing, parsePeer, parseAddr }, peer, count, options)
     },
 
     /** A block from peers (Bitswap); the caller verifies and stores it */

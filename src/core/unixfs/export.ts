@@ -19,6 +19,9 @@ export interface LsLink {
   target?: string
 }
 
+/** The raw codec (0x55): chunks Kubo does not open, sized by their link */
+const RAW_CODE = 0x55
+
 function kind (entry: UnixFSEntry): LsLink['type'] {
   if (entry.type === 'directory') return 'directory'
   if (entry.type === 'file') return entry.unixfs.type === 'symlink' ? 'symlink' : 'file'
@@ -70,11 +73,23 @@ export function createExporter ({ blockstore, blocks }: Components) {
       else yield * entry.content({ offset: options.offset, length: options.length, signal: options.signal })
     },
 
-    /** The entries of a directory (or the file itself, as one entry with no name) */
+    /**
+     * The entries of a directory; for a file, the links of its root node (its chunks, unnamed), as Kubo lists
+     * them: none for a file of one block
+     */
     async * ls (path: string, options: AbortOptions & { resolveType?: boolean } = {}): AsyncGenerator<LsLink> {
       const entry = await entryAt(path, options)
       if (entry.type !== 'directory') {
-        yield { name: '', cid: entry.cid, size: entry.type === 'file' ? entry.unixfs.fileSize() : entry.size, type: kind(entry) }
+        if (entry.type !== 'file') return
+        for (const link of entry.node.Links) {
+          options.signal?.throwIfAborted()
+          if (link.Hash.code === RAW_CODE) {
+            yield { name: link.Name ?? '', cid: link.Hash, size: BigInt(link.Tsize ?? 0), type: 'file' }
+            continue
+          }
+          const child = await exporter(link.Hash, blockstore, options)
+          yield { name: link.Name ?? '', cid: link.Hash, size: child.type === 'file' ? child.unixfs.fileSize() : 0n, type: kind(child) }
+        }
         return
       }
       for await (const link of entry.entries({ signal: options.signal })) {
@@ -84,7 +99,8 @@ export function createExporter ({ blockstore, blocks }: Components) {
         if (type === 'symlink' && child.type === 'file') {
           target = new TextDecoder().decode(child.unixfs.data ?? new Uint8Array())
         }
-        const size = child.type === 'file' && type === 'file' ? child.unixfs.fileSize() : type === 'file' ? child.size : 0n
+        // a symlink's size is its target's length, as Kubo lists it (the UnixFS filesize)
+        const size = child.type === 'file' && (type === 'file' || type === 'symlink') ? child.unixfs.fileSize() : type === 'file' ? child.size : 0n
         yield { name: link.name, cid: link.cid, size, type, target }
       }
     },
