@@ -30,7 +30,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomFile } from './lib/data.ts'
 import { option } from './lib/options.ts'
-import { json, pinFetch, provider, stopAll, type BitswapStat, type Daemon, type Fetch } from './lib/daemons.ts'
+import { json, pinFetch, provider, stop, stopAll, type BitswapStat, type Daemon, type Fetch } from './lib/daemons.ts'
 
 const INSIDE = 'TSIPFS_BENCH_NETNS'
 const RUN = fileURLToPath(new URL('run.ts', import.meta.url))
@@ -95,7 +95,11 @@ export async function main (args: string[]): Promise<void> {
       providers.push(p.daemon)
       cid = p.cid as string
     }
-    const one = await fetchFrom((await provider('fetcher of 1', join(dir, 'f1'), undefined)).daemon, providers.slice(0, 1), cid, timeoutMs)
+    const first = (await provider('fetcher of 1', join(dir, 'f1'), undefined)).daemon
+    const one = await fetchFrom(first, providers.slice(0, 1), cid, timeoutMs)
+    // it has the DAG now, on an unshaped address, and announced it to the first provider's DHT: the second
+    // fetcher would find it and fetch from it
+    await stop(first.proc)
     const three = await fetchFrom((await provider('fetcher of 3', join(dir, 'f3'), undefined)).daemon, providers, cid, timeoutMs)
 
     const mbs = (r: Fetch): number => size / 1e6 / (r.ms / 1000)
@@ -103,6 +107,10 @@ export async function main (args: string[]): Promise<void> {
     console.log(`bench/providers: ${sizeMiB} MiB random file, CID ${cid}; each provider's uplink ${rate} MB/s (tc htb in a network namespace of this run)`)
     for (const [name, r] of [['1 provider', one], ['3 providers', three]] as const) {
       console.log(`  ${name.padEnd(12)} ${mbs(r).toFixed(1).padStart(7)} MB/s  ${(r.ms / 1000).toFixed(2)} s  blocks received ${r.blocks ?? '?'}, duplicates ${r.dupBlocks ?? '?'} (${(dups(r) * 100).toFixed(2)}%), sent by each provider ${r.sent?.join(' / ') ?? '?'}`)
+    }
+    for (const [name, r] of [['1 provider', one], ['3 providers', three]] as const) {
+      const sent = (r.sent ?? []).reduce((a, b) => a + b, 0)
+      if (sent !== r.blocks) throw new Error(`${name}: the fetcher received ${r.blocks ?? '?'} blocks but the providers sent ${sent}: another peer served some`)
     }
     const ratio = mbs(three) / mbs(one)
     console.log('targets:')
