@@ -65,8 +65,9 @@ test('Kubo: TCP and QUIC, both directions', { skip }, async (t) => {
   // and we dial Kubo
   for (const addr of [ktcp, kquic]) {
     assert.equal(await d.h.ok(['swarm', 'connect', addr]), `connect ${kid} success\n`)
-    const entry = (await peersOf(d.h)).find(p => p.Peer === kid)
-    assert.equal(entry?.Addr, addr.replace(`/p2p/${kid}`, ''))
+    // the connection just made (Kubo may have dialled back meanwhile; swarm peers sorts by address, as Kubo)
+    const entries = (await peersOf(d.h)).filter(p => p.Peer === kid)
+    assert.ok(entries.some(p => p.Addr === addr.replace(`/p2p/${kid}`, '')), JSON.stringify(entries))
     const info = JSON.parse(await d.h.ok(['id', kid])) as { AgentVersion: string }
     assert.match(info.AgentVersion, /^kubo\//)
     await d.h.ok(['swarm', 'disconnect', addr])
@@ -116,7 +117,9 @@ test('tsipfs as the circuit relay: Kubo reserves a slot on it (Swarm.RelayClient
   // that the relay lets C through (before it, A answers NO_RESERVATION)
   const c = await online(t)
   await until(async () => (await c.h.run(['swarm', 'connect', `${circuit}/p2p/${k.id}`])).code === 0, 'Kubo to reserve a slot on tsipfs')
-  assert.equal((await peersOf(c.h)).find(p => p.Peer === k.id)?.Addr, circuit)
+  // the relayed connection (a direct one may follow it; swarm peers sorts by address, as Kubo)
+  const toK = (await peersOf(c.h)).filter(p => p.Peer === k.id)
+  assert.ok(toK.some(p => p.Addr === circuit), JSON.stringify(toK))
   const kuboPeers = (JSON.parse(await k.kubo('swarm', 'peers', '--enc=json')) as { Peers: Array<{ Peer: string, Addr: string }> | null }).Peers ?? []
   assert.ok(kuboPeers.some(p => p.Peer === c.id && p.Addr.includes('/p2p-circuit')), JSON.stringify(kuboPeers))
 })

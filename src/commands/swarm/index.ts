@@ -146,8 +146,9 @@ const addrsListen = command<{ Strings: string[] }>({
 const ping = command<{ Success: boolean, Time: number, Text: string }>({
   path: ['ping'],
   tagline: 'Send echo request packets to IPFS hosts.',
-  description: `'tsipfs ping' is a tool to test sending data to other nodes. It finds nodes via routing (here: a
-peer already connected or known from its address), connects to them and measures round trips:
+  description: `'tsipfs ping' is a tool to test sending data to other nodes. It finds nodes via routing (a peer
+connected or with addresses known is pinged at once; for another, its addresses are looked up through
+the configured routers), connects to them and measures round trips:
 
     tsipfs ping 12D3KooW... -n 3
     tsipfs ping /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...
