@@ -1,7 +1,7 @@
 import { pushable } from 'it-pushable'
 import { command, type Options } from './command.ts'
 import { FileNotFoundError, FilestoreNotEnabledError, InvalidArgumentError, TsipfsError, toTsipfsError } from '../core/errors.ts'
-import { formatCid } from './util.ts'
+import { escNonPrint, formatCid } from './util.ts'
 import type { AddOptions, AddResult } from '../core/unixfs/add.ts'
 import type { TsipfsNode } from '../core/node.ts'
 import { isDir } from '../core/files/inspect.ts'
@@ -164,7 +164,7 @@ config keys (CIDv0, 256 KiB chunks, balanced layout, 174 links per node unless c
     if (out.Hash === undefined) return ''
     if (options.silent === true) return ''
     if (options.quieter === true || options.quiet === true) return out.Hash + '\n'
-    return `added ${out.Hash} ${out.Name}\n`
+    return `added ${out.Hash} ${escNonPrint(out.Name)}\n`
   },
   progress: (out) => (out.Hash === undefined && out.Bytes !== undefined ? `${out.Name} ${humanBytes(out.Bytes)}` : undefined)
 })

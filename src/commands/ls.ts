@@ -1,5 +1,5 @@
 import { command } from './command.ts'
-import { formatCid } from './util.ts'
+import { escNonPrint, formatCid } from './util.ts'
 import { tabwrite } from './tabwriter.ts'
 
 /** Kubo's numbers for entry types in `ls` (UnixFS Data.DataType) */
@@ -68,7 +68,7 @@ With --stream, entries are output one by one as they are found.`,
       }
       for (const l of o.Links) {
         const dir = l.Type === LS_TYPE.directory
-        const name = dir ? `${l.Name}/` : l.Name
+        const name = dir ? `${escNonPrint(l.Name)}/` : escNonPrint(l.Name)
         s += size ? `${l.Hash}\t${dir ? '-' : l.Size}\t${name}\n` : `${l.Hash}\t${name}\n`
       }
     }

@@ -106,3 +106,24 @@ test('--timeout stops a long command with Kubo\'s "context deadline exceeded"', 
   assert.equal(r.stderr, 'Error: context deadline exceeded\n')
   assert.equal((await h.run(['refs', '-r', cid, '--timeout=1m'])).code, 0)
 })
+
+test('names with characters Go does not print: add and ls escape them as Kubo does (EscNonPrint)', async (t) => {
+  const h = await harness(t)
+  const dir = join(h.dir, 'd')
+  await mkdir(dir)
+  // each file holds its own name; the escaped forms are what Kubo 0.42 printed for the same directory
+  const names: Array<[string, string]> = [
+    ['a\tb', 'a\\tb'], ['back\\slash', 'back\\\\slash'], ['bel\x07l', 'bel\\al'], ['del\x7fx', 'del\\x7fx'],
+    ['esc\x1bx', 'esc\\x1bx'], ['flag\u{1F3F3}', 'flag\u{1F3F3}'], ['nb\u00a0sp', 'nb\\u00a0sp'], ['quo"te', 'quo"te'],
+    ['soft\u00adhy', 'soft\\u00adhy']
+  ]
+  for (const [name] of names) await writeFile(join(dir, name), name)
+  const added = (await h.ok(['add', '-r', dir])).split('\n').filter(l => l !== '')
+  assert.deepEqual(added.slice(0, -1).map(l => l.split(' ').slice(2).join(' ')), names.map(([, esc]) => `d/${esc}`))
+  const root = (added.at(-1) as string).split(' ')[1] as string
+  const listed = (await h.ok(['ls', '--size=false', root])).split('\n').filter(l => l !== '')
+  assert.deepEqual(listed.map(l => l.slice(l.indexOf(' ') + 1)), names.map(([, esc]) => esc))
+  // the JSON keeps the names as they are
+  const json = JSON.parse(await h.ok(['ls', root, '--enc=json'])) as { Objects: Array<{ Links: Array<{ Name: string }> }> }
+  assert.deepEqual(json.Objects[0]?.Links.map(l => l.Name), names.map(([name]) => name))
+})

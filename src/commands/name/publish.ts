@@ -2,6 +2,7 @@
 import { command } from '../command.ts'
 import { formatName } from '../../core/names/keystore.ts'
 import { IPNS_BASE } from '../key/shared.ts'
+import { escNonPrint } from '../util.ts'
 
 export default command<{ Name: string, Value: string }>({
   path: ['name', 'publish'],
@@ -54,5 +55,5 @@ higher than the current record's). The daemon republishes the record before it e
     const { peerIdFromCID } = await import('@libp2p/peer-id')
     return { Name: formatName(peerIdFromCID(r.name), options['ipns-base']), Value: r.value }
   },
-  text: (out, options) => options.quieter === true ? `${out.Name}\n` : `Published to ${out.Name}: ${out.Value}\n`
+  text: (out, options) => options.quieter === true ? `${escNonPrint(out.Name)}\n` : `Published to ${escNonPrint(out.Name)}: ${escNonPrint(out.Value)}\n`
 })

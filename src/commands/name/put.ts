@@ -2,6 +2,7 @@
 import { command } from '../command.ts'
 import { NotOnlineError } from '../../core/errors.ts'
 import { readFileInput } from '../key/shared.ts'
+import { escNonPrint } from '../util.ts'
 
 export default command<{ Name: string, Value: string }>({
   path: ['name', 'put'],
@@ -38,5 +39,5 @@ better (a higher sequence number, or the same with a longer validity) than the r
     } catch {}
     return { Name: canonicalName(cid), Value: value }
   },
-  text: (out, options) => options.quiet === true ? '' : `${out.Name}\n`
+  text: (out, options) => options.quiet === true ? '' : `${escNonPrint(out.Name)}\n`
 })

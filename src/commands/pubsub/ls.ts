@@ -1,6 +1,7 @@
 /** `tsipfs pubsub ls` */
 import { command } from '../command.ts'
-import { decodeBytes, encodeText, escNonPrint, EXPERIMENTAL } from './wire.ts'
+import { decodeBytes, encodeText, EXPERIMENTAL } from './wire.ts'
+import { escNonPrint } from '../util.ts'
 
 export default command<{ Strings: string[] }>({
   path: ['pubsub', 'ls'],

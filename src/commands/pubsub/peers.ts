@@ -1,6 +1,7 @@
 /** `tsipfs pubsub peers [<topic>]` */
 import { command } from '../command.ts'
-import { decodeArg, encodeText, escNonPrint, EXPERIMENTAL } from './wire.ts'
+import { decodeArg, encodeText, EXPERIMENTAL } from './wire.ts'
+import { escNonPrint } from '../util.ts'
 
 export default command<{ Strings: string[] }>({
   path: ['pubsub', 'peers'],

@@ -33,11 +33,6 @@ export function decodeBytes (text: string): Uint8Array {
   return base64url.decode(text)
 }
 
-/** Kubo's EscNonPrint: a string with backslashes or unprintable characters is shown quoted, without the quotes */
-export function escNonPrint (s: string): string {
-  if (!s.includes('\\') && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffd]/.test(s)) return s
-  return JSON.stringify(s).slice(1, -1).replaceAll('\\"', '"')
-}
 
 export const EXPERIMENTAL = `
 EXPERIMENTAL FEATURE
