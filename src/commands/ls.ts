@@ -1,6 +1,7 @@
 import { command } from './command.ts'
 import { escNonPrint, formatCid } from './util.ts'
 import { tabwrite } from './tabwriter.ts'
+import { byteOrder } from '../core/order.ts'
 
 /** Kubo's numbers for entry types in `ls` (UnixFS Data.DataType) */
 const LS_TYPE = { directory: 1, file: 2, symlink: 4 } as const
@@ -48,7 +49,7 @@ With --stream, entries are output one by one as they are found.`,
         else links.push(link)
       }
       // as Kubo: one result for all the paths, each directory's entries sorted by name
-      if (options.stream !== true) objects.push({ ...obj, Links: links.sort((a, b) => Buffer.compare(Buffer.from(a.Name), Buffer.from(b.Name))) })
+      if (options.stream !== true) objects.push({ ...obj, Links: links.sort((a, b) => byteOrder(a.Name, b.Name)) })
     }
     if (options.stream !== true) yield { Objects: objects }
   },

@@ -1,6 +1,7 @@
 /** `tsipfs dht query <peer>`: the peers closest to a peer ID, as a DHT lookup finds them. */
 import { command, type Command } from '../command.ts'
-import { ONLINE, parsePeerId, type RoutingEvent } from '../routing/events.ts'
+import { ONLINE, type RoutingEvent } from '../routing/events.ts'
+import { peerIdFromText } from '../../core/network/peer-text.ts'
 import { QueryEventType } from '../../core/routing/query-event.ts'
 
 const query = command<RoutingEvent>({
@@ -16,7 +17,7 @@ one routing event of Type 2 per peer, with its addresses).${ONLINE}`,
   daemonOnly: true,
   async * run ({ node, args, signal }) {
     for (const arg of args) {
-      const peer = await parsePeerId(arg)
+      const peer = await peerIdFromText(arg)
       for await (const p of node.routing.closestPeers(peer.toMultihash().bytes, { signal })) {
         yield { ID: p.ID, Type: QueryEventType.FinalPeer, Responses: [p], Extra: '' }
       }

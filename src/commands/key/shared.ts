@@ -5,6 +5,7 @@ import { formatName } from '../../core/names/keystore.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 import type { InputEntry } from '../command.ts'
 import { readAll } from '../util.ts'
+import { tabwrite } from '../tabwriter.ts'
 
 export const IPNS_BASE: OptionDef = {
   name: 'ipns-base',
@@ -22,9 +23,7 @@ export function keyOutput (key: KeyInfo, ipnsBase: unknown): KeyOutput {
 
 /** Kubo's `-l` layout: a tabwriter with a padding of one (`<id> <name> `) */
 export function keyTable (keys: KeyOutput[]): string {
-  const idWidth = Math.max(0, ...keys.map(k => k.Id.length))
-  const nameWidth = Math.max(0, ...keys.map(k => k.Name.length))
-  return keys.map(k => `${k.Id.padEnd(idWidth)} ${k.Name.padEnd(nameWidth)} \n`).join('')
+  return tabwrite(keys.map(k => `${k.Id}\t${k.Name}\t\n`).join(''), 1, 1)
 }
 
 /** The first file input, read whole (at most `limit` bytes) */

@@ -1,17 +1,11 @@
 /** Shared by the routing, dht and provide commands: Kubo's routing event shape and argument parsing */
 import type { CID } from 'multiformats/cid'
-import type { PeerId } from '@libp2p/interface'
 import { parseCid } from '../../core/path.ts'
-import { peerIdFromText } from '../../core/network/peer-text.ts'
 import type { RoutingEvent } from '../../core/routing/api.ts'
 
 export type { RoutingEvent }
 
 export const ONLINE = '\nThis command needs a running daemon that is online (not --offline).'
-
-export async function parsePeerId (text: string): Promise<PeerId> {
-  return await peerIdFromText(text)
-}
 
 export function parseKeyCid (text: string): CID {
   return parseCid(text.replace(/^\/ipfs\//, ''))

@@ -1,6 +1,7 @@
 /** `tsipfs routing findpeer <peer>`: a peer's addresses, from the DHTs and the other configured routers. */
 import { command, type Command } from '../command.ts'
-import { ONLINE, parsePeerId, type RoutingEvent } from './events.ts'
+import { ONLINE, type RoutingEvent } from './events.ts'
+import { peerIdFromText } from '../../core/network/peer-text.ts'
 import { QueryEventType } from '../../core/routing/query-event.ts'
 
 const findpeer = command<RoutingEvent>({
@@ -17,7 +18,7 @@ when no router knows the peer.${ONLINE}`,
   daemonOnly: true,
   async * run ({ node, args, signal }) {
     for (const arg of args) {
-      const peer = await parsePeerId(arg)
+      const peer = await peerIdFromText(arg)
       const found = await node.routing.findPeer(peer, { signal })
       yield { ID: '', Type: QueryEventType.FinalPeer, Responses: [found], Extra: '' }
     }

@@ -37,20 +37,16 @@ const peers = command<{ Peers: ConnInfo[] | null }>({
     const v = options.verbose === true
     const list = await node.network.peers({ latency: v || options.latency === true, streams: v || options.streams === true, identify: v || options.identify === true })
     const direction = v || options.direction === true
-    // as Kubo: peers sorted by address, each one's streams by protocol
-    const out = list.map((p): ConnInfo => {
-      const streams = [...p.Streams ?? []].sort((a, b) => a.Protocol < b.Protocol ? -1 : a.Protocol > b.Protocol ? 1 : 0)
-      return {
-        Addr: p.Addr,
-        Peer: p.Peer,
-        ...(p.Latency !== undefined ? { Latency: p.Latency } : {}),
-        ...(direction ? { Direction: DIRECTION[p.Direction] } : {}),
-        ...(streams.length > 0 ? { Streams: streams } : {}),
-        Identify: p.Identify ?? NO_IDENTIFY
-      }
-    })
+    const out = list.map((p): ConnInfo => ({
+      Addr: p.Addr,
+      Peer: p.Peer,
+      ...(p.Latency !== undefined ? { Latency: p.Latency } : {}),
+      ...(direction ? { Direction: DIRECTION[p.Direction] } : {}),
+      ...(p.Streams !== undefined && p.Streams.length > 0 ? { Streams: p.Streams } : {}),
+      Identify: p.Identify ?? NO_IDENTIFY
+    }))
     // no peers: null, as Kubo's nil list
-    return { Peers: out.length === 0 ? null : out.sort((a, b) => a.Addr < b.Addr ? -1 : a.Addr > b.Addr ? 1 : 0) }
+    return { Peers: out.length === 0 ? null : out }
   },
   text (out) {
     return (out.Peers ?? []).map(p => {

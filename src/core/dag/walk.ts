@@ -37,6 +37,8 @@ export interface WalkEntry {
 }
 
 const NO_LINKS = new Set([0x55, 0x00])
+/** What the walks do not descend into: raw and identity-codec blocks, and CIDs with an identity multihash */
+const noLinks = (cid: CID): boolean => NO_LINKS.has(cid.code) || cid.multihash.code === 0x00
 /**
  * Blocks read ahead of a walk (see walkDag). Bitswap splits them over the providers, and the walk waits for
  * them in order, so each provider needs enough of them to keep busy: with 32, `pin add` of 64 MiB from
@@ -55,7 +57,7 @@ export async function * walkDag (blocks: BlockStore, root: CID, options: WalkOpt
   const unique = options.unique !== false
   const maxDepth = options.maxDepth ?? -1
   let queue: Array<{ cid: CID, depth: number, parent?: CID, name?: string }> = [{ cid: root, depth: 0 }]
-  const needsRead = (cid: CID): boolean => options.readLeaves === true || !(NO_LINKS.has(cid.code) || cid.multihash.code === 0x00)
+  const needsRead = (cid: CID): boolean => options.readLeaves === true || !noLinks(cid)
   // Reads run up to PREFETCH blocks ahead of the walk: a block missing here is fetched from peers, and one
   // round trip per block made `pin add` of a 256 MiB file crawl at ~11 MB/s (bench/transfer). Off for
   // skipMissing walks (GC), which only read local blocks.
@@ -82,7 +84,7 @@ export async function * walkDag (blocks: BlockStore, root: CID, options: WalkOpt
         continue
       }
       seen.add(key)
-      const leaf = NO_LINKS.has(item.cid.code) || item.cid.multihash.code === 0x00
+      const leaf = noLinks(item.cid)
       let bytes: Uint8Array | undefined
       if (!leaf || options.readLeaves === true) {
         if (options.skipMissing === true && !await blocks.has(item.cid, options)) continue
@@ -150,7 +152,7 @@ export async function * fetchDag (blocks: BlockStore, root: CID, options: AbortO
       const { entry } = next
       yield entry
       const { cid, bytes } = entry
-      if (NO_LINKS.has(cid.code) || cid.multihash.code === 0x00 || bytes === undefined) continue
+      if (noLinks(cid) || bytes === undefined) continue
       for (const link of linksOf(codecByCode(cid.code), bytes)) queue.push({ cid: link.cid, depth: entry.depth + 1 })
     }
   } finally {

@@ -18,6 +18,7 @@ import { createSwarmExtrasApi } from './swarm-api.ts'
 import { offlineScope } from '../blocks/network-store.ts'
 import type { PingResult } from './ping.ts'
 import { peerIdFromText } from './peer-text.ts'
+import { byteOrder } from '../order.ts'
 import type { Bitswap, LedgerEntry } from './bitswap/index.ts'
 
 type Running = Built & { bitswap: Bitswap }
@@ -74,10 +75,6 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
     return running
   }
 
-  async function parsePeer (text: string): Promise<PeerId> {
-    return await peerIdFromText(text)
-  }
-
   async function parseAddr (text: string): Promise<Multiaddr> {
     const { readMultiaddr } = await import('./addr.ts')
     try {
@@ -114,7 +111,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
     const ma = await parseAddr(text)
     const id = ma.getComponents().findLast(c => c.name === 'p2p')?.value
     if (id === undefined) throw new InvalidArgumentError(`${text}: the address must end in /p2p/<peer ID>`)
-    return { ma, id: (await parsePeer(id)).toString() }
+    return { ma, id: (await peerIdFromText(id)).toString() }
   }
 
   const api = {
@@ -123,7 +120,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
     ...createSwarmExtrasApi({
       repo: components.repo,
       online: () => ({ ...online(), peering: peering as Peering, metrics: metrics as NodeMetrics }),
-      parsePeer,
+      parsePeer: peerIdFromText,
       parseAddr
     }),
 
@@ -235,11 +232,12 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
           const rtt = (conn as { rtt?: number }).rtt
           entry.Latency = typeof rtt === 'number' ? formatLatency(rtt) : 'n/a'
         }
-        if (options.streams === true) entry.Streams = conn.streams.map(s => ({ Protocol: s.protocol ?? '' }))
+        if (options.streams === true) entry.Streams = conn.streams.map(s => ({ Protocol: s.protocol ?? '' })).sort((a, b) => byteOrder(a.Protocol, b.Protocol))
         if (options.identify === true) entry.Identify = await api.peerInfo(conn.remotePeer.toString()).catch(() => undefined)
         out.push(entry)
       }
-      return out.sort((a, b) => a.Peer.localeCompare(b.Peer))
+      // as Kubo lists them: by address, each one's streams by protocol
+      return out.sort((a, b) => byteOrder(a.Addr, b.Addr))
     },
 
     /** Dial each address (which must end in /p2p/<id>) */
@@ -267,7 +265,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
       for (const text of addrs) {
         const { id } = await peerAddr(text)
         swarmOnline(m => `disconnect ${id} failure: ${m}`)
-        const peer = await parsePeer(id)
+        const peer = await peerIdFromText(id)
         if (libp2p.getConnections(peer).length === 0) throw new InvalidArgumentError(`disconnect ${id} failure: not connected`)
         await libp2p.hangUp(peer, options)
         done.push(`disconnect ${id} success`)
@@ -288,7 +286,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
     /** What identify told us about a peer (ours when `peer` is our own ID) */
     async peerInfo (peer: string): Promise<PeerInfo> {
       const { libp2p } = online()
-      const id = await parsePeer(peer)
+      const id = await peerIdFromText(peer)
       const { publicKeyToProtobuf } = await import('@libp2p/crypto/keys')
       if (id.equals(libp2p.peerId)) {
         return {
@@ -319,7 +317,7 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
     async * ping (peer: string, count: number, options: AbortOptions = {}): AsyncGenerator<PingResult> {
       const { libp2p, routing } = online()
       const { ping } = await import('./ping.ts')
-      yield * ping({ libp2p, routing, parsePeer, parseAddr }, peer, count, options)
+      yield * ping({ libp2p, routing, parseAddr }, peer, count, options)
     },
 
     /** A block from peers (Bitswap); the caller verifies and stores it */
@@ -364,13 +362,13 @@ export function createNetworkApi (components: Pick<Components, 'repo' | 'blocks'
     wantlist (peer?: string): Promise<CID[]> | CID[] {
       const { bitswap } = online()
       if (peer === undefined) return bitswap.wantlist()
-      return parsePeer(peer).then(id => bitswap.peerWantlist(id))
+      return peerIdFromText(peer).then(id => bitswap.peerWantlist(id))
     },
 
     /** What we exchanged with a peer over Bitswap (Kubo's `bitswap ledger`) */
     async bitswapLedger (peer: string): Promise<LedgerEntry> {
       const { bitswap } = online()
-      return bitswap.ledger(await parsePeer(peer))
+      return bitswap.ledger(await peerIdFromText(peer))
     }
   }
   return api

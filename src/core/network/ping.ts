@@ -8,6 +8,7 @@ import type { AbortOptions, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { Routing } from '@helia/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { InvalidArgumentError, TsipfsError, toTsipfsError } from '../errors.ts'
+import { peerIdFromText } from './peer-text.ts'
 
 export interface PingResult { Success: boolean, Time: number, Text: string }
 
@@ -19,18 +20,16 @@ const PING_TIMEOUT_MS = 10_000
 export interface PingParts {
   libp2p: Pick<Libp2p, 'peerId' | 'peerStore' | 'getConnections' | 'dialProtocol'>
   routing: Pick<Routing, 'findPeer'>
-  /** A peer ID in any textual form, or throws InvalidArgumentError */
-  parsePeer: (text: string) => Promise<PeerId>
   parseAddr: (text: string) => Promise<Multiaddr>
 }
 
 async function target (parts: PingParts, text: string): Promise<{ id: PeerId, addr?: Multiaddr }> {
   try {
-    if (!text.startsWith('/')) return { id: await parts.parsePeer(text) }
+    if (!text.startsWith('/')) return { id: await peerIdFromText(text) }
     const addr = await parts.parseAddr(text)
     const p2p = addr.getComponents().findLast(c => c.name === 'p2p')?.value
     if (p2p === undefined) throw new InvalidArgumentError('invalid p2p multiaddr')
-    return { id: await parts.parsePeer(p2p), addr }
+    return { id: await peerIdFromText(p2p), addr }
   } catch (err) {
     throw new TsipfsError(`failed to parse peer address '${text}': ${(err as Error).message}`)
   }

@@ -16,6 +16,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { UnixFS, type Mtime } from 'ipfs-unixfs'
 import { DirSharded, dataFieldSerializedSize, linkSerializedSize, utf8ByteLength } from 'ipfs-unixfs-importer/utils'
 import { importer, type ImportCandidate, type ImporterOptions, type ImportResult, type InProgressImportResult, type WritableStorage } from 'ipfs-unixfs-importer'
+import { byteOrder } from '../order.ts'
 
 /** Gives an entry (or a directory) its final CID and size (re-hashing, explicit modes), and may name it */
 export type ToFinal = (entry: ImportResult) => Promise<{ cid: CID, size: bigint, path?: string }>
@@ -164,8 +165,6 @@ async function * flush (dir: Dir, store: WritableStorage, options: TreeOptions):
   const { cid, size } = await options.toFinal({ ...written, path: dir.path })
   yield { ...written, cid, size, path: dir.path }
 }
-
-const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b))
 
 /**
  * Whether Kubo v0.42.0 makes this directory a HAMT. Its adder (kubo core/coreunix/add.go) builds the

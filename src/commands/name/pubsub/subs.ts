@@ -1,13 +1,12 @@
 /** `tsipfs name pubsub subs` */
 import { command } from '../../command.ts'
-import type { peerIdFromString as PeerIdFromString } from '@libp2p/peer-id'
+import type { PeerId } from '@libp2p/interface'
 import { base36 } from 'multiformats/bases/base36'
 import { bases } from 'multiformats/basics'
 import { InvalidArgumentError } from '../../../core/errors.ts'
 
 /** Kubo's --ipns-base: b58mh (a base58 multihash: 12D3…/Qm…) or a multibase for the CIDv1 (default base36) */
-function formatName (peerIdFromString: typeof PeerIdFromString, name: string, ipnsBase: string): string {
-  const id = peerIdFromString(name)
+function formatName (id: PeerId, ipnsBase: string): string {
   if (ipnsBase === 'b58mh') return id.toString()
   const base = Object.values(bases).find(b => b.name === ipnsBase || b.prefix === ipnsBase)
   if (base === undefined) throw new InvalidArgumentError(`invalid multibase: ${ipnsBase}`)
@@ -26,7 +25,7 @@ Lists the IPNS names whose pubsub topics this node follows: a name is followed f
   async run ({ node, options }) {
     const ipnsBase = String(options['ipns-base'] ?? base36.name)
     const { peerIdFromString } = await import('@libp2p/peer-id')
-    return { Strings: node.ipnsPubsub.subs().map(p => `/ipns/${formatName(peerIdFromString, p.slice('/ipns/'.length), ipnsBase)}`) }
+    return { Strings: node.ipnsPubsub.subs().map(p => `/ipns/${formatName(peerIdFromString(p.slice('/ipns/'.length)), ipnsBase)}`) }
   },
   text: (out) => out.Strings.map(s => `${s}\n`).join('')
 })
