@@ -3,7 +3,8 @@
  *   - tsipfs through the real CLI (`tsipfs add -r -Q` on a fresh repo: the whole command),
  *   - tsipfs through the core API in-process (no CLI start-up),
  *   - Helia's path: ipfs-unixfs-importer with the same options into blockstore-fs,
- *   - Kubo (`ipfs add -r -Q` on a fresh default-profile repo: flatfs with sync on, so durable like tsipfs),
+ *   - Kubo (`ipfs add -r -Q` on a fresh default-profile repo: flatfs, which Kubo 0.33+ creates with
+ *     "sync": false: its blocks are left to the kernel to write back, where tsipfs syncs them),
  *     if scripts/setup-go-tools.sh installed it,
  * all in this run, each in its own process (peak memory is per process). Also the ceiling: SHA-256 of the
  * same bytes on one core. Options: --size <MiB> (default 256), --files <n> (default 10000), --runs <n> (default 3;

@@ -11,12 +11,22 @@ import type { BlockStore } from './store.ts'
 /** Bound on blocks in flight too: each queued write costs the store some memory of its own */
 const MAX_PENDING = 1024
 
+/**
+ * Bytes put between two turns of the event loop. LMDB starts a transaction on the event loop's next turn
+ * (setImmediate), and an add of a local file reads, hashes and puts with synchronous reads and microtasks
+ * only: without a turn, no commit began until the write-behind was full, then the add sat idle through
+ * the whole commit and its disk sync (256 MiB: 32 such waits, 0.8 s of the add's 1.2 s). A turn every
+ * few MiB lets LMDB commit and sync one part while the next is hashed (1.2 s → 0.85 s).
+ */
+const TURN_BYTES = 4 * 1024 * 1024
+
 export class WriteBehind {
   private readonly store: BlockStore
   private readonly limit: number
   private readonly pending = new Set<Promise<void>>()
   private bytes = 0
   private failure: unknown
+  private sinceTurn = 0
   private readonly waiting: Array<() => void> = []
 
   constructor (store: BlockStore, limit = 8 * 1024 * 1024) {
@@ -24,7 +34,6 @@ export class WriteBehind {
     this.limit = limit
   }
 
-  /** `release` is called once the store is done with `block` (committed or failed), so its buffer may be reused */
   /** `release` is called once the store is done with `block` (committed or failed), so its buffer may be reused */
   async put (cid: CID, block: Uint8Array, options?: AbortOptions, release?: () => void): Promise<void> {
     if (this.failure !== undefined) throw this.failure
@@ -43,6 +52,11 @@ export class WriteBehind {
         this.waiting.shift()?.()
       })
     this.pending.add(p)
+    this.sinceTurn += size
+    if (this.sinceTurn >= TURN_BYTES) {
+      this.sinceTurn = 0
+      await new Promise<void>(resolve => { setImmediate(resolve) })
+    }
   }
 
   private full (): boolean {
