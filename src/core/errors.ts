@@ -409,6 +409,8 @@ export function toTsipfsError (err: unknown): TsipfsError {
     case 'InvalidParametersError':
       return new InvalidArgumentError(e.message, { cause: e })
   }
+  // LMDB finding a damaged page of its own (blocks/lmdb-check.ts refuses the damage that would crash it)
+  if (/^MDB_(CORRUPTED|PAGE_NOTFOUND)\b/.test(e.message)) return new RepoCorruptError(`the datastore is damaged (${e.message})`, { cause: e })
   const code = (e as { code?: unknown }).code
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST') {
     return new LocalFileError(e.message, { cause: e })

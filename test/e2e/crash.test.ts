@@ -1,12 +1,12 @@
 /**
  * The store survives kill -9 at any moment: the real CLI is killed mid-add at several (seeded) points;
  * after each kill the repo opens (the stale lock is taken over), every stored block matches its hash, and
- * every acknowledged pin has its whole DAG.
+ * every acknowledged pin has its whole DAG. A datastore file damaged on disk is an error, not a crash.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { harness, BIN } from '../helpers/cli.ts'
 import { prngBytes } from '../vectors/inputs.ts'
@@ -46,4 +46,16 @@ test('kill -9 during add leaves a consistent repo', async (t) => {
   assert.equal((await h.run(['cat', `${root}/big`])).stdoutBytes.byteLength, 24 * 1024 * 1024)
   const names = await h.ok(['pin', 'ls', '--type=recursive', '--names'])
   assert.ok(names.split('\n').filter(l => l.includes('round-')).length >= acknowledged)
+})
+
+test('a damaged datastore file is one clear error for the CLI and the daemon, not a crash', async (t) => {
+  const h = await harness(t)
+  await h.ok(['add', '-Q', '--pin=false', join(h.repo, 'config')])
+  // cut short, as a bad copy leaves it: lmdb-js died with SIGSEGV on opening it
+  await truncate(join(h.repo, 'datastore', 'data.mdb'), 8192)
+  for (const args of [['repo', 'stat'], ['daemon']]) {
+    const r = await h.run(args)
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`)
+    assert.match(r.stderr, /^Error: the datastore file .*data\.mdb is damaged \(8192 bytes: shorter than its two meta pages\); tsipfs will not open it: restore it from a backup, or move the datastore directory away to start with an empty store\n$/)
+  }
 })

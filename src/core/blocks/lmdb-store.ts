@@ -7,11 +7,13 @@
  */
 import { open, type RootDatabase, type Database } from 'lmdb'
 import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { CID } from 'multiformats/cid'
 import type { AbortOptions } from '@libp2p/interface'
 import { BlockNotFoundError } from '../errors.ts'
 import { blockKey, keyToCid, type BlockStore } from './store.ts'
 import type { MetaStore } from './meta.ts'
+import { checkLmdbFile } from './lmdb-check.ts'
 
 export interface LmdbEnv {
   root: RootDatabase
@@ -21,6 +23,7 @@ export interface LmdbEnv {
 
 export async function openLmdb (path: string): Promise<LmdbEnv> {
   await mkdir(path, { recursive: true, mode: 0o700 })
+  await checkLmdbFile(join(path, 'data.mdb'))
   // separateFlushed: a write resolves once committed (atomic, visible, safe from kill -9); `flushed` says
   // when it is also synced to disk. Bulk writes wait for one sync at the end instead of one per commit.
   const root = open({ path, compression: false, maxDbs: 8, mapSize: 2 ** 36, remapChunks: false, pageSize: 16384, separateFlushed: true })
