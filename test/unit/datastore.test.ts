@@ -108,11 +108,22 @@ test('peer store writes resolve before their commit and are read at once; other 
   await b.commit()
   assert.equal(text(await ds.get(new Key('/peers/PEER2'))), 'batch')
 
+  // a peer store write is held (for the next ones to share its commit): a commit made after it does not
+  // include it, and another view of the database sees it once a query has had it written
+  const other = new LmdbDatastore(env.root)
+  void ds.put(new Key('/peers/PEER4'), bytes('held'))
+  void ds.put(new Key('/peers/PEER4'), bytes('held again'))
+  await ds.put(new Key('/dht/record/R2'), bytes('r'))
+  assert.equal(await other.has(new Key('/peers/PEER4')), false)
+  await collect(ds.queryKeys({ prefix: '/peers/' }))
+  assert.equal(text(await other.get(new Key('/peers/PEER4'))), 'held again')
+
   // a key too long is still refused at once
   await assert.rejects(async () => await ds.put(new Key(`/peers/${'x'.repeat(3000)}`), bytes('x')), /key too long/)
 
-  // closing the environment waits for the writes not yet committed
+  // closing the datastore writes what it held, and closing the environment waits for those writes' commit
   void ds.put(new Key('/peers/PEER3'), bytes('last'))
+  ds.close()
   await env.root.close()
   const reopened = new LmdbDatastore((await open()).root)
   assert.equal(text(await reopened.get(new Key('/peers/PEER3'))), 'last')
@@ -212,7 +223,9 @@ test('what was written is there after the environment is closed and opened again
   await ds.put(new Key('/peers/PEER1'), bytes('peer'))
   await ds.put(new Key('/dht/record/GONE'), bytes('gone'))
   await ds.delete(new Key('/dht/record/GONE'))
-  // no flush asked: a put resolves once committed (a peer's before, and closing waits for its commit)
+  // no flush asked: a put resolves once committed (a peer's before: closing the datastore writes it, and
+  // closing the environment waits for its commit)
+  ds.close()
   await env.root.close()
 
   const again = await open()
