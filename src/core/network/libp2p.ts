@@ -13,7 +13,7 @@ import { mdns } from '@libp2p/mdns'
 import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { readMultiaddr } from './addr.ts'
-import type { PeerDiscovery } from '@libp2p/interface'
+import type { ComponentLogger, Logger, PeerDiscovery } from '@libp2p/interface'
 import { fromString as u8FromString } from 'uint8arrays/from-string'
 import type { Config } from '../repo/config.ts'
 import { InvalidConfigError } from '../errors.ts'
@@ -32,6 +32,17 @@ import type { Datastore } from 'interface-datastore'
 import { RECORD_VALIDITY, storeSweep } from '../routing/dht-store.ts'
 
 export type Services = { identify: Identify, identifyPush: unknown, ping: Ping, pubsub?: PubsubRouter }
+
+const off: Logger = Object.assign(() => {}, { error: () => {}, trace: () => {}, enabled: false, newScope: () => off })
+
+/**
+ * libp2p's loggers while DEBUG is unset: one shared logger, off. @libp2p/logger makes three `debug`
+ * instances (each asking whether stderr is a terminal) for every stream's scope, whether they log or not:
+ * 0.1 ms a stream, and Kubo opens a stream for every block it sends (~100 ms of CPU for 256 MiB from it).
+ * With DEBUG set (DEBUG=libp2p:*), libp2p's own loggers are used.
+ */
+const quietLogger = (): ComponentLogger | undefined => process.env.DEBUG === undefined || process.env.DEBUG === '' ? { forComponent: () => off } : undefined
+
 export type Node = Libp2p<Services>
 
 
@@ -82,6 +93,7 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
   const libp2p = await createLibp2p({
     privateKey,
     start: false,
+    logger: quietLogger(),
     // kept in the repo (network/datastore.ts); a stored provider record is answered from its peer's entry, so peers are kept as long
     datastore,
     peerStore: { maxPeerAge: RECORD_VALIDITY },
