@@ -7,13 +7,15 @@
  * resolver Kubo's AutoConf gives, dns.eth.limo. Answers are cached for their TTL, at most DNS.MaxCacheTTL.
  * IPFS_NS_MAP (`domain:/ipfs/cid,…`) answers first, without DNS, as in Kubo (tests use it).
  */
-import { dns as createDns, RecordType, type DNS, type DNSResponse, type QueryOptions } from '@multiformats/dns'
-import { dnsOverHttps } from '@multiformats/dns/resolvers'
+import type { DNS, DNSResponse, QueryOptions } from '@multiformats/dns'
 import type { AbortOptions } from '@libp2p/interface'
 import { InvalidConfigError, NameNotFoundError } from '../errors.ts'
 import { parseDuration } from '../repo/config.ts'
 
 type Resolver = (domain: string, options?: QueryOptions) => Promise<DNSResponse>
+
+/** A TXT record's type number (RFC 1035; @multiformats/dns's RecordType.TXT, which is loaded only to resolve) */
+const TXT = 16
 
 /** Kubo's AutoConf resolver for `.eth` names (ENS through DNS-over-HTTPS) */
 export const ENS_DOH = 'https://dns.eth.limo/dns-query'
@@ -63,20 +65,20 @@ function checkUrl (suffix: string, url: string): void {
   }
 }
 
-/** The resolver table from the config: FQDN suffix (with its trailing dot) → resolver */
-function resolverTable (config: DnsConfig): Map<string, Resolver | undefined> {
-  const table = new Map<string, Resolver | undefined>()
+/** The resolver table from the config: FQDN suffix (with its trailing dot) → DoH URL (undefined: the system's resolver) */
+function resolverTable (config: DnsConfig): Map<string, string | undefined> {
+  const table = new Map<string, string | undefined>()
   const entries = Object.entries(config.Resolvers ?? {})
   if (!entries.some(([k]) => k.toLowerCase().replace(/\.?$/, '.') === 'eth.')) entries.push(['eth.', 'auto'])
   for (const [key, url] of entries) {
     if (typeof url !== 'string') throw new InvalidConfigError(`DNS.Resolvers["${key}"] must be a URL string`)
     const suffix = key === '.' || key === '' ? '.' : key.toLowerCase().replace(/\.?$/, '.')
     if (url === 'auto' || url === '') {
-      table.set(suffix, suffix === 'eth.' ? dnsOverHttps(ENS_DOH) : undefined)
+      table.set(suffix, suffix === 'eth.' ? ENS_DOH : undefined)
       continue
     }
     checkUrl(key, url)
-    table.set(suffix, dnsOverHttps(url))
+    table.set(suffix, url)
   }
   return table
 }
@@ -89,8 +91,8 @@ export function createDnslink (config: DnsConfig = {}, options: { ipnsMaxCacheTT
     .map(v => parseDuration(v) / 1000)
   const maxTtl = caps.length > 0 ? Math.min(...caps) : Number.POSITIVE_INFINITY
 
-  /** The resolver of the longest configured suffix of `domain`; undefined: the system's */
-  function pick (domain: string): Resolver | undefined {
+  /** The DoH URL of the longest configured suffix of `domain`; undefined: the system's resolver */
+  function pick (domain: string): string | undefined {
     const fqdn = domain.toLowerCase().replace(/\.?$/, '.')
     let best: string | undefined
     for (const suffix of table.keys()) {
@@ -101,20 +103,25 @@ export function createDnslink (config: DnsConfig = {}, options: { ipnsMaxCacheTT
     return best === undefined ? undefined : table.get(best)
   }
 
-  // one DNS client per resolver choice, each with its TTL-aware cache (capped at maxTtl)
-  const clients = new Map<Resolver | undefined, DNS>()
-  function client (domain: string): DNS {
-    const resolver = pick(domain)
-    let c = clients.get(resolver)
+  // one DNS client per resolver choice, each with its TTL-aware cache (capped at maxTtl); @multiformats/dns
+  // is loaded on the first lookup, not by every command that opens the repo
+  const clients = new Map<string | undefined, DNS>()
+  async function client (domain: string): Promise<DNS> {
+    const url = pick(domain)
+    let c = clients.get(url)
     if (c === undefined) {
-      const capped: Resolver | undefined = resolver === undefined
-        ? undefined
-        : async (d, o) => {
+      const { dns: createDns } = await import('@multiformats/dns')
+      let capped: Resolver | undefined
+      if (url !== undefined) {
+        const { dnsOverHttps } = await import('@multiformats/dns/resolvers')
+        const resolver = dnsOverHttps(url)
+        capped = async (d, o) => {
           const r = await resolver(d, o)
           return { ...r, Answer: r.Answer.map(a => ({ ...a, TTL: Math.min(a.TTL, maxTtl) })) }
         }
-      c = createDns(capped === undefined ? {} : { resolvers: { '.': capped } })
-      clients.set(resolver, c)
+      }
+      c = clients.get(url) ?? createDns(capped === undefined ? {} : { resolvers: { '.': capped } })
+      clients.set(url, c)
     }
     return c
   }
@@ -122,13 +129,13 @@ export function createDnslink (config: DnsConfig = {}, options: { ipnsMaxCacheTT
   async function txt (fqdn: string, options: AbortOptions & { nocache?: boolean }): Promise<DnslinkAnswer | undefined> {
     let response: DNSResponse
     try {
-      response = await client(fqdn).query(fqdn, { types: [RecordType.TXT], signal: options.signal, cached: options.nocache !== true && maxTtl > 0 })
+      response = await (await client(fqdn)).query(fqdn, { types: [TXT], signal: options.signal, cached: options.nocache !== true && maxTtl > 0 })
     } catch {
       options.signal?.throwIfAborted()
       return undefined
     }
     for (const answer of response.Answer) {
-      if (answer.type !== RecordType.TXT) continue
+      if (answer.type !== TXT) continue
       const text = txtText(answer.data).trim()
       if (text.startsWith('dnslink=')) {
         const value = text.slice('dnslink='.length).trim()

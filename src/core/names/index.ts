@@ -125,7 +125,7 @@ export function createNamesApi ({ repo, meta }: Components, deps: NamesDeps) {
   /** Keep a valid record unless the one we have is better; true if it was kept */
   async function store (cid: CID, bytes: Uint8Array): Promise<boolean> {
     const existing = await localRecord(cid)
-    if (existing !== undefined && !isBetter(cid, bytes, existing) && Buffer.compare(existing, bytes) !== 0) {
+    if (existing !== undefined && !(await isBetter(cid, bytes, existing)) && Buffer.compare(existing, bytes) !== 0) {
       // an expired or invalid stored record is replaced by any valid one
       if (await validateRecord(cid, existing).then(() => true, () => false)) return false
     }
@@ -167,7 +167,7 @@ export function createNamesApi ({ repo, meta }: Components, deps: NamesDeps) {
         continue
       }
       // the same record from another source, or one not better, is not news
-      if (best !== undefined && (Buffer.compare(bytes, best) === 0 || !isBetter(cid, bytes, best))) continue
+      if (best !== undefined && (Buffer.compare(bytes, best) === 0 || !(await isBetter(cid, bytes, best)))) continue
       best = bytes
       await store(cid, bytes).catch(() => false)
       yield { bytes, record }

@@ -2,18 +2,48 @@
  * IPNS records (ipfs/specs ipns-record): names in every textual form, routing keys, validation with a
  * clear reason, the choice of the best of several records, and `name inspect`'s view of a record.
  */
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
 import { base36 } from 'multiformats/bases/base36'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { unmarshalIPNSRecord, type IPNSRecord } from 'ipns'
-import { ipnsValidator } from 'ipns/validator'
-import { ipnsSelector } from 'ipns/selector'
+import { base58btc } from 'multiformats/bases/base58'
+import { bases } from 'multiformats/basics'
+import * as Digest from 'multiformats/hashes/digest'
+import type { IPNSRecord } from 'ipns'
 import { InvalidArgumentError, InvalidRecordError } from '../errors.ts'
+
+// ipns and @libp2p/peer-id (with @libp2p/crypto under them, ~100 modules) are loaded when a record is
+// read or checked, not by every command that opens the repo: names are parsed with multiformats alone
+
+const LIBP2P_KEY = 0x72
+const IDENTITY = 0x00
+const SHA2_256 = 0x12
+
+/**
+ * A peer ID's multihash: sha2-256 of a public key (RSA, ECDSA), or the identity multihash of a small one
+ * (Ed25519, secp256k1), which holds the key's protobuf: field 1 its type (0-3), field 2 its bytes
+ */
+function checkPeerMultihash (mh: Digest.Digest<number, number>): void {
+  if (mh.code === SHA2_256 && mh.size === 32) return
+  const d = mh.digest
+  if (mh.code === IDENTITY && d.byteLength >= 4 && d[0] === 0x08 && (d[1] as number) <= 3 && d[2] === 0x12 && d[3] === d.byteLength - 4) return
+  throw new Error('not the multihash of a public key')
+}
 
 /** An IPNS name in any textual form (base36/base32 CIDv1 libp2p-key, base58 peer ID `12D3…`/`Qm…`) → its CID */
 export function parseIpnsName (name: string): CID {
+  const text = name.replace(/^\/ipns\//, '')
   try {
-    return peerIdFromString(name.replace(/^\/ipns\//, '')).toCID()
+    let mh: Digest.Digest<number, number>
+    if (text.startsWith('1') || text.startsWith('Q')) {
+      mh = Digest.decode(base58btc.baseDecode(text))
+    } else {
+      const base = Object.values(bases).find(b => b.prefix === text[0])
+      if (base === undefined) throw new Error('not a base58btc multihash or a multibase CID')
+      const cid = CID.decode(base.decoder.decode(text))
+      if (cid.code !== LIBP2P_KEY) throw new Error(`a CID of codec 0x${cid.code.toString(16)}, not libp2p-key`)
+      mh = cid.multihash
+    }
+    checkPeerMultihash(mh)
+    return CID.createV1(LIBP2P_KEY, mh)
   } catch (err) {
     throw new InvalidArgumentError(`invalid IPNS name ${JSON.stringify(name)}: ${(err as Error).message}`)
   }
@@ -35,6 +65,7 @@ export function routingKey (cid: CID): Uint8Array {
 
 /** Check a record for a name: size, protobuf/CBOR agreement, key matching the name, V2 signature, expiry */
 export async function validateRecord (cid: CID, bytes: Uint8Array): Promise<IPNSRecord> {
+  const [{ ipnsValidator }, { unmarshalIPNSRecord }] = await Promise.all([import('ipns/validator'), import('ipns')])
   try {
     await ipnsValidator(routingKey(cid), bytes)
     return unmarshalIPNSRecord(bytes)
@@ -44,7 +75,8 @@ export async function validateRecord (cid: CID, bytes: Uint8Array): Promise<IPNS
 }
 
 /** The better of two valid records for the same name: highest sequence, then longest validity. true if `a` */
-export function isBetter (cid: CID, a: Uint8Array, b: Uint8Array): boolean {
+export async function isBetter (cid: CID, a: Uint8Array, b: Uint8Array): Promise<boolean> {
+  const { ipnsSelector } = await import('ipns/selector')
   return ipnsSelector(routingKey(cid), [a, b]) === 0
 }
 
@@ -79,6 +111,7 @@ export interface InspectResult {
 
 /** `name inspect`: a record's fields, optionally checked against a name */
 export async function inspectRecord (bytes: Uint8Array, options: { verify?: string, dump?: boolean } = {}): Promise<InspectResult> {
+  const { unmarshalIPNSRecord } = await import('ipns')
   let record: IPNSRecord
   try {
     record = unmarshalIPNSRecord(bytes)

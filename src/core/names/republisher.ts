@@ -7,7 +7,6 @@
  */
 import type { CID } from 'multiformats/cid'
 import type { AbortOptions } from '@libp2p/interface'
-import { unmarshalIPNSRecord } from 'ipns'
 import { parseDuration } from '../repo/config.ts'
 import { InvalidConfigError } from '../errors.ts'
 import { logger } from '../log.ts'
@@ -52,6 +51,7 @@ export function createRepublisher (deps: RepublisherDeps) {
       const bytes = await deps.localRecord(cid)
       if (bytes === undefined) continue
       try {
+        const { unmarshalIPNSRecord } = await import('ipns')
         const record = unmarshalIPNSRecord(bytes)
         const previous = expiresAt(record)
         if (previous < Date.now()) continue

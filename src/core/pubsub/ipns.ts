@@ -9,8 +9,6 @@
  */
 import type { AbortOptions } from '@libp2p/interface'
 import { base64url } from 'multiformats/bases/base64'
-import { ipnsValidator } from 'ipns/validator'
-import { ipnsSelector } from 'ipns/selector'
 import type { CID } from 'multiformats/cid'
 import { canonicalName, parseIpnsName, type NamesApi } from '../names/index.ts'
 import { IpnsPubsubNotEnabledError } from '../errors.ts'
@@ -44,6 +42,7 @@ export function createIpnsPubsub ({ pubsub, names }: { pubsub: PubsubApi, names:
 
   /** Accept a record newer than ours, ignore one that is not, reject one that is invalid */
   async function validate (name: string, key: Uint8Array, msg: RouterMessage): Promise<ValidatorResult> {
+    const [{ ipnsValidator }, { ipnsSelector }] = await Promise.all([import('ipns/validator'), import('ipns/selector')])
     try {
       await ipnsValidator(key, msg.data)
     } catch (err) {
