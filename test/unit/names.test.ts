@@ -5,7 +5,9 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { peerIdFromString } from '@libp2p/peer-id'
+import { peerIdFromString, peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { base36 } from 'multiformats/bases/base36'
 import { hexDump, parseIpnsName, canonicalName } from '../../src/core/names/records.ts'
 import { goDuration } from '../../src/core/names/record-text.ts'
 import { formatName } from '../../src/core/names/keystore.ts'
@@ -46,6 +48,20 @@ test('names are accepted in every form and printed in the --ipns-base asked for'
   assert.equal(formatName(peer, 'b58mh'), id)
   assert.throws(() => formatName(peer, 'nope'), /unsupported multibase encoding: nope/)
   assert.throws(() => parseIpnsName('not-a-name'), { name: 'InvalidArgumentError' })
+})
+
+test('IPNS names parse as @libp2p/peer-id reads peer IDs: Ed25519, secp256k1 and RSA keys, in every form', async () => {
+  for (const type of ['Ed25519', 'secp256k1', 'RSA'] as const) {
+    const id = peerIdFromPrivateKey(type === 'RSA' ? await generateKeyPair(type, 1024) : await generateKeyPair(type))
+    for (const form of [id.toString(), `/ipns/${id.toString()}`, id.toCID().toString(), id.toCID().toString(base36)]) {
+      assert.equal(parseIpnsName(form).toString(), id.toCID().toString(), `${type} ${form}`)
+    }
+  }
+  // what is not a peer ID: a dag-pb CID, a multihash of no public key, truncated and empty names
+  for (const bad of ['bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi', 'bafzaajaiaejca', '12D3KooWfoo', 'k51', '', '/ipns/']) {
+    assert.throws(() => parseIpnsName(bad), { name: 'InvalidArgumentError' }, bad)
+    assert.throws(() => peerIdFromString(bad), Error, `@libp2p/peer-id refuses ${bad} too`)
+  }
 })
 
 test('DNS.Resolvers: https URLs (and http on loopback) only', () => {
