@@ -97,12 +97,12 @@ test('start-up loads the command tree without the heavy modules commands use whe
   }
   assert.ok(loaded.length < 250, `${loaded.length} modules loaded at start-up`)
 
-  // a command that opens the repo loads the node, but not what only names, keys and DNS use
+  // a command that opens the repo loads the node, but not what only names, keys, DNS, reads and CARs use
   await h.ok(['init', '--profile=test'])
   await h.ok(['repo', 'stat'], { env: { NODE_OPTIONS: `--import=${hook}`, TSIPFS_TEST_LOADS: out } })
   const opened = (await readFile(out, 'utf8')).split('\n')
   assert.ok(opened.some(u => u.includes('/node_modules/lmdb/')), 'the hook saw the repo open')
-  for (const heavy of ['ipns', '@libp2p/crypto', '@libp2p/peer-id', '@multiformats/dns', 'libp2p']) {
+  for (const heavy of ['ipns', '@libp2p/crypto', '@libp2p/peer-id', '@multiformats/dns', 'libp2p', 'ipfs-unixfs-exporter', '@ipld/car']) {
     assert.ok(!opened.some(u => u.includes(`/node_modules/${heavy}/`)), `${heavy} is loaded by repo stat`)
   }
 })

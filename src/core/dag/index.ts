@@ -1,6 +1,5 @@
 /** The dag part of the core API: IPLD nodes of any codec, paths inside them, and CAR import/export. */
 import { CID } from 'multiformats/cid'
-import { CarWriter, CarBlockIterator } from '@ipld/car'
 import type { AbortOptions } from '@libp2p/interface'
 import type { PBNode } from '@ipld/dag-pb'
 import type { Components } from '../node.ts'
@@ -128,6 +127,8 @@ export function createDagApi ({ blocks, gcLock }: Components, { pins }: { pins: 
 
     /** CARv1 bytes of the DAG under `root` */
     async * export (root: CID, options: AbortOptions = {}): AsyncGenerator<Uint8Array> {
+      // @ipld/car is loaded by the commands that read or write a CAR only
+      const { CarWriter } = await import('@ipld/car')
       const { writer, out } = CarWriter.create([root])
       const filling = (async () => {
         try {
@@ -148,6 +149,7 @@ export function createDagApi ({ blocks, gcLock }: Components, { pins }: { pins: 
         let blockCount = 0
         let blockBytes = 0
         const limit = options.allowBigBlock === true ? HARD_MAX_BLOCK_SIZE : MAX_BLOCK_SIZE
+        const { CarBlockIterator } = await import('@ipld/car')
         for await (const source of sources) {
           let reader
           try {

@@ -1,5 +1,6 @@
 /** UnixFS out: cat, ls, get and resolve over ipfs-unixfs-exporter, resolving paths through any codec. */
-import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
+import type { UnixFSEntry } from 'ipfs-unixfs-exporter'
+import { exporter } from './exporter.ts'
 import type { AbortOptions } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import type { Components } from '../node.ts'

@@ -4,7 +4,8 @@
  * absolute, or holds `\\` or NUL, is refused.
  */
 import { posix } from 'node:path'
-import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
+import type { UnixFSEntry } from 'ipfs-unixfs-exporter'
+import { exporter } from './exporter.ts'
 import type { AbortOptions } from '@libp2p/interface'
 import type { ReadableStorage } from 'ipfs-unixfs-exporter'
 import { InvalidPathError, toTsipfsError } from '../errors.ts'
