@@ -12,7 +12,6 @@ import { dcutr } from '@libp2p/dcutr'
 import { uPnPNAT } from '@libp2p/upnp-nat'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { readMultiaddr } from './addr.ts'
-import { peerIdFromString } from '@libp2p/peer-id'
 import type { Libp2p, PeerId, Transport } from '@libp2p/interface'
 import { parseDuration, type Config } from '../repo/config.ts'
 import { InvalidConfigError } from '../errors.ts'
@@ -166,8 +165,9 @@ export function reserveStaticRelays (libp2p: Libp2p, relays: string[], options: 
   for (const r of relays) {
     const addr = multiaddr(r)
     const slot: Slot = { addr, busy: false, again: false, delay: first }
+    // planned by readMultiaddr: the peer ID is in base58btc, as PeerId.toString() writes it
     const id = addr.getComponents().findLast(c => c.name === 'p2p')?.value
-    if (id !== undefined) byPeer.set(peerIdFromString(id).toString(), slot)
+    if (id !== undefined) byPeer.set(id, slot)
     reserve(slot)
   }
   const onDisconnect = (evt: CustomEvent<PeerId>): void => {
