@@ -260,6 +260,14 @@ export class RepoCorruptError extends TsipfsError {
   }
 }
 
+/** The store could not commit a write (the disk full, an I/O error); what was committed before is intact */
+export class StoreWriteError extends TsipfsError {
+  constructor (message = 'could not write to the datastore', options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'StoreWriteError'
+  }
+}
+
 /** An MFS path names nothing (Kubo's message: "file does not exist") */
 export class FileNotFoundError extends TsipfsError {
   override readonly status = 404

@@ -7,6 +7,7 @@ import type { Blockstore as InterfaceBlockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
 import { openRepo, defaultRepoPath, type Repo } from './repo/repo.ts'
 import { openLmdb, LmdbBlockStore, LmdbMetaStore, type LmdbEnv } from './blocks/lmdb-store.ts'
+import { lmdbFailed, lmdbFlushed } from './blocks/lmdb-failure.ts'
 import { asInterfaceBlockstore, withIdentity, type BlockStore } from './blocks/store.ts'
 import type { MetaStore } from './blocks/meta.ts'
 import { GcLock } from './gc/lock.ts'
@@ -117,8 +118,9 @@ export async function createNode (options: NodeOptions = {}) {
         await node.routing.stop()
         await network.stop()
         datastore.close()
-        await lmdb.root.flushed
-        await lmdb.root.close()
+        // after a failed commit lmdb-js would wait forever to flush or close (blocks/lmdb-failure.ts)
+        await lmdbFlushed(lmdb.root).catch(() => {})
+        if (!lmdbFailed(lmdb.root)) await lmdb.root.close()
         await repo.close()
       }
     }

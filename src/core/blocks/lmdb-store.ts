@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import type { CID } from 'multiformats/cid'
 import type { AbortOptions } from '@libp2p/interface'
 import { BlockNotFoundError } from '../errors.ts'
+import { lmdbWrite, lmdbFlushed } from './lmdb-failure.ts'
 import { blockKey, keyToCid, type BlockStore } from './store.ts'
 import type { MetaStore } from './meta.ts'
 import { checkLmdbFile } from './lmdb-check.ts'
@@ -42,7 +43,7 @@ export class LmdbBlockStore implements BlockStore {
   }
 
   async sync (): Promise<void> {
-    await this.root.flushed
+    await lmdbFlushed(this.root)
   }
 
   async has (cid: CID, options?: AbortOptions): Promise<boolean> {
@@ -59,12 +60,12 @@ export class LmdbBlockStore implements BlockStore {
 
   async put (cid: CID, bytes: Uint8Array, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
-    await this.db.put(Buffer.from(blockKey(cid)), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    await lmdbWrite(this.root, () => this.db.put(Buffer.from(blockKey(cid)), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)))
   }
 
   async delete (cid: CID, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
-    await this.db.remove(Buffer.from(blockKey(cid)))
+    await lmdbWrite(this.root, () => this.db.remove(Buffer.from(blockKey(cid))))
   }
 
   async * keys (options?: AbortOptions): AsyncIterable<CID> {
@@ -100,13 +101,13 @@ export class LmdbMetaStore implements MetaStore {
   }
 
   async put (key: string, value: unknown): Promise<void> {
-    await this.db.put(key, value)
-    await this.root.flushed
+    await lmdbWrite(this.root, () => this.db.put(key, value))
+    await lmdbFlushed(this.root)
   }
 
   async delete (key: string): Promise<void> {
-    await this.db.remove(key)
-    await this.root.flushed
+    await lmdbWrite(this.root, () => this.db.remove(key))
+    await lmdbFlushed(this.root)
   }
 
   async * list<T> (prefix: string): AsyncIterable<{ key: string, value: T }> {
@@ -117,12 +118,12 @@ export class LmdbMetaStore implements MetaStore {
   }
 
   async batch (ops: Array<{ type: 'put', key: string, value: unknown } | { type: 'del', key: string }>): Promise<void> {
-    await this.db.transaction(() => {
+    await lmdbWrite(this.root, () => this.db.transaction(() => {
       for (const op of ops) {
         if (op.type === 'put') void this.db.put(op.key, op.value)
         else void this.db.remove(op.key)
       }
-    })
-    await this.root.flushed
+    }))
+    await lmdbFlushed(this.root)
   }
 }

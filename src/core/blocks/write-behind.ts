@@ -28,10 +28,14 @@ export class WriteBehind {
   private failure: unknown
   private sinceTurn = 0
   private readonly waiting: Array<() => void> = []
+  /** resolves when a write fails */
+  private readonly failed: Promise<void>
+  private fail: () => void = () => {}
 
   constructor (store: BlockStore, limit = 8 * 1024 * 1024) {
     this.store = store
     this.limit = limit
+    this.failed = new Promise<void>(resolve => { this.fail = resolve })
   }
 
   /** `release` is called once the store is done with `block` (committed or failed), so its buffer may be reused */
@@ -39,12 +43,18 @@ export class WriteBehind {
     if (this.failure !== undefined) throw this.failure
     // one waiter wakes per finished write, and passes the turn on while there is room (no Promise.race over
     // every write in flight)
-    while (this.full()) await new Promise<void>(resolve => { this.waiting.push(resolve) })
+    while (this.full() && this.failure === undefined) await new Promise<void>(resolve => { this.waiting.push(resolve) })
+    if (this.failure !== undefined) throw this.failure
     if (!this.full()) this.waiting.shift()?.()
     const size = block.byteLength
     this.bytes += size
     const p: Promise<void> = this.store.put(cid, block, options)
-      .catch((err: unknown) => { this.failure ??= err })
+      .catch((err: unknown) => {
+        this.failure ??= err
+        // every waiter gives up at once: the store's other writes may never settle (lmdb-failure.ts)
+        this.fail()
+        for (const wake of this.waiting.splice(0)) wake()
+      })
       .finally(() => {
         this.bytes -= size
         this.pending.delete(p)
@@ -65,7 +75,7 @@ export class WriteBehind {
 
   /** Wait until every block put so far is committed and on disk */
   async flush (): Promise<void> {
-    while (this.pending.size > 0) await Promise.all(this.pending)
+    while (this.pending.size > 0 && this.failure === undefined) await Promise.race([Promise.all(this.pending), this.failed])
     if (this.failure !== undefined) throw this.failure
     await this.store.sync()
   }

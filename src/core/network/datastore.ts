@@ -23,6 +23,7 @@ import { Key, type Batch, type KeyQuery, type Pair, type Query } from 'interface
 import { NotFoundError, type AbortOptions } from '@libp2p/interface'
 import type { Database, RootDatabase } from 'lmdb'
 import { breathe } from '../breathe.ts'
+import { lmdbWrite } from '../blocks/lmdb-failure.ts'
 
 /** LMDB's largest key (bytes); a longer key is refused on put and is never found */
 const MAX_KEY_BYTES = 1978
@@ -61,6 +62,7 @@ function checkedKey (key: Key): Buffer {
 
 export class LmdbDatastore extends BaseDatastore {
   readonly #db: Database<Buffer, Buffer>
+  readonly #root: RootDatabase
   #closed = false
   /** WRITE_BEHIND writes not committed yet, by key (null: a delete) */
   readonly #uncommitted = new Map<string, Buffer | null>()
@@ -73,6 +75,7 @@ export class LmdbDatastore extends BaseDatastore {
   /** Opens (creating it if need be) the named database of an open LMDB environment */
   constructor (root: RootDatabase, name = 'libp2p') {
     super()
+    this.#root = root
     this.#db = root.openDB<Buffer, Buffer>({ name, encoding: 'binary', keyEncoding: 'binary' })
   }
 
@@ -95,7 +98,7 @@ export class LmdbDatastore extends BaseDatastore {
     const k = checkedKey(key)
     const v = Buffer.from(value)
     if (key.toString().startsWith(WRITE_BEHIND)) this.#hold(key.toString(), v)
-    else await this.#db.put(k, v)
+    else await lmdbWrite(this.#root, () => this.#db.put(k, v))
     return key
   }
 
@@ -126,7 +129,7 @@ export class LmdbDatastore extends BaseDatastore {
     const k = encodeKey(key)
     if (k.byteLength > MAX_KEY_BYTES) return
     if (key.toString().startsWith(WRITE_BEHIND)) this.#hold(key.toString(), null)
-    else await this.#db.remove(k)
+    else await lmdbWrite(this.#root, () => this.#db.remove(k))
   }
 
   /** Keep a WRITE_BEHIND write (its value, or null for a delete) for reads, and write it when the timer fires */
@@ -147,8 +150,7 @@ export class LmdbDatastore extends BaseDatastore {
     for (const key of this.#held) {
       const value = this.#uncommitted.get(key) as Buffer | null
       const k = Buffer.from(key, 'utf8')
-      const write = value === null ? this.#db.remove(k) : this.#db.put(k, value)
-      const commit: Promise<void> = write.then(() => {}, () => {}).finally(() => {
+      const commit: Promise<void> = lmdbWrite(this.#root, async () => value === null ? await this.#db.remove(k) : await this.#db.put(k, value)).then(() => {}, () => {}).finally(() => {
         // a later write of the key keeps its own entry
         if (this.#uncommitted.get(key) === value) this.#uncommitted.delete(key)
         this.#commits.delete(commit)
@@ -176,12 +178,12 @@ export class LmdbDatastore extends BaseDatastore {
         const todo = ops.splice(0)
         // the batch's values, not earlier uncommitted ones, are what reads see once it resolves
         await this.#committed()
-        await this.#db.transaction(() => {
+        await lmdbWrite(this.#root, () => this.#db.transaction(() => {
           for (const op of todo) {
             if (op.value !== undefined) void this.#db.put(op.key, op.value)
             else if (op.key.byteLength <= MAX_KEY_BYTES) void this.#db.remove(op.key)
           }
-        })
+        }))
       }
     }
   }
