@@ -46,11 +46,12 @@ export function coerceOption (def: OptionDef, value: string | boolean, previous:
       throw new InvalidArgumentError(`invalid boolean value for option "${def.name}": "${value}"`)
     case 'int':
     case 'uint': {
+      // Go's strconv words, which Kubo prints as they are
       const text = String(value)
-      if (!/^-?\d+$/.test(text)) throw new InvalidArgumentError(`could not convert value "${text}" to type ${def.type} (for option "-${def.name}")`)
+      const fn = def.type === 'int' ? 'strconv.ParseInt' : 'strconv.ParseUint'
+      if (!(def.type === 'int' ? /^-?\d+$/ : /^\d+$/).test(text)) throw new InvalidArgumentError(`${fn}: parsing ${JSON.stringify(text)}: invalid syntax`)
       const n = Number(text)
-      if (def.type === 'uint' && n < 0) throw new InvalidArgumentError(`option "${def.name}" must not be negative`)
-      if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`value "${text}" for option "${def.name}" is out of range`)
+      if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`${fn}: parsing ${JSON.stringify(text)}: value out of range`)
       return n
     }
     case 'strings':

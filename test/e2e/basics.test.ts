@@ -26,6 +26,15 @@ test('errors are one line on stderr with exit status 1', async (t) => {
   assert.equal(r.code, 1)
   assert.match(r.stderr, /^Error: [^\n]+\n$/)
   assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/)
+  // an argument that may come on stdin is still required when stdin is empty (Kubo 0.42's words)
+  for (const args of [['get'], ['block', 'stat'], ['cat'], ['block', 'rm']]) {
+    const missing = await h.run(args, { input: '' })
+    assert.equal(missing.code, 1, args.join(' '))
+    assert.equal(missing.stderr, `Error: argument "${args[0] === 'block' ? 'cid' : 'ipfs-path'}" is required\n`)
+  }
+  // a bad number is said in Go's words, as Kubo prints them
+  const num = await h.run(['cat', '--offset=abc', 'QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN'])
+  assert.equal(num.stderr, 'Error: strconv.ParseInt: parsing "abc": invalid syntax\n')
 })
 
 test('a command without a repo says to run init', async (t) => {
