@@ -18,6 +18,11 @@ test('add then cat returns the bytes with the CID Kubo prints', async (t) => {
   // `echo hello | ipfs add -q` prints this (Kubo docs, "ipfs add" examples)
   assert.equal(out.trim(), 'QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN')
   assert.equal(await h.ok(['cat', out.trim()]), 'hello\n')
+  // one-letter flags grouped after one dash, as Kubo reads them; a flag with a value takes the rest of the group
+  assert.equal(await h.ok(['add', '-Qn'], { input: 'hello\n' }), out)
+  assert.equal(await h.ok(['cat', '-o1', '-l2', out.trim()]), 'el')
+  const unknown = await h.run(['add', '-Qx'], { input: 'hello\n' })
+  assert.equal(unknown.stderr, 'Error: unknown option "Qx"\n')
 })
 
 test('errors are one line on stderr with exit status 1', async (t) => {
