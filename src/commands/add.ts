@@ -1,7 +1,7 @@
 import { pushable } from 'it-pushable'
 import { command, type Options } from './command.ts'
 import { FileNotFoundError, FilestoreNotEnabledError, InvalidArgumentError, TsipfsError, toTsipfsError } from '../core/errors.ts'
-import { escNonPrint, formatCid } from './util.ts'
+import { checkCidBase, escNonPrint, formatCid } from './util.ts'
 import type { AddOptions, AddResult } from '../core/unixfs/add.ts'
 import type { TsipfsNode } from '../core/node.ts'
 import { isDir } from '../core/files/inspect.ts'
@@ -115,6 +115,7 @@ config keys (CIDv0, 256 KiB chunks, balanced layout, 174 links per node unless c
   output: 'stream',
   repo: 'write',
   async * run ({ node, files, options, signal, mode }) {
+    checkCidBase(options)
     if (files === undefined) throw new InvalidArgumentError('argument "path" is required')
     const opts = addOptions(options, signal)
     if (options.nocopy === true) throw new FilestoreNotEnabledError()

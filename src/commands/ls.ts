@@ -1,5 +1,5 @@
 import { command } from './command.ts'
-import { escNonPrint, formatCid } from './util.ts'
+import { checkCidBase, escNonPrint, formatCid } from './util.ts'
 import { tabwrite } from './tabwriter.ts'
 import { byteOrder } from '../core/order.ts'
 
@@ -33,6 +33,7 @@ With --stream, entries are output one by one as they are found.`,
   output: 'stream',
   repo: 'read',
   async * run ({ node, args, options, signal }) {
+    checkCidBase(options)
     const objects: LsObject[] = []
     for (const path of args) {
       const links: LsObject['Links'] = []

@@ -1,6 +1,6 @@
 import { command } from './command.ts'
 import { InvalidArgumentError } from '../core/errors.ts'
-import { formatCid } from './util.ts'
+import { checkCidBase, formatCid } from './util.ts'
 
 export default command<{ Ref: string, Err: string }>({
   path: ['refs'],
@@ -20,6 +20,7 @@ Lists the CIDs of the blocks an object links to, depth-first in link order. With
   output: 'stream',
   repo: 'read',
   async * run ({ node, args, options, signal }) {
+    checkCidBase(options)
     let format = String(options.format)
     if (options.edges === true) {
       if (format !== '<dst>') throw new InvalidArgumentError('using format argument with edges is not allowed')

@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdir, writeFile, readFile, readlink, readdir, lstat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { CID } from 'multiformats/cid'
 import { harness } from '../helpers/cli.ts'
 
 async function tree (dir: string): Promise<void> {
@@ -35,6 +36,18 @@ test('cat with offset and length; ls; refs; resolve; get round-trips a tree', as
   assert.deepEqual(unique.slice(0, 2), ['a.txt', 'sub'])
   const resolved = (await h.ok(['resolve', `/ipfs/${root}/sub`])).trim()
   assert.match(resolved, /^\/ipfs\/Qm\w+$/)
+  // --cid-base other than base58btc upgrades CIDv0 to v1 (Kubo 0.42); a base Kubo does not know fails before
+  // anything is done; without --cid-base, resolve answers in the base of the path's root (compared with Kubo 0.42)
+  const v1 = (cid: string): string => CID.parse(cid).toV1().toString()
+  assert.equal(await h.ok(['ls', '--cid-base=base32', '--size=false', root]), `${v1(aHash as string)} a.txt\n${v1(subHash as string)} sub/\n`)
+  assert.equal(await h.ok(['resolve', '--cid-base=base32', `/ipfs/${root}/sub`]), `/ipfs/${v1(resolved.slice(6))}\n`)
+  assert.equal(await h.ok(['resolve', `/ipfs/${v1(root)}/sub`]), `/ipfs/${v1(resolved.slice(6))}\n`)
+  assert.equal(await h.ok(['dag', 'resolve', `${v1(root)}/sub`]), v1(resolved.slice(6)))
+  const badBase = await h.run(['add', '-Q', '--cid-base=nope'], { input: 'not added' })
+  assert.equal(badBase.code, 1)
+  assert.equal(badBase.stderr, 'Error: unsupported multibase encoding: nope\n')
+  assert.equal((await h.run(['block', 'stat', '--offline', 'QmbrwmpxGrgHCaKXt7uhw5TG3KDq9RXuSwwPjJuM8ZRuG6'])).code, 1)
+  assert.equal((await h.run(['refs', '--cid-base=nope', root])).stderr, 'Error: unsupported multibase encoding: nope\n')
   const out = join(h.dir, 'out')
   await h.ok(['get', '-o', out, root])
   assert.equal(await readFile(join(out, 'sub', 'b.txt'), 'utf8'), 'b'.repeat(300000))

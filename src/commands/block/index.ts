@@ -2,7 +2,7 @@ import { command, type Command } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 import { parseCid } from '../../core/path.ts'
 import { HARD_MAX_BLOCK_SIZE } from '../../core/blocks/limits.ts'
-import { formatCid, readAll } from '../util.ts'
+import { checkCidBase, formatCid, readAll } from '../util.ts'
 
 const get = command<Uint8Array>({
   path: ['block', 'get'],
@@ -46,6 +46,7 @@ const put = command({
   output: 'stream',
   repo: 'write',
   async * run ({ node, files, options, signal }) {
+    checkCidBase(options)
     if (files === undefined) throw new InvalidArgumentError('argument "data" is required')
     for await (const entry of files) {
       if (entry.type !== 'file' || entry.content === undefined) throw new InvalidArgumentError(`${entry.path}: block put takes files, not directories`)

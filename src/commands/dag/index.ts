@@ -1,7 +1,7 @@
 import { command, type Command, type InputEntry } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 import { HARD_MAX_BLOCK_SIZE } from '../../core/blocks/limits.ts'
-import { formatCid, readAll } from '../util.ts'
+import { checkCidBase, formatCid, optionsFromPath, readAll } from '../util.ts'
 
 const put = command({
   path: ['dag', 'put'],
@@ -18,6 +18,7 @@ const put = command({
   output: 'stream',
   repo: 'write',
   async * run ({ node, files, options, signal }) {
+    checkCidBase(options)
     if (files === undefined) throw new InvalidArgumentError('argument "object data" is required')
     for await (const entry of files) {
       if (entry.content === undefined) throw new InvalidArgumentError(`${entry.path}: not a file`)
@@ -65,9 +66,10 @@ const resolve = command({
   repo: 'read',
   async run ({ node, args, options, signal }) {
     const r = await node.dag.resolve(await node.names.toIpfsPath(args[0] as string, { signal }), { signal })
-    return { Cid: { '/': formatCid(r.cid, options) }, RemPath: r.remainder.join('/') }
+    return { Cid: { '/': formatCid(r.cid, optionsFromPath(args[0] as string, options)) }, RemPath: r.remainder.join('/') }
   },
-  text: (out) => `${out.Cid['/']}${out.RemPath !== '' ? '/' + out.RemPath : ''}\n`
+  // Kubo prints it without a newline
+  text: (out) => `${out.Cid['/']}${out.RemPath !== '' ? '/' + out.RemPath : ''}`
 })
 
 interface StatOut { UniqueBlocks: number, TotalSize: number, Ratio: number, DagStats: Array<{ Cid: { '/': string }, Size: number, NumBlocks: number }> }
@@ -138,6 +140,7 @@ const imp = command<ImportOut>({
   output: 'stream',
   repo: 'write',
   async * run ({ node, files, options, signal }) {
+    checkCidBase(options)
     if (files === undefined) throw new InvalidArgumentError('argument "path" is required')
     const sources = (async function * (entries: AsyncIterable<InputEntry>) {
       for await (const e of entries) {

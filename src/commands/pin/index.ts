@@ -1,6 +1,6 @@
 import { command, type Command } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
-import { formatCid } from '../util.ts'
+import { checkCidBase, formatCid } from '../util.ts'
 import type { PinType } from '../../core/pins/index.ts'
 
 const add = command({
@@ -16,6 +16,7 @@ const add = command({
   output: 'stream',
   repo: 'write',
   async * run ({ node, args, options, signal }) {
+    checkCidBase(options)
     const recursive = options.recursive !== false
     const pinned: string[] = []
     const progress = options.progress === true
