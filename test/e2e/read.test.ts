@@ -34,6 +34,11 @@ test('cat with offset and length; ls; refs; resolve; get round-trips a tree', as
   assert.equal(refs.length, 5) // a.txt, sub, b.txt and its 2 leaves
   const unique = (await h.ok(['refs', '-r', '-u', '--format=<linkname>', root])).trim().split('\n')
   assert.deepEqual(unique.slice(0, 2), ['a.txt', 'sub'])
+  // as Kubo 0.42: --unique holds across all the roots given, and --max-depth counts only with -r
+  assert.equal(await h.ok(['refs', '-r', '-u', root, root]), await h.ok(['refs', '-r', '-u', root]))
+  assert.equal(await h.ok(['refs', '--max-depth=2', root]), await h.ok(['refs', root]))
+  assert.equal(await h.ok(['refs', '--max-depth=0', root]), await h.ok(['refs', root]))
+  assert.equal((await h.ok(['refs', '-r', '--max-depth=1', root])).trim().split('\n').length, 2)
   const resolved = (await h.ok(['resolve', `/ipfs/${root}/sub`])).trim()
   assert.match(resolved, /^\/ipfs\/Qm\w+$/)
   // --cid-base other than base58btc upgrades CIDv0 to v1 (Kubo 0.42); a base Kubo does not know fails before
