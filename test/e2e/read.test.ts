@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdir, writeFile, readFile, readlink, readdir, lstat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { CID } from 'multiformats/cid'
 import { harness } from '../helpers/cli.ts'
 
@@ -54,11 +55,20 @@ test('cat with offset and length; ls; refs; resolve; get round-trips a tree', as
   assert.equal((await h.run(['block', 'stat', '--offline', 'QmbrwmpxGrgHCaKXt7uhw5TG3KDq9RXuSwwPjJuM8ZRuG6'])).code, 1)
   assert.equal((await h.run(['refs', '--cid-base=nope', root])).stderr, 'Error: unsupported multibase encoding: nope\n')
   const out = join(h.dir, 'out')
-  await h.ok(['get', '-o', out, root])
+  assert.equal(await h.ok(['get', '-o', out, root]), `Saving file(s) to ${out}\n`)
   assert.equal(await readFile(join(out, 'sub', 'b.txt'), 'utf8'), 'b'.repeat(300000))
   assert.equal(await readFile(join(out, 'a.txt'), 'utf8'), 'a\n')
-  await h.ok(['get', '-a', '-o', join(h.dir, 'arch'), root])
+  assert.equal(await h.ok(['get', '-a', '-o', join(h.dir, 'arch'), root]), `Saving archive to ${join(h.dir, 'arch')}.tar\n`)
   assert.ok((await lstat(join(h.dir, 'arch.tar'))).size > 300000)
+  // -C without -a gzips a file as it is (Kubo 0.42), and refuses a directory with Kubo's words
+  const gz = join(h.dir, 'a')
+  assert.equal(await h.ok(['get', '-C', '-o', gz, `${root}/a.txt`]), `Saving archive to ${gz}.gz\n`)
+  assert.equal(gunzipSync(await readFile(`${gz}.gz`)).toString(), 'a\n')
+  assert.equal((await h.run(['get', '-C', '-o', join(h.dir, 'd'), root])).stderr, 'Error: file is not regular\n')
+  assert.equal((await h.run(['get', '-C', '-l', '10', root])).stderr, 'Error: compression level must be between 1 and 9\n')
+  const noName = await h.run(['get', '-o', join(h.dir, 'none'), `${root}/nope`])
+  assert.equal(noName.stdout, '')
+  assert.equal(noName.stderr, `Error: no link named "nope" under ${root}\n`)
 })
 
 test('reading a directory with cat, a missing block, or a bad path is a clear error', async (t) => {

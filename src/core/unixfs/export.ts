@@ -106,13 +106,14 @@ export function createExporter ({ blockstore, blocks }: Components) {
     },
 
     /** The tree at `path` as a TAR stream named `rootName` (gzipped with a level) */
-    tar (path: string, rootName: string, options: AbortOptions & { gzipLevel?: number } = {}): AsyncGenerator<Uint8Array> {
-      return tarStream(getEntries(blockstore, blocks, formatPath(parsePath(path)), rootName, options), { gzipLevel: options.gzipLevel })
+    async * tar (path: string, rootName: string, options: AbortOptions & { gzipLevel?: number } = {}): AsyncGenerator<Uint8Array> {
+      const root = await entryAt(path, options)
+      yield * tarStream(getEntries(blockstore, blocks, root, rootName, options), { gzipLevel: options.gzipLevel })
     },
 
     /** A tree of files for `get`, with every name checked (see get.ts) */
-    get (path: string, rootName: string, options: AbortOptions = {}): AsyncGenerator<GetEntry> {
-      return getEntries(blockstore, blocks, formatPath(parsePath(path)), rootName, options)
+    async * get (path: string, rootName: string, options: AbortOptions = {}): AsyncGenerator<GetEntry> {
+      yield * getEntries(blockstore, blocks, await entryAt(path, options), rootName, options)
     },
 
     async * refs (path: string, options: RefsOptions = {}): AsyncGenerator<Ref> {
