@@ -69,6 +69,9 @@ test('cat with offset and length; ls; refs; resolve; get round-trips a tree', as
   const noName = await h.run(['get', '-o', join(h.dir, 'none'), `${root}/nope`])
   assert.equal(noName.stdout, '')
   assert.equal(noName.stderr, `Error: no link named "nope" under ${root}\n`)
+  // a name after a file is an error, not the file
+  assert.equal((await h.run(['cat', `${root}/a.txt/x`])).code, 1)
+  assert.equal((await h.run(['resolve', `/ipfs/${root}/a.txt/x`])).stderr, `Error: no link named "x" under ${aHash as string}\n`)
 })
 
 test('reading a directory with cat, a missing block, or a bad path is a clear error', async (t) => {
