@@ -81,16 +81,29 @@ const rm = command({
   repo: 'write',
   async * run ({ node, args, options, signal }) {
     const cids = args.map(a => parseCid(a))
-    let failed = 0
+    // as Kubo: one entry per CID, those that could not be removed with their error, the removed ones left out
+    // with --quiet; the response itself does not fail (the CLI does, after printing)
     for await (const r of node.block.rm(cids, { force: options.force === true, signal })) {
-      if (r.Error !== undefined) failed++
-      yield r.Error === undefined ? { Hash: formatCid(r.Hash, options) } : { Hash: formatCid(r.Hash, options), Error: r.Error }
+      if (r.Error !== undefined) yield { Hash: formatCid(r.Hash, options), Error: r.Error }
+      else if (options.quiet !== true) yield { Hash: formatCid(r.Hash, options) }
     }
-    if (failed > 0) throw new InvalidArgumentError('some blocks not removed')
   },
-  text (out, options) {
+  text (out) {
     if (out.Error !== undefined && out.Error !== '') return `cannot remove ${out.Hash}: ${out.Error}\n`
-    return options.quiet === true ? '' : `removed ${out.Hash}\n`
+    return `removed ${out.Hash}\n`
+  },
+  // Kubo's PostRun, whatever --enc says: removed ones on stdout, failures on stderr, then the command fails
+  async consume (results) {
+    let failed = false
+    for await (const r of results) {
+      if (r.Error !== undefined && r.Error !== '') {
+        failed = true
+        process.stderr.write(`cannot remove ${r.Hash}: ${r.Error}\n`)
+      } else {
+        process.stdout.write(`removed ${r.Hash}\n`)
+      }
+    }
+    if (failed) throw new InvalidArgumentError('some blocks not removed')
   }
 })
 

@@ -61,11 +61,14 @@ export function createBlockApi ({ blocks, gcLock }: Pick<Components, 'blocks' | 
           options.signal?.throwIfAborted()
           const [pin] = await pins.check([cid], options)
           if (pin !== undefined) {
-            yield { Hash: cid, Error: new BlockPinnedError(`pinned: ${pin.type}`).message }
+            // boxo's Pin.String(): "pinned: recursive", "pinned: direct", "pinned via <root>"
+            const why = pin.via !== undefined ? `pinned via ${pin.via.toString()}` : `pinned: ${pin.type}`
+            yield { Hash: cid, Error: new BlockPinnedError(why).message }
             continue
           }
           if (!await blocks.has(cid, options)) {
-            if (options.force !== true) yield { Hash: cid, Error: 'ipld: could not find ' + cid.toString() }
+            // with --force a missing block counts as removed, as Kubo reports it
+            yield options.force === true ? { Hash: cid } : { Hash: cid, Error: 'ipld: could not find ' + cid.toString() }
             continue
           }
           await blocks.delete(cid, options)

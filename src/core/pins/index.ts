@@ -22,6 +22,8 @@ export interface PinEntry {
   cid: CID
   type: PinType
   name?: string
+  /** for an indirect pin: the recursive pin it is under */
+  via?: CID
 }
 
 export interface PinAddOptions extends AbortOptions {
@@ -142,7 +144,8 @@ export function createPinsApi ({ blocks, meta, provide }: Pick<Components, 'bloc
           continue
         }
         indirect ??= await indirectSet(options)
-        out.push(indirect.has(mhKey(cid)) ? { cid, type: 'indirect' } : undefined)
+        const under = indirect.get(mhKey(cid))
+        out.push(under !== undefined ? { cid, type: 'indirect', via: under.via } : undefined)
       }
       return out
     },
