@@ -23,6 +23,17 @@ export async function readAll (source: AsyncIterable<Uint8Array>, limit: number)
 }
 
 
+/** Is it a hash function we have? (hashers are loaded when block put runs, not at every CLI start) */
+export async function isHashName (name: string): Promise<boolean> {
+  const { hasherByName } = await import('../core/blocks/hashers.ts')
+  try {
+    hasherByName(name)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** The multibase --cid-base names, by name or by its one-character prefix (go-multibase's EncoderByName) */
 function cidBase (name: string): (typeof bases)[keyof typeof bases] {
   const base = [...name].length === 1

@@ -2,7 +2,7 @@ import { command, type Command } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 import { parseCid } from '../../core/path.ts'
 import { HARD_MAX_BLOCK_SIZE } from '../../core/blocks/limits.ts'
-import { checkCidBase, formatCid, readAll } from '../util.ts'
+import { checkCidBase, formatCid, isHashName, readAll } from '../util.ts'
 
 const get = command<Uint8Array>({
   path: ['block', 'get'],
@@ -30,6 +30,9 @@ const stat = command({
   text: (out) => `Key: ${out.Key}\nSize: ${out.Size}\n`
 })
 
+/** Kubo's fix-ups of legacy --format names (coreiface options.Block.Format) */
+const LEGACY_FORMATS: Record<string, string> = { v0: 'dag-pb', protobuf: 'dag-pb', cbor: 'dag-cbor' }
+
 const put = command({
   path: ['block', 'put'],
   tagline: 'Store input as an IPFS block.',
@@ -48,13 +51,15 @@ const put = command({
   async * run ({ node, files, options, signal }) {
     checkCidBase(options)
     if (files === undefined) throw new InvalidArgumentError('argument "data" is required')
+    // --format (legacy, still sent by kubo-rpc-client): a codec name, v0 for CIDv0 dag-pb, Kubo's old names
+    const format = typeof options.format === 'string' && options.format !== '' ? options.format : undefined
+    if (format !== undefined && options['cid-codec'] !== 'raw') throw new InvalidArgumentError('unable to use "format" (deprecated) and a custom "cid-codec" at the same time')
+    if (!await isHashName(String(options.mhtype))) throw new InvalidArgumentError(`unrecognized multihash function: ${String(options.mhtype)}`)
     for await (const entry of files) {
       if (entry.type !== 'file' || entry.content === undefined) throw new InvalidArgumentError(`${entry.path}: block put takes files, not directories`)
       const bytes = await readAll(entry.content, HARD_MAX_BLOCK_SIZE)
-      // --format (legacy, still sent by kubo-rpc-client): a codec name, or v0 for CIDv0 dag-pb
-      const format = typeof options.format === 'string' && options.format !== '' ? options.format : undefined
       const r = await node.block.put(bytes, {
-        codec: format === undefined ? String(options['cid-codec']) : format === 'v0' ? 'dag-pb' : format,
+        codec: format === undefined ? String(options['cid-codec']) : LEGACY_FORMATS[format] ?? format,
         cidVersion: format === 'v0' ? 0 : undefined,
         mhtype: String(options.mhtype),
         mhlen: Number(options.mhlen),

@@ -1,7 +1,7 @@
 import { command, type Command, type InputEntry } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 import { HARD_MAX_BLOCK_SIZE } from '../../core/blocks/limits.ts'
-import { checkCidBase, formatCid, optionsFromPath, readAll } from '../util.ts'
+import { checkCidBase, formatCid, isHashName, optionsFromPath, readAll } from '../util.ts'
 
 const put = command({
   path: ['dag', 'put'],
@@ -20,6 +20,8 @@ const put = command({
   async * run ({ node, files, options, signal }) {
     checkCidBase(options)
     if (files === undefined) throw new InvalidArgumentError('argument "object data" is required')
+    // Kubo reads --hash as a multicodec name
+    if (!await isHashName(String(options.hash))) throw new InvalidArgumentError(`unknown multicodec: ${JSON.stringify(String(options.hash))}`)
     for await (const entry of files) {
       if (entry.content === undefined) throw new InvalidArgumentError(`${entry.path}: not a file`)
       const cid = await node.dag.put(await readAll(entry.content, HARD_MAX_BLOCK_SIZE * 2), {

@@ -50,7 +50,8 @@ export function createBlockApi ({ blocks, gcLock }: Pick<Components, 'blocks' | 
       version = cid.version
       return await gcLock.shared(async () => {
         await blocks.put(cid, bytes, options)
-        if (options.pin === true) await pins.add(cid, { recursive: false, signal: options.signal })
+        // pinned recursively, as Kubo's block put --pin does (PinWithMode: the pin is written, the DAG not walked)
+        if (options.pin === true) await pins.add(cid, { recursive: true, complete: true, signal: options.signal })
         return { Key: cid, Size: bytes.byteLength }
       })
     },
