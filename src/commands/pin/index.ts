@@ -22,9 +22,9 @@ const add = command({
     const progress = options.progress === true
     const events: number[] = []
     for (const path of args) {
-      let cid
+      // a path that does not resolve is said as it is; Kubo prefixes "pin: " only to the pinning's own failures
+      const cid = await node.unixfs.resolve(await node.names.toIpfsPath(path, { signal }), { signal })
       try {
-        cid = await node.unixfs.resolve(await node.names.toIpfsPath(path, { signal }), { signal })
         const target = cid
         await node.components.gcLock.shared(async () => {
           await node.pins.add(target, { recursive, name: options.name as string | undefined, signal, onProgress: progress ? (n) => events.push(n) : undefined })
@@ -108,7 +108,8 @@ Use --type=<type> to specify the type of pinned keys to list: "direct", "indirec
         if (pin === undefined || (type !== 'all' && pin.type !== type)) {
           throw new InvalidArgumentError(`path '${args[i] as string}' is not pinned`)
         }
-        const e = emit(cid, pin.type === 'indirect' ? `indirect through ${cid.toString()}` : pin.type, pin.name)
+        // Kubo names the recursive pin an indirect one is under
+        const e = emit(cid, pin.type === 'indirect' ? `indirect through ${pin.via?.toString() ?? ''}` : pin.type, pin.name)
         if (e !== undefined) entries.push(e)
       }
     } else {

@@ -97,11 +97,8 @@ export function createPinsApi ({ blocks, meta, provide }: Pick<Components, 'bloc
 
     async rm (cid: CID, options: AbortOptions & { recursive?: boolean } = {}): Promise<CID> {
       const existing = await meta.get<PinRecord>(pinKey(cid))
-      if (existing === undefined) {
-        const reason = await api.pinReason(cid, options)
-        if (reason !== undefined) throw new NotPinnedError(`${cid.toString()} is ${reason}`)
-        throw new NotPinnedError('not pinned or pinned indirectly')
-      }
+      // boxo's ErrNotPinned, for an indirect pin too
+      if (existing === undefined) throw new NotPinnedError('not pinned or pinned indirectly')
       if (existing.type === 'recursive' && options.recursive === false) {
         throw new NotPinnedError(`${cid.toString()} is pinned recursively`)
       }
@@ -125,8 +122,9 @@ export function createPinsApi ({ blocks, meta, provide }: Pick<Components, 'bloc
         if (type === 'all' || type === record.type) yield { cid, type: record.type, name: record.name }
       }
       if (type === 'all' || type === 'indirect') {
+        // a CID pinned directly or recursively is listed as that, never as indirect (Kubo's pinLsAll)
         const own = new Set<string>()
-        if (type === 'all') for await (const { cid } of stored(options)) own.add(mhKey(cid))
+        for await (const { cid } of stored(options)) own.add(mhKey(cid))
         for (const { cid } of (await indirectSet(options)).values()) {
           if (!own.has(mhKey(cid))) yield { cid, type: 'indirect' }
         }
