@@ -50,6 +50,16 @@ test('dag put/get/resolve/stat and a CAR round trip with identical bytes', async
   assert.deepEqual(JSON.parse(await h.ok(['dag', 'resolve', `${node}/f`, '--enc=json'])), { Cid: { '/': file }, RemPath: '' })
   const stat = JSON.parse(await h.ok(['dag', 'stat', node, '--enc=json'])) as { UniqueBlocks: number }
   assert.equal(stat.UniqueBlocks, 4) // node, file root, 3 leaves of which 2 are the same bytes
+  // Kubo 0.42's shapes: the CID a plain string, SharedSize only when some blocks are shared; its text table
+  const one = await h.ok(['dag', 'stat', '--enc=json', file])
+  assert.match(one, new RegExp(`^\\{"UniqueBlocks":3,"TotalSize":\\d+,"Ratio":1,"DagStats":\\[\\{"Cid":"${file}","Size":\\d+,"NumBlocks":3\\}\\]\\}\n$`))
+  const size = (JSON.parse(one) as { TotalSize: number }).TotalSize
+  assert.equal(await h.ok(['dag', 'stat', '--progress=false', file]), `\n${'CID'.padEnd(46)}\tBlocks         \tSize\n${file}\t3              \t${size}\n\nSummary\nTotal Size: ${size} (${Math.round(size / 1000)} kB)\nUnique Blocks: 3\nShared Size: 0 (0 B)\nRatio: 1.000000\n\n\n`)
+  const twice = JSON.parse(await h.ok(['dag', 'stat', '--enc=json', file, file])) as { SharedSize: number, Ratio: number }
+  assert.deepEqual([twice.SharedSize, twice.Ratio], [size, 2])
+  const noRoot = await h.run(['dag', 'export', '--offline', 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'])
+  assert.equal(noRoot.code, 1)
+  assert.equal(noRoot.stdoutBytes.length, 0)
   const car = join(h.dir, 'x.car')
   const exported = (await h.run(['dag', 'export', node])).stdoutBytes
   await writeFile(car, exported)
