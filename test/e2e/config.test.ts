@@ -69,6 +69,20 @@ test('config get/set (--json, --bool), show hides the key, replace keeps the ide
   assert.equal(missing.code, 1)
   const priv = await h.run(['config', 'Identity.PrivKey'])
   assert.equal(priv.code, 1)
+  // Kubo refuses the whole Identity (it holds the key), in any case of letters
+  for (const key of ['Identity', 'identity']) {
+    assert.equal((await h.run(['config', key])).stderr, 'Error: cannot show or change private key through API\n')
+  }
+  // objects print with their keys sorted at every depth, as Go's encoding/json prints Kubo's config maps
+  const addresses = JSON.parse(await h.ok(['config', 'Addresses'])) as Record<string, unknown>
+  assert.deepEqual(Object.keys(addresses), [...Object.keys(addresses)].sort())
+  assert.deepEqual(Object.keys(addresses).slice(0, 2), ['API', 'Announce'])
+  const showKeys = Object.keys(JSON.parse(await h.ok(['config', 'show'])) as Record<string, unknown>)
+  assert.deepEqual(showKeys, [...showKeys].sort())
+  assert.equal((await h.run(['config', 'profile', 'apply', 'nope'])).stderr, 'Error: nope is not a profile\n')
+  assert.equal((await h.run(['config', 'replace'], { input: '{}' })).stderr, 'Error: argument "file" is required\n')
+  await writeFile(join(h.dir, 'bad.json'), '{nope')
+  assert.equal((await h.run(['config', 'replace', join(h.dir, 'bad.json')])).stderr, 'Error: failed to decode file as config\n')
   const show = await h.ok(['config', 'show'])
   assert.doesNotMatch(show, /PrivKey/)
   const shown = JSON.parse(show) as Record<string, any>
