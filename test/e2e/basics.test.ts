@@ -37,6 +37,9 @@ test('errors are one line on stderr with exit status 1', async (t) => {
     assert.equal(missing.code, 1, args.join(' '))
     assert.equal(missing.stderr, `Error: argument "${args[0] === 'block' ? 'cid' : 'ipfs-path'}" is required\n`)
   }
+  // a path that is not there, or a directory without -r, in Kubo's words
+  assert.equal((await h.run(['add', join(h.dir, 'nope')])).stderr, `Error: lstat ${join(h.dir, 'nope')}: no such file or directory\n`)
+  assert.equal((await h.run(['add', h.dir])).stderr, `Error: '${h.dir}' is a directory, use the '-r' flag to specify directories\n`)
   // a bad number is said in Go's words, as Kubo prints them
   const num = await h.run(['cat', '--offset=abc', 'QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN'])
   assert.equal(num.stderr, 'Error: strconv.ParseInt: parsing "abc": invalid syntax\n')
