@@ -50,7 +50,12 @@ test('pins: recursive, direct, indirect, names, update, rm, verify; gc keeps pin
   assert.equal(blockRm.code, 1)
   assert.match(blockRm.stderr + blockRm.stdout, /pinned/)
 
-  assert.match(await h.ok(['repo', 'verify']), /verify complete, all blocks validated/)
+  // Kubo's text: a count per block redrawn with \r, then the summary; its JSON ends with Progress 0
+  assert.match(await h.ok(['repo', 'verify']), /^1 blocks processed\.\r(\d+ blocks processed\.\r)*verify complete, all blocks validated\.\n$/)
+  assert.match(await h.ok(['repo', 'verify', '--enc=json']), /\{"Msg":"verify complete, all blocks validated\.","Progress":0\}\n$/)
+  const sizeOnly = JSON.parse(await h.ok(['repo', 'stat', '--size-only', '--enc=json'])) as Record<string, unknown>
+  assert.deepEqual(Object.keys(sizeOnly), ['RepoSize', 'StorageMax', 'NumObjects', 'RepoPath', 'Version'])
+  assert.match(await h.ok(['repo', 'stat', '-s']), /^RepoSize: {3}\d+\nStorageMax: 10000000000\n$/)
   const stat = JSON.parse(await h.ok(['repo', 'stat', '--enc=json'])) as Record<string, unknown>
   assert.deepEqual(Object.keys(stat), ['RepoSize', 'StorageMax', 'NumObjects', 'RepoPath', 'Version'])
   assert.equal(stat.StorageMax, 10e9)
