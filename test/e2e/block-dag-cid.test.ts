@@ -104,8 +104,27 @@ test('cid format, base32, bases, codecs, hashes', async (t) => {
   assert.equal(await h.ok(['cid', 'format', '--mc', 'raw', v0]), 'zb2rhnGBhVHA9y4czzgtoPtnNQhZz3cFvzcofYHhtX4Dcjk3g\n')
   const bad = await h.run(['cid', 'format', '-v', '0', 'bafkqac3imvwgy3zao5xxe3de'])
   assert.equal(bad.code, 1)
-  assert.match(bad.stdout, /can't convert non-dag-pb nodes to cidv0/)
+  // Kubo's PostRun: the failures on stderr, then the error
+  assert.equal(bad.stdout, '')
+  assert.equal(bad.stderr, "bafkqac3imvwgy3zao5xxe3de: can't convert non-dag-pb nodes to cidv0\nError: errors while displaying some entries\n")
+  // options Kubo checks before any CID, in its words
+  for (const [args, message] of [
+    [['-v', '2'], 'invalid cid version: "2"'],
+    [['-b', 'nope'], 'unsupported multibase encoding: nope'],
+    [['--mc', 'nope'], 'unknown multicodec: "nope"'],
+    [['-f', '%x'], 'unrecognized specifier in format string: %x'],
+    [['-f', 'x'], 'invalid format string: "x"']
+  ] as Array<[string[], string]>) {
+    const r = await h.run(['cid', 'format', ...args, v0])
+    assert.equal(r.stderr, `Error: ${message}\n`)
+    assert.equal(r.stdout, '')
+  }
+  // Kubo sorts the bases by their prefix letter, lowercase first, codes 7 wide, a blank for identity's prefix
+  assert.match(await h.ok(['cid', 'bases', '--prefix', '--numeric']), /^ {8}0 {2}identity\n0 {6}48 {2}base2\n(.*\n)*b {6}98 {2}base32\nB {6}66 {2}base32upper\n/)
   assert.match(await h.ok(['cid', 'bases', '--prefix']), /^b {2}base32$/m)
+  assert.deepEqual(Object.keys((JSON.parse(await h.ok(['cid', 'bases', '--enc=json'])) as object[])[0] as object), ['Code', 'Name'])
+  assert.match(await h.ok(['cid', 'codecs', '--numeric']), /^ {2}128 {2}blake3-hashseq$/m)
+  assert.match(await h.ok(['cid', 'hashes']), /^blake2b-160$/m)
   assert.match(await h.ok(['cid', 'codecs', '--supported', '--numeric']), /^ {2}112 {2}dag-pb$/m)
   assert.match(await h.ok(['cid', 'hashes', '--supported']), /^blake3$/m)
 })
