@@ -35,6 +35,8 @@ test('cat with offset and length; ls; refs; resolve; get round-trips a tree', as
   assert.equal(refs.length, 5) // a.txt, sub, b.txt and its 2 leaves
   const unique = (await h.ok(['refs', '-r', '-u', '--format=<linkname>', root])).trim().split('\n')
   assert.deepEqual(unique.slice(0, 2), ['a.txt', 'sub'])
+  // JSON escapes <, > and & as Go's encoding/json does
+  assert.match(await h.ok(['refs', '-e', '--enc=json', root]), new RegExp(`^\\{"Ref":"${root} -\\\\u003e Qm\\w+","Err":""\\}\\n`))
   // as Kubo 0.42: --unique holds across all the roots given, and --max-depth counts only with -r
   assert.equal(await h.ok(['refs', '-r', '-u', root, root]), await h.ok(['refs', '-r', '-u', root]))
   assert.equal(await h.ok(['refs', '--max-depth=2', root]), await h.ok(['refs', root]))
