@@ -40,6 +40,10 @@ test('errors are one line on stderr with exit status 1', async (t) => {
   // a path that is not there, or a directory without -r, in Kubo's words
   assert.equal((await h.run(['add', join(h.dir, 'nope')])).stderr, `Error: lstat ${join(h.dir, 'nope')}: no such file or directory\n`)
   assert.equal((await h.run(['add', h.dir])).stderr, `Error: '${h.dir}' is a directory, use the '-r' flag to specify directories\n`)
+  // id without a daemon: a malformed peer ID is said as such (not "online mode"), our own ID needs no network
+  assert.match((await h.run(['id', 'foo'])).stderr, /^Error: invalid peer ID "foo"/)
+  const self = await h.ok(['id', '-f', '<id>'])
+  assert.equal(await h.ok(['id', '-f', '<id>', self]), self)
   // a bad number is said in Go's words, as Kubo prints them
   const num = await h.run(['cat', '--offset=abc', 'QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN'])
   assert.equal(num.stderr, 'Error: strconv.ParseInt: parsing "abc": invalid syntax\n')
