@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, writeFile, readFile, readlink, readdir, lstat } from 'node:fs/promises'
+import { mkdir, writeFile, readFile, readlink, readdir, lstat, chmod, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { CID } from 'multiformats/cid'
@@ -21,12 +21,24 @@ test('cat with offset and length; ls; refs; resolve; get round-trips a tree', as
   assert.equal(await h.ok(['cat', `${root}/sub/b.txt`, '-o', '10', '-l', '3']), 'bbb')
   const ls = await h.ok(['ls', root])
   assert.match(ls, /^Qm\S+ 2 a\.txt\nQm\S+ - sub\/\n$/)
-  const json = JSON.parse(await h.ok(['ls', root, '--enc=json'])) as { Objects: Array<{ Links: Array<{ Name: string, Hash: string, Type: number, Size: number }> }> }
+  const json = JSON.parse(await h.ok(['ls', root, '--enc=json'])) as { Objects: Array<{ Links: Array<{ Name: string, Hash: string, Type: number, Size: number, Mode: number, ModTime: string }> }> }
   assert.deepEqual(json.Objects[0]?.Links.map(l => [l.Name, l.Type]), [['a.txt', 2], ['sub', 1]])
   // Kubo's columns (Go's tabwriter): each as wide as its widest cell plus one space; compared with Kubo 0.42
   const [aHash, subHash] = json.Objects[0]?.Links.map(l => l.Hash) ?? []
   assert.equal(await h.ok(['ls', '-v', root]), `Hash${' '.repeat(43)}Size Name\n${aHash} 2    a.txt\n${subHash} -    sub/\n`)
   assert.equal(await h.ok(['ls', '--size=false', root]), `${aHash} a.txt\n${subHash} sub/\n`)
+  // --long (Kubo 0.42): mode and mtime, '-' where none is stored; the JSON has Go's zero FileMode and time
+  assert.equal(await h.ok(['ls', '-l', root]), `- ${aHash} 2 - a.txt\n- ${subHash} - - sub/\n`)
+  const withMeta = join(h.dir, 'meta')
+  await mkdir(withMeta)
+  await writeFile(join(withMeta, 'f'), 'f\n')
+  await chmod(join(withMeta, 'f'), 0o4750)
+  await utimes(join(withMeta, 'f'), new Date('2020-03-04T05:06:07Z'), new Date('2020-03-04T05:06:07Z'))
+  const metaRoot = (await h.ok(['add', '-Q', '-r', '--preserve-mode', '--preserve-mtime', withMeta])).trim()
+  assert.match(await h.ok(['ls', '-l', '-v', metaRoot]), /^Mode {7}Hash {43}Size ModTime {6}Name\n-rwsr-x--- Qm\w{44} 2 {4}Mar 04 {2}2020 f\n$/)
+  const metaJson = JSON.parse(await h.ok(['ls', '--enc=json', metaRoot])) as { Objects: Array<{ Links: Array<{ Mode: number, ModTime: string }> }> }
+  assert.deepEqual([metaJson.Objects[0]?.Links[0]?.Mode, metaJson.Objects[0]?.Links[0]?.ModTime], [2 ** 23 + 0o750, '2020-03-04T05:06:07Z'])
+  assert.deepEqual([json.Objects[0]?.Links[0]?.Mode, json.Objects[0]?.Links[0]?.ModTime], [0, '0001-01-01T00:00:00Z'])
   const bHash = (await h.ok(['resolve', `/ipfs/${root}/sub/b.txt`])).trim().replace('/ipfs/', '')
   assert.equal(await h.ok(['ls', root, `${root}/sub`]), `${root}:\n${aHash} 2 a.txt\n${subHash} - sub/\n\n${root}/sub:\n${bHash} 300000 b.txt\n`)
   // a file lists the links of its root: its two chunks, unnamed

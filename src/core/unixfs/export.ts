@@ -8,6 +8,7 @@ import { PathNotFoundError, WrongNodeTypeError, isMissingName, toTsipfsError } f
 import { getEntries, type GetEntry } from './get.ts'
 import { readFile } from './read.ts'
 import { tarStream } from './tar.ts'
+import { decodeData } from '../files/pb-data.ts'
 import { refs, type Ref, type RefsOptions } from '../dag/refs.ts'
 
 export interface LsLink {
@@ -17,6 +18,24 @@ export interface LsLink {
   size: bigint
   type: 'directory' | 'file' | 'symlink' | 'unknown'
   target?: string
+  /** the UnixFS Data type number (1 directory, 2 file, 4 symlink, 5 HAMT…), for dag-pb entries */
+  dataType?: number
+  /** the permission bits stored in the node (0xfff), absent when none were */
+  mode?: number
+  /** the modification time stored in the node, absent when none was */
+  mtime?: { secs: number, nsecs?: number }
+}
+
+/** The metadata a dag-pb UnixFS entry stores (ipfs-unixfs fills in default modes: read the field itself) */
+function metadataOf (entry: UnixFSEntry): Pick<LsLink, 'dataType' | 'mode' | 'mtime'> {
+  if ((entry.type !== 'file' && entry.type !== 'directory') || entry.node.Data === undefined) return {}
+  let data
+  try {
+    data = decodeData(entry.node.Data)
+  } catch {
+    return {}
+  }
+  return { dataType: data.type, mode: data.mode === undefined ? undefined : data.mode & 0xfff, mtime: data.mtime }
 }
 
 /** The raw codec (0x55): chunks Kubo does not open, sized by their link */
@@ -95,7 +114,7 @@ export function createExporter ({ blockstore, blocks }: Components) {
             continue
           }
           const child = await exporter(link.Hash, blockstore, options)
-          yield { name: link.Name ?? '', cid: link.Hash, size: child.type === 'file' ? child.unixfs.fileSize() : 0n, type: kind(child) }
+          yield { name: link.Name ?? '', cid: link.Hash, size: child.type === 'file' ? child.unixfs.fileSize() : 0n, type: kind(child), ...metadataOf(child) }
         }
         return
       }
@@ -108,7 +127,7 @@ export function createExporter ({ blockstore, blocks }: Components) {
         }
         // a symlink's size is its target's length, as Kubo lists it (the UnixFS filesize)
         const size = child.type === 'file' && (type === 'file' || type === 'symlink') ? child.unixfs.fileSize() : type === 'file' ? child.size : 0n
-        yield { name: link.name, cid: link.cid, size, type, target }
+        yield { name: link.name, cid: link.cid, size, type, target, ...metadataOf(child) }
       }
     },
 
