@@ -65,6 +65,13 @@ test('every command group has --help text through the binary (test/unit/docs.tes
   assert.equal(r.code, 0)
   const paths = r.stdout.trim().split('\n').slice(1).map(l => l.split(' ').slice(1))
   assert.ok(paths.length > 3)
+  // Kubo's shapes: the lines sorted; --flags names each option after its command's path; the JSON has every
+  // command's options (the root's are the global ones)
+  assert.deepEqual(r.stdout.trim().split('\n'), [...r.stdout.trim().split('\n')].sort())
+  assert.match((await runBin(['commands', '--flags'])).stdout, /^tsipfs cat --progress \/ tsipfs cat -p$/m)
+  const tree = JSON.parse((await runBin(['commands', '--enc=json'])).stdout) as { Options: Array<{ Names: string[] }>, Subcommands: Array<{ Name: string, Options: Array<{ Names: string[] }> }> }
+  assert.deepEqual(tree.Options[0], { Names: ['encoding', 'enc'] })
+  assert.deepEqual(tree.Subcommands.find(c => c.Name === 'cat')?.Options.at(-1), { Names: ['progress', 'p'] })
   // one process per top-level command, and the deepest command of each group: the same help renderer
   // serves every path, and spawning ~150 processes cost two minutes of CI
   const picked = new Map<string, string[]>()

@@ -175,8 +175,8 @@ const hashes = command<CodeAndName[]>({
   path: ['cid', 'hashes'],
   tagline: 'List available multihashes.',
   options: [
-    { name: 'numeric', type: 'bool', default: false, description: 'also include numeric codes' },
-    { name: 'supported', type: 'bool', default: false, description: 'list only hashes supported by tsipfs commands' }
+    { name: 'numeric', aliases: ['n'], type: 'bool', default: false, description: 'also include numeric codes' },
+    { name: 'supported', aliases: ['s'], type: 'bool', default: false, description: 'list only hashes supported by tsipfs commands' }
   ],
   output: 'value',
   repo: 'none',

@@ -10,7 +10,7 @@ const add = command({
   args: [{ name: 'ipfs-path', type: 'string', required: true, variadic: true, stdin: true, description: 'Path to object(s) to be pinned.' }],
   options: [
     { name: 'recursive', aliases: ['r'], type: 'bool', default: true, description: 'Recursively pin the object linked to by the specified object(s).' },
-    { name: 'name', type: 'string', description: 'An optional name for created pin(s).' },
+    { name: 'name', aliases: ['n'], type: 'string', description: 'An optional name for created pin(s).' },
     { name: 'progress', type: 'bool', default: false, description: 'Show progress.' }
   ],
   output: 'stream',
