@@ -181,6 +181,11 @@ async function copyToFiles (node: TsipfsNode, top: AddResult[], dest: string, si
     if (r.path === '') throw new InvalidArgumentError('to-files: cannot add unnamed files to MFS')
     if (!dest.endsWith('/') && i > 0) throw new InvalidArgumentError(`to-files: MFS destination is a file: only one entry can be copied to "${dest}"`)
     const path = dest.endsWith('/') ? dest + r.path : dest
+    // the parent must be there first, said as Kubo says it
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/'
+    if (await node.files.stat(parent, { signal }).catch(() => undefined) === undefined) {
+      throw new FileNotFoundError(`to-files: MFS destination parent ${JSON.stringify(path)} ${JSON.stringify(parent)} does not exist: file does not exist`)
+    }
     await node.files.put(path, r.cid, { signal }).catch((err: unknown) => {
       const e = toTsipfsError(err)
       throw Object.assign(new TsipfsError(`to-files: cannot put node in path "${path}": ${e.message}`, { cause: e }), { name: e.name })
