@@ -99,6 +99,13 @@ test('reading a directory with cat, a missing block, or a bad path is a clear er
   const missing = await h.run(['cat', 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'])
   assert.equal(missing.code, 1)
   assert.match(missing.stderr, /not found locally/)
+  // paths are checked and cleaned as boxo does, in its words
+  assert.equal((await h.run(['cat', '/ipfs/'])).stderr, 'Error: invalid path "/ipfs/": path does not have enough components\n')
+  assert.equal((await h.run(['cat', '/ipns/'])).stderr, 'Error: invalid path "/ipns/": path does not have enough components\n')
+  assert.equal((await h.run(['cat', ''])).stderr, 'Error: invalid path "": path does not have enough components\n')
+  assert.equal((await h.run(['cat', '/foo/x'])).stderr, 'Error: invalid path "/foo/x": unknown namespace: "foo"\n')
+  assert.equal(await h.ok(['cat', `/ipfs//${root}/sub/../a.txt`]), 'a\n')
+  assert.equal((await h.run(['block', 'rm', 'foo'])).stderr, 'Error: invalid path "foo": path does not have enough components\n')
   const noLink = await h.run(['ls', `${root}/nope`])
   assert.equal(noLink.code, 1)
   assert.match(noLink.stderr, /^Error: /)

@@ -1,6 +1,5 @@
 import { command, type Command } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
-import { parseCid } from '../../core/path.ts'
 import { HARD_MAX_BLOCK_SIZE } from '../../core/blocks/limits.ts'
 import { checkCidBase, formatCid, isHashName, readAll } from '../util.ts'
 
@@ -85,7 +84,9 @@ const rm = command({
   output: 'stream',
   repo: 'write',
   async * run ({ node, args, options, signal }) {
-    const cids = args.map(a => parseCid(a))
+    // paths are taken too, as Kubo takes them (a bad one fails the command before anything is removed)
+    const cids = []
+    for (const a of args) cids.push(await node.unixfs.resolve(await node.names.toIpfsPath(a, { signal }), { signal }))
     // as Kubo: one entry per CID, those that could not be removed with their error, the removed ones left out
     // with --quiet; the response itself does not fail (the CLI does, after printing)
     for await (const r of node.block.rm(cids, { force: options.force === true, signal })) {
