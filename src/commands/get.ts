@@ -119,7 +119,8 @@ Names in the DAG that could lead outside the output path ('..', names with '/') 
     if (options.archive === true || options.compress === true) {
       const file = archiveFile(name, options)
       process.stdout.write(`Saving archive to ${file}\n`)
-      await pipeline(Readable.from(results), createWriteStream(file, { flags: 'wx' }))
+      // an archive already there is replaced, as Kubo's os.Create replaces it
+      await pipeline(Readable.from(results), createWriteStream(file))
       return
     }
     process.stdout.write(`Saving file(s) to ${name}\n`)

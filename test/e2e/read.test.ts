@@ -74,6 +74,9 @@ test('cat with offset and length; ls; refs; resolve; get round-trips a tree', as
   assert.equal(await readFile(join(out, 'a.txt'), 'utf8'), 'a\n')
   assert.equal(await h.ok(['get', '-a', '-o', join(h.dir, 'arch'), root]), `Saving archive to ${join(h.dir, 'arch')}.tar\n`)
   assert.ok((await lstat(join(h.dir, 'arch.tar'))).size > 300000)
+  // a second get replaces the archive, as Kubo does
+  await h.ok(['get', '-a', '-o', join(h.dir, 'arch'), `${root}/a.txt`])
+  assert.ok((await lstat(join(h.dir, 'arch.tar'))).size < 300000)
   // -C without -a gzips a file as it is (Kubo 0.42), and refuses a directory with Kubo's words
   const gz = join(h.dir, 'a')
   assert.equal(await h.ok(['get', '-C', '-o', gz, `${root}/a.txt`]), `Saving archive to ${gz}.gz\n`)
