@@ -171,13 +171,15 @@ const verify = command({
   async * run ({ node, options, signal }) {
     for await (const r of node.pins.verify({ signal })) {
       if (r.ok && options.verbose !== true) continue
-      yield { Cid: formatCid(r.cid, options), Ok: r.ok, BadNodes: r.badNodes.map(b => ({ Cid: formatCid(b.cid, options), Err: b.err })) }
+      // Kubo's PinVerifyRes: BadNodes left out when there are none (omitempty)
+      const badNodes = r.badNodes.map(b => ({ Cid: formatCid(b.cid, options), Err: b.err }))
+      yield badNodes.length === 0 ? { Cid: formatCid(r.cid, options), Ok: r.ok } : { Cid: formatCid(r.cid, options), Ok: r.ok, BadNodes: badNodes }
     }
   },
   text (out, options) {
     if (options.quiet === true) return out.Ok ? '' : `${out.Cid}\n`
     if (out.Ok) return `${out.Cid} ok\n`
-    return `${out.Cid} broken\n` + out.BadNodes.map(b => `  ${b.Cid}: ${b.Err}\n`).join('')
+    return `${out.Cid} broken\n` + (out.BadNodes ?? []).map(b => `  ${b.Cid}: ${b.Err}\n`).join('')
   }
 })
 

@@ -111,6 +111,8 @@ export function createPinsApi ({ blocks, meta, provide }: Pick<Components, 'bloc
       const existing = await meta.get<PinRecord>(pinKey(from))
       if (existing?.type !== 'recursive') throw new NotPinnedError(`'from' cid was not recursively pinned already`)
       if (from.equals(to)) return
+      // boxo's pinner refuses to move a pin onto one that is there already
+      if ((await meta.get<PinRecord>(pinKey(to)))?.type === 'recursive') throw new PinError("'to' cid was already recursively pinned")
       await api.add(to, { recursive: true, name: existing.name, signal: options.signal })
       if (options.unpin !== false) await meta.delete(pinKey(from))
     },
