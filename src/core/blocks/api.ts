@@ -50,8 +50,9 @@ export function createBlockApi ({ blocks, gcLock }: Pick<Components, 'blocks' | 
       version = cid.version
       return await gcLock.shared(async () => {
         await blocks.put(cid, bytes, options)
-        // pinned recursively, as Kubo's block put --pin does (PinWithMode: the pin is written, the DAG not walked)
-        if (options.pin === true) await pins.add(cid, { recursive: true, complete: true, signal: options.signal })
+        // pinned recursively, as Kubo's block put --pin does; unlike Kubo the DAG below is checked first (a
+        // pinned root never has missing children here), which for a raw block is the block itself
+        if (options.pin === true) await pins.add(cid, { recursive: true, signal: options.signal })
         return { Key: cid, Size: bytes.byteLength }
       })
     },
