@@ -66,6 +66,8 @@ test('dag put/get/resolve/stat and a CAR round trip with identical bytes', async
   const other = await harness(t)
   const imported = await other.ok(['dag', 'import', '--stats', car])
   assert.match(imported, new RegExp(`Pinned root\\t${node}\\tsuccess\\nImported 4 blocks`))
+  // a root named twice is reported once, as Kubo's set of roots
+  assert.equal(await other.ok(['dag', 'import', car, car]), `Pinned root\t${node}\tsuccess\n`)
   assert.deepEqual((await other.run(['dag', 'export', node])).stdoutBytes, exported)
   assert.equal(await other.ok(['cat', `${node}/f`]), 'x'.repeat(600000))
 })
