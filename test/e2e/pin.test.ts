@@ -22,6 +22,8 @@ test('pins: recursive, direct, indirect, names, update, rm, verify; gc keeps pin
   assert.equal((await h.run(['pin', 'rm', a])).stderr, 'Error: not pinned or pinned indirectly\n')
   await h.ok(['pin', 'add', '--recursive=false', a])
   assert.doesNotMatch(await h.ok(['pin', 'ls', '--type=indirect']), new RegExp(a))
+  // asked for by name with --type=indirect, it is found under its recursive pin (Kubo's IsPinnedWithType)
+  assert.equal(await h.ok(['pin', 'ls', '--type=indirect', a]), `${a} indirect through ${root}\n`)
   await h.ok(['pin', 'rm', a])
   assert.equal((await h.run(['pin', 'add', `${root}/nope`])).stderr, `Error: no link named "nope" under ${root}\n`)
   const notPinned = await h.run(['pin', 'ls', loose])

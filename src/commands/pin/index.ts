@@ -101,7 +101,7 @@ Use --type=<type> to specify the type of pinned keys to list: "direct", "indirec
     if (args.length > 0) {
       const cids = []
       for (const a of args) cids.push(await node.unixfs.resolve(await node.names.toIpfsPath(a, { signal }), { signal }))
-      const found = await node.pins.check(cids, { signal })
+      const found = await node.pins.check(cids, { signal, indirectOnly: type === 'indirect' })
       for (let i = 0; i < cids.length; i++) {
         const pin = found[i]
         const cid = cids[i] as (typeof cids)[number]

@@ -134,11 +134,12 @@ export function createPinsApi ({ blocks, meta, provide }: Pick<Components, 'bloc
     },
 
     /** How specific CIDs are pinned; undefined for those that are not */
-    async check (cids: CID[], options: AbortOptions = {}): Promise<Array<PinEntry | undefined>> {
+    async check (cids: CID[], options: AbortOptions & { indirectOnly?: boolean } = {}): Promise<Array<PinEntry | undefined>> {
       const out: Array<PinEntry | undefined> = []
       let indirect: Map<string, { cid: CID, via: CID }> | undefined
       for (const cid of cids) {
-        const own = await meta.get<PinRecord>(pinKey(cid))
+        // indirectOnly: is it under a recursive pin, whatever its own pin (Kubo's IsPinnedWithType(Indirect))
+        const own = options.indirectOnly === true ? undefined : await meta.get<PinRecord>(pinKey(cid))
         if (own !== undefined) {
           out.push({ cid, type: own.type, name: own.name })
           continue
