@@ -112,6 +112,7 @@ test('cid format, base32, bases, codecs, hashes', async (t) => {
   // options Kubo checks before any CID, in its words
   for (const [args, message] of [
     [['-v', '2'], 'invalid cid version: "2"'],
+    [['-v', 'abc'], 'invalid cid version: "abc"'],
     [['-b', 'nope'], 'unsupported multibase encoding: nope'],
     [['--mc', 'nope'], 'unknown multicodec: "nope"'],
     [['-f', '%x'], 'unrecognized specifier in format string: %x'],

@@ -48,11 +48,13 @@ async function checkFormatOptions (options: Record<string, unknown>): Promise<vo
     codec = codecCode(options.mc)
   }
   const base = typeof options.b === 'string' && options.b !== '' ? options.b : undefined
-  if (options.v === 0) {
+  // a string, as in Kubo: '0', '1' or nothing ('' too)
+  const version = options.v === undefined || options.v === '' ? undefined : String(options.v)
+  if (version === '0') {
     if (codec !== undefined && codec !== 0x70) throw new InvalidArgumentError('cannot convert to CIDv0 with any codec other than dag-pb')
     if (base !== undefined && base !== 'base58btc') throw new InvalidArgumentError('cannot convert to CIDv0 with any multibase other than the implicit base58btc')
-  } else if (options.v !== undefined && options.v !== 1) {
-    throw new InvalidArgumentError(`invalid cid version: ${JSON.stringify(String(options.v))}`)
+  } else if (version !== undefined && version !== '1') {
+    throw new InvalidArgumentError(`invalid cid version: ${JSON.stringify(version)}`)
   }
   if (base !== undefined) baseByName(base)
 }
@@ -84,7 +86,7 @@ The optional format string is a printf style format string:
   args: [{ name: 'cid', type: 'string', required: true, variadic: true, stdin: true, description: 'CIDs to format.' }],
   options: [
     { name: 'f', type: 'string', default: '%s', description: 'Printf style format string.' },
-    { name: 'v', type: 'int', description: 'CID version to convert to.' },
+    { name: 'v', type: 'string', description: 'CID version to convert to.' },
     { name: 'mc', type: 'string', description: 'CID multicodec to convert to.' },
     { name: 'b', type: 'string', description: 'Multibase to display CID in.' }
   ],
@@ -92,7 +94,7 @@ The optional format string is a printf style format string:
   repo: 'none',
   async * run ({ args, options }) {
     await checkFormatOptions(options)
-    yield * convertEach(args, (a, convertCid) => convertCid(a, { format: String(options.f), version: options.v as number | undefined, codec: options.mc as string | undefined, base: options.b as string | undefined }))
+    yield * convertEach(args, (a, convertCid) => convertCid(a, { format: String(options.f), version: options.v === undefined || options.v === '' ? undefined : Number(options.v), codec: options.mc as string | undefined, base: options.b as string | undefined }))
   },
   text: (out) => (out.ErrorMsg !== '' ? `${out.CidStr}: ${out.ErrorMsg}\n` : `${out.Formatted}\n`),
   consume: printEach
