@@ -27,7 +27,8 @@ export function checkArgs (cmd: Command, args: string[], hasFiles: boolean): voi
   const defs = cmd.args ?? []
   const variadic = defs.some(d => d.variadic === true)
   const stringDefs = defs.filter(d => d.type === 'string')
-  const required = stringDefs.filter(d => d.required === true && d.stdin !== true).length
+  // an argument that may come on stdin is still required: by now stdin has been read (when it was not a terminal)
+  const required = stringDefs.filter(d => d.required === true).length
   if (args.length < required) {
     const missing = stringDefs.filter(d => d.required === true)[args.length]
     throw new MissingArgumentError(`argument "${missing?.name ?? 'arg'}" is required`)

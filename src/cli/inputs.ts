@@ -110,14 +110,18 @@ export async function * localEntries (paths: string[], options: WalkOptions = {}
     try {
       st = options.dereferenceArgs === true || options.dereferenceSymlinks === true ? await stat(given) : await lstat(given)
     } catch (err) {
-      throw new LocalFileError(`${given}: ${systemMessage(err)}`)
+      // Kubo's CLI lstats every path it is given, and says so (a path that is there but loops when followed
+      // is stat's failure, said as before)
+      const follow = options.dereferenceArgs === true || options.dereferenceSymlinks === true
+      const lstatFailed = !follow || (err as NodeJS.ErrnoException).code === 'ENOENT'
+      throw new LocalFileError(`${lstatFailed ? 'lstat ' : ''}${given}: ${systemMessage(err)}`)
     }
     // Kubo names an argument by the last element of its absolute path: `add -r .` adds `<dir name>/…`
     // a dereferenced symlink argument is named by its target, as Kubo does
     const follow = options.dereferenceArgs === true || options.dereferenceSymlinks === true
     const name = basename(follow ? await realpath(given) : resolve(given)) || given
     if (st.isDirectory() && options.recursive !== true) {
-      throw new InvalidArgumentError(`${given} is a directory, use the '-r' flag to specify directories`)
+      throw new InvalidArgumentError(`'${given}' is a directory, use the '-r' flag to specify directories`)
     }
     yield * walk(given, name, st, '', rules, options)
   }

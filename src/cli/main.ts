@@ -27,6 +27,8 @@ function fileInputs (cmd: Command, args: string[], options: Options): { args: st
   const stringCount = (cmd.args ?? []).filter(a => a.type === 'string').length
   const strings = args.slice(0, stringCount)
   const paths = args.slice(stringCount)
+  // a file argument that may not come on stdin (config replace) is missing when no path is given, as in Kubo
+  if (paths.length === 0 && fileArg.stdin !== true) return { args: strings }
   if (paths.length === 0 || (paths.length === 1 && paths[0] === '-')) {
     if (process.stdin.isTTY === true && paths.length === 0) {
       if (fileArg.required === true) return { args: strings }

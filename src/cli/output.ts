@@ -2,13 +2,21 @@
 import type { Command, Options } from '../commands/command.ts'
 import { InvalidArgumentError } from '../core/errors.ts'
 
-/** JSON.stringify that writes bigint as a number and CIDs as strings */
+/** What Go's encoding/json escapes in strings (HTML's <, > and &, and the JavaScript line separators) */
+const GO_ESCAPED = /[<>&\u2028\u2029]/g
+
+/**
+ * JSON.stringify that writes bigint as a number and CIDs as strings, with the characters Go's encoding/json
+ * escapes written as Kubo writes them (`refs -e --enc=json` gives "<src> -\u003e <dst>")
+ */
 export function toJSON (value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
+  const json = JSON.stringify(value, (_k, v: unknown) => {
     if (typeof v === 'bigint') return Number(v)
     if (v !== null && typeof v === 'object' && (v as { asCID?: unknown }).asCID === v) return { '/': String(v) }
     return v
   })
+  // these characters only ever stand inside strings, where the escape means the same
+  return json === undefined ? json : json.replace(GO_ESCAPED, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 export function encoding (options: Options): 'json' | 'text' {

@@ -46,11 +46,12 @@ export function coerceOption (def: OptionDef, value: string | boolean, previous:
       throw new InvalidArgumentError(`invalid boolean value for option "${def.name}": "${value}"`)
     case 'int':
     case 'uint': {
+      // Go's strconv words, which Kubo prints as they are
       const text = String(value)
-      if (!/^-?\d+$/.test(text)) throw new InvalidArgumentError(`could not convert value "${text}" to type ${def.type} (for option "-${def.name}")`)
+      const fn = def.type === 'int' ? 'strconv.ParseInt' : 'strconv.ParseUint'
+      if (!(def.type === 'int' ? /^-?\d+$/ : /^\d+$/).test(text)) throw new InvalidArgumentError(`${fn}: parsing ${JSON.stringify(text)}: invalid syntax`)
       const n = Number(text)
-      if (def.type === 'uint' && n < 0) throw new InvalidArgumentError(`option "${def.name}" must not be negative`)
-      if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`value "${text}" for option "${def.name}" is out of range`)
+      if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`${fn}: parsing ${JSON.stringify(text)}: value out of range`)
       return n
     }
     case 'strings':
@@ -93,6 +94,31 @@ export function commandWords (commands: Command[], argv: string[]): string[] {
   return words
 }
 
+/**
+ * A group of one-letter flags after one dash, as Kubo reads it (go-ipfs-cmds parseShortOpts): `-rQ`, `-Qn`;
+ * a flag that takes a value takes the rest of the group (`-s1024`) or else the next word. Returns the index of
+ * the last word used.
+ */
+function shortGroup (defs: OptionDef[], body: string, words: string[], i: number, options: Options): number {
+  for (let j = 0; j < body.length; j++) {
+    const def = lookup(defs, body[j] as string)
+    if (def === undefined) throw new InvalidArgumentError(`unknown option "${body}"`)
+    if (def.type === 'bool') {
+      options[def.name] = true
+      continue
+    }
+    if (j < body.length - 1) {
+      options[def.name] = coerceOption(def, body.slice(j + 1), options[def.name])
+      return i
+    }
+    const next = words[i + 1]
+    if (next === undefined) throw new InvalidArgumentError(`missing argument for option "${body}"`)
+    options[def.name] = coerceOption(def, next, options[def.name])
+    return i + 1
+  }
+  return i
+}
+
 export function parseCommandLine (commands: Command[], argv: string[]): ParsedCommandLine {
   // the leading words pick the command
   const words = commandWords(commands, argv)
@@ -126,6 +152,10 @@ export function parseCommandLine (commands: Command[], argv: string[]): ParsedCo
     const body = a.slice(long ? 2 : 1)
     const eq = body.indexOf('=')
     const name = eq === -1 ? body : body.slice(0, eq)
+    if (!long && eq === -1 && body.length > 1 && lookup(defs, body) === undefined) {
+      i = shortGroup(defs, body, rest, i, options)
+      continue
+    }
     const def = lookup(defs, name)
     if (def === undefined) {
       throw new InvalidArgumentError(`unknown option "${name}"`)

@@ -1,7 +1,7 @@
 import { pushable } from 'it-pushable'
 import { command, type Options } from './command.ts'
 import { FileNotFoundError, FilestoreNotEnabledError, InvalidArgumentError, TsipfsError, toTsipfsError } from '../core/errors.ts'
-import { escNonPrint, formatCid } from './util.ts'
+import { checkCidBase, escNonPrint, formatCid } from './util.ts'
 import type { AddOptions, AddResult } from '../core/unixfs/add.ts'
 import type { TsipfsNode } from '../core/node.ts'
 import { isDir } from '../core/files/inspect.ts'
@@ -115,6 +115,7 @@ config keys (CIDv0, 256 KiB chunks, balanced layout, 174 links per node unless c
   output: 'stream',
   repo: 'write',
   async * run ({ node, files, options, signal, mode }) {
+    checkCidBase(options)
     if (files === undefined) throw new InvalidArgumentError('argument "path" is required')
     const opts = addOptions(options, signal)
     if (options.nocopy === true) throw new FilestoreNotEnabledError()
@@ -180,6 +181,11 @@ async function copyToFiles (node: TsipfsNode, top: AddResult[], dest: string, si
     if (r.path === '') throw new InvalidArgumentError('to-files: cannot add unnamed files to MFS')
     if (!dest.endsWith('/') && i > 0) throw new InvalidArgumentError(`to-files: MFS destination is a file: only one entry can be copied to "${dest}"`)
     const path = dest.endsWith('/') ? dest + r.path : dest
+    // the parent must be there first, said as Kubo says it
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/'
+    if (await node.files.stat(parent, { signal }).catch(() => undefined) === undefined) {
+      throw new FileNotFoundError(`to-files: MFS destination parent ${JSON.stringify(path)} ${JSON.stringify(parent)} does not exist: file does not exist`)
+    }
     await node.files.put(path, r.cid, { signal }).catch((err: unknown) => {
       const e = toTsipfsError(err)
       throw Object.assign(new TsipfsError(`to-files: cannot put node in path "${path}": ${e.message}`, { cause: e }), { name: e.name })

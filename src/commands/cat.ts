@@ -9,7 +9,7 @@ export default command<Uint8Array>({
   options: [
     { name: 'offset', aliases: ['o'], type: 'int', description: 'Byte offset to begin reading from.' },
     { name: 'length', aliases: ['l'], type: 'int', description: 'Maximum number of bytes to read.' },
-    { name: 'progress', type: 'bool', default: true, description: 'Stream progress data.' }
+    { name: 'progress', aliases: ['p'], type: 'bool', default: true, description: 'Stream progress data.' }
   ],
   output: 'bytes',
   repo: 'read',

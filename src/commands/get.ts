@@ -1,14 +1,39 @@
 import { createWriteStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { createGzip } from 'node:zlib'
 import { command } from './command.ts'
-import { InvalidArgumentError } from '../core/errors.ts'
+import { InvalidArgumentError, WrongNodeTypeError } from '../core/errors.ts'
 import { parsePath } from '../core/path.ts'
 
+/** The gzip level with --compress (Kubo's getCompressOptions: 1-9 when given, the default level when not) */
 function level (options: Record<string, unknown>): number {
   const l = typeof options['compression-level'] === 'number' ? options['compression-level'] : -1
-  if (l < -1 || l > 9) throw new InvalidArgumentError('compression level must be between 1 and 9')
+  if (l !== -1 && (l < 1 || l > 9)) throw new InvalidArgumentError('compression level must be between 1 and 9')
   return l
+}
+
+/** The file an archive is written to, named as Kubo names it: .tar unless it ends so already, then .gz */
+function archiveFile (name: string, options: Record<string, unknown>): string {
+  let file = name
+  if (options.archive === true && !file.endsWith('.tar') && !file.endsWith('.tar.gz')) file += '.tar'
+  if (options.compress === true && !file.endsWith('.gz')) file += '.gz'
+  return file
+}
+
+/** `get -C` without -a: a file's bytes gzipped, as Kubo writes them; anything else is not a regular file */
+async function * gzipFile (source: AsyncIterable<Uint8Array>, level: number): AsyncGenerator<Uint8Array> {
+  const gzip = createGzip({ level })
+  const input = (async () => {
+    try {
+      for await (const chunk of source) if (!gzip.write(chunk)) await new Promise(resolve => gzip.once('drain', resolve))
+      gzip.end()
+    } catch (err) {
+      gzip.destroy(err === null || typeof err !== 'object' ? new Error(String(err)) : err as Error)
+    }
+  })()
+  for await (const chunk of gzip) yield chunk as Uint8Array
+  await input
 }
 
 /** The name the output gets: -o, or the last path segment, or the CID */
@@ -65,21 +90,40 @@ Names in the DAG that could lead outside the output path ('..', names with '/') 
   repo: 'read',
   async * run ({ node, args, options, signal }) {
     const compress = options.compress === true
-    const lvl = level(options)
+    const lvl = compress ? level(options) : -1
     const name = lastSegment(args[0] as string)
-    yield * node.unixfs.tar(await node.names.toIpfsPath(args[0] as string, { signal }), name, { signal, gzipLevel: compress ? lvl : undefined })
+    const path = await node.names.toIpfsPath(args[0] as string, { signal })
+    if (compress && options.archive !== true) {
+      const bytes = node.unixfs.cat(path, { signal })
+      let first: IteratorResult<Uint8Array>
+      const it = bytes[Symbol.asyncIterator]()
+      try {
+        first = await it.next()
+      } catch (err) {
+        if (err instanceof WrongNodeTypeError) throw new InvalidArgumentError('file is not regular')
+        throw err
+      }
+      yield * gzipFile((async function * () {
+        if (first.done !== true) yield first.value
+        for (let r = await it.next(); r.done !== true; r = await it.next()) yield r.value
+      })(), lvl)
+      return
+    }
+    yield * node.unixfs.tar(path, name, { signal, gzipLevel: compress ? lvl : undefined })
   },
   async consume (all, options, args) {
     const name = outputName(args[0] as string, options)
-    if (options.compress === true && options.archive !== true) throw new InvalidArgumentError('--compress without --archive is not supported: use -a -C to get a .tar.gz')
+    if (options.compress === true) level(options)
     const results = await started(all)
-    if (options.archive === true) {
-      const file = name + (options.compress === true ? '.tar.gz' : '.tar')
-      process.stderr.write(`Saving archive to ${file}\n`)
-      await pipeline(Readable.from(results), createWriteStream(file, { flags: 'wx' }))
+    // Kubo says where it saves on stdout
+    if (options.archive === true || options.compress === true) {
+      const file = archiveFile(name, options)
+      process.stdout.write(`Saving archive to ${file}\n`)
+      // an archive already there is replaced, as Kubo's os.Create replaces it
+      await pipeline(Readable.from(results), createWriteStream(file))
       return
     }
-    process.stderr.write(`Saving file(s) to ${name}\n`)
+    process.stdout.write(`Saving file(s) to ${name}\n`)
     const { extractTar } = await import('../cli/extract.ts')
     await extractTar(results, name)
   }

@@ -1,5 +1,6 @@
 import { command } from './command.ts'
 import { formatPeerId } from '../core/network/identity.ts'
+import { peerIdFromText } from '../core/network/peer-text.ts'
 
 export default command({
   path: ['id'],
@@ -15,13 +16,16 @@ export default command({
   async run ({ node, args, options }) {
     const peer = args[0]
     const base = String(options['peerid-base'] ?? 'b58mh')
+    // a malformed peer ID is said first, online or not, as Kubo does (in our clearer words; Kubo's are
+    // 'invalid peer id'); our own ID needs no network
+    const wanted = peer === undefined ? undefined : await peerIdFromText(peer)
     let out
     if (node.network.online) {
       const self = node.network.peerId().toString()
       out = await node.network.peerInfo(peer ?? self)
     } else {
-      if (peer !== undefined) await node.network.peerInfo(peer)
       out = await node.identity.id()
+      if (wanted !== undefined && wanted.toString() !== out.ID) await node.network.peerInfo(peer as string)
     }
     return { ...out, ID: await formatPeerId(out.ID, base) }
   },

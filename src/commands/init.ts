@@ -58,7 +58,12 @@ the repo location, set the $IPFS_PATH environment variable:
       profiles: parseProfileList(options.profile as string | undefined),
       config
     })
-    return { ID: result.Identity.PeerID, RepoPath: repoPath }
+    // a config file that brings its own identity gets no new key, and Kubo then says nothing of one
+    const identity = config?.Identity as { PeerID?: unknown, PrivKey?: unknown } | undefined
+    return { ID: result.Identity.PeerID, RepoPath: repoPath, KeyGenerated: typeof identity?.PeerID !== 'string' || typeof identity.PrivKey !== 'string' }
   },
-  text: (out, options) => `generating ${String(options.algorithm) === 'rsa' ? `${Number(options.bits)}-bit ` : ''}${String(options.algorithm).toUpperCase()} keypair...done\npeer identity: ${out.ID}\ninitialized tsipfs node at ${out.RepoPath}\nto get started, enter:\n\n\ttsipfs cat /ipfs/<cid>\n`
+  // Kubo 0.42's lines; with an empty repo (its default, and tsipfs never adds help files) nothing follows
+  text: (out, options) => (out.KeyGenerated
+    ? `generating ${String(options.algorithm) === 'rsa' ? `${Number(options.bits)}-bit ` : ''}${String(options.algorithm).toUpperCase()} keypair...done\npeer identity: ${out.ID}\n`
+    : '') + `initializing tsipfs node at ${out.RepoPath}\n`
 })

@@ -1,6 +1,6 @@
 import { command } from './command.ts'
 import { InvalidArgumentError } from '../core/errors.ts'
-import { formatCid } from './util.ts'
+import { checkCidBase, formatCid } from './util.ts'
 
 export default command<{ Ref: string, Err: string }>({
   path: ['refs'],
@@ -20,16 +20,21 @@ Lists the CIDs of the blocks an object links to, depth-first in link order. With
   output: 'stream',
   repo: 'read',
   async * run ({ node, args, options, signal }) {
+    checkCidBase(options)
     let format = String(options.format)
     if (options.edges === true) {
       if (format !== '<dst>') throw new InvalidArgumentError('using format argument with edges is not allowed')
       format = '<src> -> <dst>'
     }
-    const depth = Number(options['max-depth'])
-    const recursive = options.recursive === true || depth !== -1
-    const maxDepth = options.recursive === true ? depth : depth === -1 ? 1 : depth
-    for (const path of args) {
-      for await (const ref of node.unixfs.refs(await node.names.toIpfsPath(path, { signal }), { recursive, unique: options.unique === true, maxDepth, signal })) {
+    // as Kubo: --max-depth counts only with -r (without it, the direct links); every path is resolved before
+    // anything is listed, and --unique holds across them all
+    const recursive = options.recursive === true
+    const maxDepth = recursive ? Number(options['max-depth']) : 1
+    const roots: string[] = []
+    for (const path of args) roots.push(await node.names.toIpfsPath(path, { signal }))
+    const seen = new Map<string, number>()
+    for (const root of roots) {
+      for await (const ref of node.unixfs.refs(root, { recursive, unique: options.unique === true, maxDepth, seen, signal })) {
         const line = format
           .replaceAll('<src>', formatCid(ref.source, options))
           .replaceAll('<dst>', formatCid(ref.target, options))

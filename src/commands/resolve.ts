@@ -1,5 +1,5 @@
 import { command } from './command.ts'
-import { formatCid } from './util.ts'
+import { formatCid, optionsFromPath } from './util.ts'
 import { resolveOptions } from './name/resolve.ts'
 
 export default command<{ Path: string }>({
@@ -29,6 +29,8 @@ referenced item.
   repo: 'read',
   async run ({ node, args, options, signal }) {
     let name = args[0] as string
+    // without --cid-base, an /ipfs/ path's result keeps its root CID's base (Kubo's CidEncoderFromPath)
+    const enc = name.startsWith('/ipns/') ? options : optionsFromPath(name, options)
     if (name.startsWith('/ipns/')) {
       const r = await node.names.resolve(name, resolveOptions(options, signal))
       if (!r.path.startsWith('/ipfs/')) return { Path: r.path }
@@ -37,7 +39,7 @@ referenced item.
       name = r.path
     }
     const cid = await node.unixfs.resolve(name, { signal })
-    return { Path: `/ipfs/${formatCid(cid, options)}` }
+    return { Path: `/ipfs/${formatCid(cid, enc)}` }
   },
   text: (out) => `${out.Path}\n`
 })

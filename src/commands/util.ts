@@ -1,6 +1,6 @@
 /** Helpers shared by command implementations */
 import { TooLargeError, UnsupportedError } from '../core/errors.ts'
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
 import { bases } from 'multiformats/basics'
 import type { Options } from './command.ts'
 
@@ -23,13 +23,66 @@ export async function readAll (source: AsyncIterable<Uint8Array>, limit: number)
 }
 
 
-/** Print a CID as Kubo does with --cid-base: v1 CIDs in the named base, v0 CIDs unchanged */
+/** Is it a hash function we have? (hashers are loaded when block put runs, not at every CLI start) */
+export async function isHashName (name: string): Promise<boolean> {
+  const { hasherByName } = await import('../core/blocks/hashers.ts')
+  try {
+    hasherByName(name)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The multibase --cid-base names, by name or by its one-character prefix (go-multibase's EncoderByName) */
+function cidBase (name: string): (typeof bases)[keyof typeof bases] {
+  const base = [...name].length === 1
+    ? Object.values(bases).find(b => b.prefix === name)
+    : Object.values(bases).find(b => b.name === name)
+  if (base === undefined) throw new UnsupportedError(name === '' ? 'empty multibase encoding' : `unsupported multibase encoding: ${name}`)
+  return base
+}
+
+/**
+ * Check --cid-base before a command does anything (Kubo's GetCidEncoder fails first): `add --cid-base=nope`
+ * must not add the files and then fail
+ */
+export function checkCidBase (options: Options): void {
+  const name = options['cid-base']
+  if (typeof name === 'string' && name !== '') cidBase(name)
+}
+
+/**
+ * Print a CID as Kubo 0.42 does with --cid-base: in the named base, a CIDv0 upgraded to v1 unless the base is
+ * base58btc (CIDv0 exists only in base58btc); the deprecated --upgrade-cidv0-in-output still decides when given
+ */
 export function formatCid (cid: CID, options: Options): string {
-  const baseName = options['cid-base']
-  if (typeof baseName !== 'string' || baseName === '' || cid.version === 0) return cid.toString()
-  const base = Object.values(bases).find(b => b.name === baseName || b.prefix === baseName)
-  if (base === undefined) throw new UnsupportedError(`invalid multibase: ${baseName}`)
+  const name = options['cid-base']
+  const given = options['upgrade-cidv0-in-output']
+  if (typeof name !== 'string' || name === '') return given === true && cid.version === 0 ? cid.toV1().toString() : cid.toString()
+  const base = cidBase(name)
+  const upgrade = typeof given === 'boolean' ? given : base.name !== 'base58btc'
+  if (cid.version === 0) return upgrade ? cid.toV1().toString(base.encoder) : cid.toString()
   return cid.toString(base.encoder)
+}
+
+/**
+ * Kubo's CidEncoderFromPath, for `resolve` and `dag resolve` without --cid-base: the result is written in the
+ * base of the path's own root CID (a CIDv1 root gives CIDv1 results in its base, a CIDv0 root changes nothing)
+ */
+export function optionsFromPath (path: string, options: Options): Options {
+  if (typeof options['cid-base'] === 'string' && options['cid-base'] !== '') return options
+  const parts = path.split('/')
+  const root = parts[0] !== '' ? parts[0] : parts[2]
+  if (root === undefined || root.length < 2 || root.startsWith('Qm') || root.startsWith('1')) return options
+  const base = Object.values(bases).find(b => b.prefix === root[0])
+  if (base === undefined) return options
+  try {
+    CID.parse(root, base.decoder)
+  } catch {
+    return options
+  }
+  return { ...options, 'cid-base': base.name }
 }
 
 /** What Go's strconv.IsPrint calls printable: letters, marks, numbers, punctuation, symbols and the ASCII space */

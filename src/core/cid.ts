@@ -11,17 +11,21 @@ export const MULTIBASES = Object.values(bases) as Array<MultibaseCodec<string>>
 
 export function baseByName (name: string): MultibaseCodec<string> {
   const b = MULTIBASES.find(b => b.name === name || (name.length === 1 && b.prefix === name))
-  if (b === undefined) throw new UnsupportedError(`invalid multibase: ${name}`)
+  if (b === undefined) throw new UnsupportedError(`unsupported multibase encoding: ${name}`)
   return b
 }
 
-/** Multihash names as Kubo prints them in `cid hashes` (the multicodec table's names) */
+/** The multihash names Kubo 0.42 lists in `cid hashes` (go-multihash's table: blake2b and blake2s in 8-bit steps) */
 export const HASH_NAMES: Record<number, string> = {
   0x00: 'identity', 0x11: 'sha1', 0x12: 'sha2-256', 0x13: 'sha2-512', 0x14: 'sha3-512', 0x15: 'sha3-384',
-  0x16: 'sha3-256', 0x17: 'sha3-224', 0x18: 'shake-128', 0x19: 'shake-256', 0x1a: 'keccak-224',
-  0x1b: 'keccak-256', 0x1c: 'keccak-384', 0x1d: 'keccak-512', 0x1e: 'blake3', 0x22: 'murmur3-x64-64',
-  0x56: 'dbl-sha2-256', 0xb220: 'blake2b-256', 0xb240: 'blake2b-512', 0xb260: 'blake2s-256'
+  0x16: 'sha3-256', 0x17: 'sha3-224', 0x19: 'shake-256', 0x1a: 'keccak-224',
+  0x1b: 'keccak-256', 0x1c: 'keccak-384', 0x1d: 'keccak-512', 0x1e: 'blake3', 0x56: 'dbl-sha2-256'
 }
+for (let bits = 160; bits <= 512; bits += 8) HASH_NAMES[0xb200 + bits / 8] = `blake2b-${bits}`
+for (let bits = 160; bits <= 256; bits += 8) HASH_NAMES[0xb240 + bits / 8] = `blake2s-${bits}`
+
+/** Names `cid format` %h also knows, beyond the listed ones */
+const MORE_HASH_NAMES: Record<number, string> = { 0x18: 'shake-128', 0x22: 'murmur3-x64-64' }
 
 /** Codec names Kubo lists in `cid codecs` (the common multicodec table entries) */
 export const CODEC_NAMES: Record<number, string> = {
@@ -31,13 +35,29 @@ export const CODEC_NAMES: Record<number, string> = {
   0x94: 'eth-tx-receipt-trie', 0x95: 'eth-tx-receipt', 0x96: 'eth-state-trie', 0x97: 'eth-account-snapshot',
   0x98: 'eth-storage-trie', 0xb0: 'bitcoin-block', 0xb1: 'bitcoin-tx', 0xc0: 'zcash-block', 0xc1: 'zcash-tx',
   0xd0: 'stellar-block', 0xd1: 'stellar-tx', 0xe0: 'decred-block', 0xe1: 'decred-tx', 0xf0: 'dash-block',
-  0xf1: 'dash-tx', 0x0129: 'dag-json', 0x0200: 'json', 0x51: 'cbor'
+  0xf1: 'dash-tx', 0x0129: 'dag-json', 0x0200: 'json', 0x51: 'cbor', 0x80: 'blake3-hashseq',
+  0x99: 'eth-receipt-log-trie', 0x9a: 'eth-receipt-log', 0xb2: 'bitcoin-witness-commitment', 0xfa: 'swarm-manifest',
+  0xfb: 'swarm-feed', 0xfc: 'beeson', 0x01f0: 'swhid-1-snp', 0xb403: 'rdfc-1', 0xb601: 'json-jcs'
+}
+
+/** Kubo's `cid format` specifiers (go-cidutil Format) */
+const SPECIFIERS = '%sSbBvVcCdDhHLmMP'
+
+/** The format string's mistakes, as go-cidutil says them (Kubo fails on them before any CID) */
+export function checkFormat (format: string): void {
+  if (!format.includes('%')) throw new InvalidArgumentError(`invalid format string: ${JSON.stringify(format)}`)
+  for (let i = 0; i < format.length; i++) {
+    if (format[i] !== '%') continue
+    i++
+    if (i >= format.length) throw new InvalidArgumentError('premature end of format string')
+    if (!SPECIFIERS.includes(format[i] as string)) throw new InvalidArgumentError(`unrecognized specifier in format string: %${format[i] as string}`)
+  }
 }
 
 /** Kubo's `cid format` placeholders */
 export function formatCidString (cid: CID, format: string, base: MultibaseCodec<string>): string {
   const mh = cid.multihash
-  const name = (code: number, table: Record<number, string>): string => table[code] ?? `0x${code.toString(16)}`
+  const name = (code: number, table: Record<number, string>): string => table[code] ?? MORE_HASH_NAMES[code] ?? `0x${code.toString(16)}`
   return format.replace(/%([%sSbBvVcCdDhHLmMP])/g, (_all, c: string) => {
     switch (c) {
       case '%': return '%'

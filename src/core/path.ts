@@ -3,6 +3,7 @@
  */
 import { CID } from 'multiformats/cid'
 import { bases } from 'multiformats/basics'
+import { posix } from 'node:path'
 import { InvalidCIDError, InvalidPathError } from './errors.ts'
 
 
@@ -29,21 +30,34 @@ export function parseCid (value: string): CID {
   }
 }
 
+/**
+ * The segments of a path that starts with '/', checked as boxo's NewPath checks them (Kubo's words): cleaned as
+ * Go's path.Clean cleans (`//`, `.` and `..`), at least a namespace and a root, a namespace tsipfs knows
+ */
+export function pathSegments (value: string): string[] {
+  const segments = posix.normalize(value).split('/').filter(s => s !== '')
+  if (!value.startsWith('/') || segments.length < 2) {
+    throw new InvalidPathError(`invalid path ${JSON.stringify(value)}: path does not have enough components`)
+  }
+  const ns = segments[0] as string
+  if (ns !== 'ipfs' && ns !== 'ipld' && ns !== 'ipns') throw new InvalidPathError(`invalid path ${JSON.stringify(value)}: unknown namespace: ${JSON.stringify(ns)}`)
+  return segments
+}
+
 export function parsePath (value: string): ContentPath {
-  if (typeof value !== 'string' || value.length === 0) throw new InvalidPathError('invalid path "": path is empty')
+  if (typeof value !== 'string' || value.length === 0) throw new InvalidPathError('invalid path "": path does not have enough components')
   if (value.length > 8192) throw new InvalidPathError('invalid path: too long')
   let parts = value.split('/')
   let namespace: ContentPath['namespace'] = 'ipfs'
   if (value.startsWith('/')) {
-    const ns = parts[1]
-    if (ns !== 'ipfs' && ns !== 'ipld') {
-      throw new InvalidPathError(`invalid path "${value}": unknown namespace "${ns ?? ''}"`)
-    }
+    parts = pathSegments(value)
+    const ns = parts[0]
+    if (ns !== 'ipfs' && ns !== 'ipld') throw new InvalidPathError(`invalid path ${JSON.stringify(value)}: not an immutable path`)
     namespace = ns
-    parts = parts.slice(2)
+    parts = parts.slice(1)
   }
   const [first, ...rest] = parts
-  if (first === undefined || first === '') throw new InvalidPathError(`invalid path "${value}": no CID`)
+  if (first === undefined || first === '') throw new InvalidPathError(`invalid path "${value}": path does not have enough components`)
   let root: CID
   try {
     root = parseCid(first)

@@ -65,7 +65,15 @@ test('add: stdin, -E, --dereference-symlinks, --to-files and --nocopy as Kubo, w
     { args: ['--to-files', '/myfs/x', 'e/full/f'] },
     { args: ['--to-files', '/myfs/x', 'e/full/f'] },
     { args: ['--to-files', '/myfs/y', 'e/full/f', 'e/full/sub/g'] },
-    { args: ['--to-files', '/myfs/dir/'], input: 'hi\n' }
+    { args: ['--to-files', '/myfs/dir/'], input: 'hi\n' },
+    { args: ['--to-files', '/nonexist/x', 'e/full/f'] },
+    { args: ['--max-hamt-fanout=3', '-r', 'e/full'] },
+    { args: ['e/full'] },
+    { args: ['e/none'] },
+    { args: ['--cid-base=nope', 'e/full/f'] },
+    { args: ['--cid-base=base32', 'e/full/f'] },
+    { args: ['--hash=nope', 'e/full/f'] },
+    { args: ['-Qn', 'e/full/f'] }
   ]
   const kuboSeen: string[] = []
   const kuboFiles = new Map<string, string>()

@@ -18,6 +18,11 @@ test('add then cat returns the bytes with the CID Kubo prints', async (t) => {
   // `echo hello | ipfs add -q` prints this (Kubo docs, "ipfs add" examples)
   assert.equal(out.trim(), 'QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN')
   assert.equal(await h.ok(['cat', out.trim()]), 'hello\n')
+  // one-letter flags grouped after one dash, as Kubo reads them; a flag with a value takes the rest of the group
+  assert.equal(await h.ok(['add', '-Qn'], { input: 'hello\n' }), out)
+  assert.equal(await h.ok(['cat', '-o1', '-l2', out.trim()]), 'el')
+  const unknown = await h.run(['add', '-Qx'], { input: 'hello\n' })
+  assert.equal(unknown.stderr, 'Error: unknown option "Qx"\n')
 })
 
 test('errors are one line on stderr with exit status 1', async (t) => {
@@ -26,6 +31,22 @@ test('errors are one line on stderr with exit status 1', async (t) => {
   assert.equal(r.code, 1)
   assert.match(r.stderr, /^Error: [^\n]+\n$/)
   assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/)
+  // an argument that may come on stdin is still required when stdin is empty (Kubo 0.42's words)
+  for (const args of [['get'], ['block', 'stat'], ['cat'], ['block', 'rm']]) {
+    const missing = await h.run(args, { input: '' })
+    assert.equal(missing.code, 1, args.join(' '))
+    assert.equal(missing.stderr, `Error: argument "${args[0] === 'block' ? 'cid' : 'ipfs-path'}" is required\n`)
+  }
+  // a path that is not there, or a directory without -r, in Kubo's words
+  assert.equal((await h.run(['add', join(h.dir, 'nope')])).stderr, `Error: lstat ${join(h.dir, 'nope')}: no such file or directory\n`)
+  assert.equal((await h.run(['add', h.dir])).stderr, `Error: '${h.dir}' is a directory, use the '-r' flag to specify directories\n`)
+  // id without a daemon: a malformed peer ID is said as such (not "online mode"), our own ID needs no network
+  assert.match((await h.run(['id', 'foo'])).stderr, /^Error: invalid peer ID "foo"/)
+  const self = await h.ok(['id', '-f', '<id>'])
+  assert.equal(await h.ok(['id', '-f', '<id>', self]), self)
+  // a bad number is said in Go's words, as Kubo prints them
+  const num = await h.run(['cat', '--offset=abc', 'QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN'])
+  assert.equal(num.stderr, 'Error: strconv.ParseInt: parsing "abc": invalid syntax\n')
 })
 
 test('a command without a repo says to run init', async (t) => {
@@ -44,6 +65,13 @@ test('every command group has --help text through the binary (test/unit/docs.tes
   assert.equal(r.code, 0)
   const paths = r.stdout.trim().split('\n').slice(1).map(l => l.split(' ').slice(1))
   assert.ok(paths.length > 3)
+  // Kubo's shapes: the lines sorted; --flags names each option after its command's path; the JSON has every
+  // command's options (the root's are the global ones)
+  assert.deepEqual(r.stdout.trim().split('\n'), [...r.stdout.trim().split('\n')].sort())
+  assert.match((await runBin(['commands', '--flags'])).stdout, /^tsipfs cat --progress \/ tsipfs cat -p$/m)
+  const tree = JSON.parse((await runBin(['commands', '--enc=json'])).stdout) as { Options: Array<{ Names: string[] }>, Subcommands: Array<{ Name: string, Options: Array<{ Names: string[] }> }> }
+  assert.deepEqual(tree.Options[0], { Names: ['encoding', 'enc'] })
+  assert.deepEqual(tree.Subcommands.find(c => c.Name === 'cat')?.Options.at(-1), { Names: ['progress', 'p'] })
   // one process per top-level command, and the deepest command of each group: the same help renderer
   // serves every path, and spawning ~150 processes cost two minutes of CI
   const picked = new Map<string, string[]>()

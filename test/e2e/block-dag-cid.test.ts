@@ -17,7 +17,24 @@ test('block put/get/stat/rm', async (t) => {
   assert.match(await h.ok(['block', 'rm', cid]), new RegExp(`^removed ${cid}\n$`))
   const again = await h.run(['block', 'rm', cid])
   assert.equal(again.code, 1)
-  assert.equal((await h.run(['block', 'rm', '-f', cid])).code, 0)
+  // Kubo's words and streams, whatever --enc says: failures on stderr, then the error; --force counts a missing
+  // block as removed; an indirectly pinned block names its recursive root
+  assert.equal(again.stdout, '')
+  assert.equal(again.stderr, `cannot remove ${cid}: ipld: could not find ${cid}\nError: some blocks not removed\n`)
+  assert.equal(await h.ok(['block', 'rm', '-f', cid]), `removed ${cid}\n`)
+  assert.equal(await h.ok(['block', 'rm', '-f', '-q', cid]), '')
+  const dir = (await h.ok(['add', '-Q', '-w'], { input: 'in a dir' })).trim()
+  const child = (await h.ok(['refs', dir])).trim()
+  const pinned = await h.run(['block', 'rm', '--enc=json', child])
+  assert.equal(pinned.stderr, `cannot remove ${child}: pinned via ${dir}\nError: some blocks not removed\n`)
+  // Kubo's legacy --format names, its recursive --pin, and its words for bad names
+  assert.equal(await h.ok(['block', 'put', '--format=cbor'], { input: new Uint8Array([0xa0]) }), 'bafyreigbtj4x7ip5legnfznufuopl4sg4knzc2cof6duas4b3q2fy6swua\n')
+  const pinnedBlock = (await h.ok(['block', 'put', '--pin'], { input: 'pin me' })).trim()
+  assert.equal(await h.ok(['pin', 'ls', pinnedBlock]), `${pinnedBlock} recursive\n`)
+  assert.equal((await h.run(['block', 'put', '--mhtype=nope'], { input: 'x' })).stderr, 'Error: unrecognized multihash function: nope\n')
+  assert.equal((await h.run(['block', 'put', '--cid-codec=nope'], { input: 'x' })).stderr, 'Error: unknown multicodec: "nope"\n')
+  assert.equal((await h.run(['dag', 'put', '--hash=nope'], { input: '{}' })).stderr, 'Error: unknown multicodec: "nope"\n')
+  assert.equal((await h.run(['add', '--hash=nope'], { input: 'x' })).stderr, 'Error: unrecognized hash function: "nope"\n')
   const big = await h.run(['block', 'put'], { input: new Uint8Array(1024 * 1024 + 2048) })
   assert.equal(big.code, 1)
   assert.match(big.stderr, /over 1MiB/)
@@ -33,12 +50,24 @@ test('dag put/get/resolve/stat and a CAR round trip with identical bytes', async
   assert.deepEqual(JSON.parse(await h.ok(['dag', 'resolve', `${node}/f`, '--enc=json'])), { Cid: { '/': file }, RemPath: '' })
   const stat = JSON.parse(await h.ok(['dag', 'stat', node, '--enc=json'])) as { UniqueBlocks: number }
   assert.equal(stat.UniqueBlocks, 4) // node, file root, 3 leaves of which 2 are the same bytes
+  // Kubo 0.42's shapes: the CID a plain string, SharedSize only when some blocks are shared; its text table
+  const one = await h.ok(['dag', 'stat', '--enc=json', file])
+  assert.match(one, new RegExp(`^\\{"UniqueBlocks":3,"TotalSize":\\d+,"Ratio":1,"DagStats":\\[\\{"Cid":"${file}","Size":\\d+,"NumBlocks":3\\}\\]\\}\n$`))
+  const size = (JSON.parse(one) as { TotalSize: number }).TotalSize
+  assert.equal(await h.ok(['dag', 'stat', '--progress=false', file]), `\n${'CID'.padEnd(46)}\tBlocks         \tSize\n${file}\t3              \t${size}\n\nSummary\nTotal Size: ${size} (${Math.round(size / 1000)} kB)\nUnique Blocks: 3\nShared Size: 0 (0 B)\nRatio: 1.000000\n\n\n`)
+  const twice = JSON.parse(await h.ok(['dag', 'stat', '--enc=json', file, file])) as { SharedSize: number, Ratio: number }
+  assert.deepEqual([twice.SharedSize, twice.Ratio], [size, 2])
+  const noRoot = await h.run(['dag', 'export', '--offline', 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'])
+  assert.equal(noRoot.code, 1)
+  assert.equal(noRoot.stdoutBytes.length, 0)
   const car = join(h.dir, 'x.car')
   const exported = (await h.run(['dag', 'export', node])).stdoutBytes
   await writeFile(car, exported)
   const other = await harness(t)
   const imported = await other.ok(['dag', 'import', '--stats', car])
   assert.match(imported, new RegExp(`Pinned root\\t${node}\\tsuccess\\nImported 4 blocks`))
+  // a root named twice is reported once, as Kubo's set of roots
+  assert.equal(await other.ok(['dag', 'import', car, car]), `Pinned root\t${node}\tsuccess\n`)
   assert.deepEqual((await other.run(['dag', 'export', node])).stdoutBytes, exported)
   assert.equal(await other.ok(['cat', `${node}/f`]), 'x'.repeat(600000))
 })
@@ -77,8 +106,28 @@ test('cid format, base32, bases, codecs, hashes', async (t) => {
   assert.equal(await h.ok(['cid', 'format', '--mc', 'raw', v0]), 'zb2rhnGBhVHA9y4czzgtoPtnNQhZz3cFvzcofYHhtX4Dcjk3g\n')
   const bad = await h.run(['cid', 'format', '-v', '0', 'bafkqac3imvwgy3zao5xxe3de'])
   assert.equal(bad.code, 1)
-  assert.match(bad.stdout, /can't convert non-dag-pb nodes to cidv0/)
+  // Kubo's PostRun: the failures on stderr, then the error
+  assert.equal(bad.stdout, '')
+  assert.equal(bad.stderr, "bafkqac3imvwgy3zao5xxe3de: can't convert non-dag-pb nodes to cidv0\nError: errors while displaying some entries\n")
+  // options Kubo checks before any CID, in its words
+  for (const [args, message] of [
+    [['-v', '2'], 'invalid cid version: "2"'],
+    [['-v', 'abc'], 'invalid cid version: "abc"'],
+    [['-b', 'nope'], 'unsupported multibase encoding: nope'],
+    [['--mc', 'nope'], 'unknown multicodec: "nope"'],
+    [['-f', '%x'], 'unrecognized specifier in format string: %x'],
+    [['-f', 'x'], 'invalid format string: "x"']
+  ] as Array<[string[], string]>) {
+    const r = await h.run(['cid', 'format', ...args, v0])
+    assert.equal(r.stderr, `Error: ${message}\n`)
+    assert.equal(r.stdout, '')
+  }
+  // Kubo sorts the bases by their prefix letter, lowercase first, codes 7 wide, a blank for identity's prefix
+  assert.match(await h.ok(['cid', 'bases', '--prefix', '--numeric']), /^ {8}0 {2}identity\n0 {6}48 {2}base2\n(.*\n)*b {6}98 {2}base32\nB {6}66 {2}base32upper\n/)
   assert.match(await h.ok(['cid', 'bases', '--prefix']), /^b {2}base32$/m)
+  assert.deepEqual(Object.keys((JSON.parse(await h.ok(['cid', 'bases', '--enc=json'])) as object[])[0] as object), ['Code', 'Name'])
+  assert.match(await h.ok(['cid', 'codecs', '--numeric']), /^ {2}128 {2}blake3-hashseq$/m)
+  assert.match(await h.ok(['cid', 'hashes']), /^blake2b-160$/m)
   assert.match(await h.ok(['cid', 'codecs', '--supported', '--numeric']), /^ {2}112 {2}dag-pb$/m)
   assert.match(await h.ok(['cid', 'hashes', '--supported']), /^blake3$/m)
 })

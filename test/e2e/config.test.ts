@@ -40,7 +40,11 @@ test('init --algorithm, init <config-file>, unknown profiles and algorithms', as
   delete base.Identity
   base.Datastore.StorageMax = '1GB'
   await writeFile(file, JSON.stringify(base))
-  await from.ok(['init', file])
+  // Kubo 0.42's lines: a key generated, then where; nothing after (an empty repo); no key line when the
+  // config brings its identity
+  assert.match(await from.ok(['init', file]), new RegExp(`^generating ED25519 keypair\\.\\.\\.done\\npeer identity: 12D3KooW\\w+\\ninitializing tsipfs node at ${from.repo}\\n$`))
+  const again = await harness(t, { init: false })
+  assert.equal(await again.ok(['init', join(rsa.repo, 'config')]), `initializing tsipfs node at ${again.repo}\n`)
   const made = JSON.parse(await readFile(join(from.repo, 'config'), 'utf8')) as Record<string, any>
   assert.equal(made.Datastore.StorageMax, '1GB')
   assert.match(made.Identity.PeerID, /^12D3KooW/)
@@ -65,6 +69,20 @@ test('config get/set (--json, --bool), show hides the key, replace keeps the ide
   assert.equal(missing.code, 1)
   const priv = await h.run(['config', 'Identity.PrivKey'])
   assert.equal(priv.code, 1)
+  // Kubo refuses the whole Identity (it holds the key), in any case of letters
+  for (const key of ['Identity', 'identity']) {
+    assert.equal((await h.run(['config', key])).stderr, 'Error: cannot show or change private key through API\n')
+  }
+  // objects print with their keys sorted at every depth, as Go's encoding/json prints Kubo's config maps
+  const addresses = JSON.parse(await h.ok(['config', 'Addresses'])) as Record<string, unknown>
+  assert.deepEqual(Object.keys(addresses), [...Object.keys(addresses)].sort())
+  assert.deepEqual(Object.keys(addresses).slice(0, 2), ['API', 'Announce'])
+  const showKeys = Object.keys(JSON.parse(await h.ok(['config', 'show'])) as Record<string, unknown>)
+  assert.deepEqual(showKeys, [...showKeys].sort())
+  assert.equal((await h.run(['config', 'profile', 'apply', 'nope'])).stderr, 'Error: nope is not a profile\n')
+  assert.equal((await h.run(['config', 'replace'], { input: '{}' })).stderr, 'Error: argument "file" is required\n')
+  await writeFile(join(h.dir, 'bad.json'), '{nope')
+  assert.equal((await h.run(['config', 'replace', join(h.dir, 'bad.json')])).stderr, 'Error: failed to decode file as config\n')
   const show = await h.ok(['config', 'show'])
   assert.doesNotMatch(show, /PrivKey/)
   const shown = JSON.parse(show) as Record<string, any>

@@ -195,7 +195,8 @@ test('/ipns/ paths are read wherever a path is: get, pin, refs, dag, block, file
   assert.match(await h.ok(['pin', 'ls', '--type=recursive', ipns]), new RegExp(`^${root} recursive`))
   assert.equal(await h.ok(['refs', '-r', ipns]), await h.ok(['refs', '-r', root]))
   assert.equal(await h.ok(['dag', 'get', `${ipns}/sub/page.txt`]), await h.ok(['dag', 'get', file.replace('/ipfs/', '')]))
-  assert.equal(await h.ok(['dag', 'resolve', `${ipns}/sub`]), await h.ok(['dag', 'resolve', `${root}/sub`]))
+  // Kubo answers in the base of the path's root, here the name's (k51… is base36; checked with Kubo 0.42)
+  assert.equal(await h.ok(['dag', 'resolve', `${ipns}/sub`]), await h.ok(['dag', 'resolve', '--cid-base=base36', `${root}/sub`]))
   assert.match(await h.ok(['block', 'stat', `${ipns}/sub/page.txt`]), new RegExp(`^Key: ${file.replace('/ipfs/', '')}\n`))
   assert.deepEqual((await h.run(['dag', 'export', ipns])).stdoutBytes, (await h.run(['dag', 'export', root])).stdoutBytes)
   await h.ok(['files', 'cp', `${ipns}/sub`, '/copied'])
@@ -203,8 +204,9 @@ test('/ipns/ paths are read wherever a path is: get, pin, refs, dag, block, file
   await h.ok(['get', '-o', join(h.dir, 'got'), ipns])
   assert.equal(await readFile(join(h.dir, 'got', 'sub', 'page.txt'), 'utf8'), 'hello from ipns\n')
   assert.equal(await h.ok(['pin', 'rm', ipns]), `unpinned ${root}\n`)
-  // a name that does not resolve is the resolver's error, not a path error
-  assert.match(await fail(h, ['pin', 'add', '/ipns/k51qzi5uqu5dkos67lu603f7gx8oqczh0t318cprpjfs5ph2qdgpjzm2mulj04']), /^Error: pin: could not resolve name/)
+  // a name that does not resolve is the resolver's error, not a path error (and, as Kubo 0.42 says it, with
+  // no "pin: " before it: that is for the pinning's own failures)
+  assert.match(await fail(h, ['pin', 'add', '/ipns/k51qzi5uqu5dkos67lu603f7gx8oqczh0t318cprpjfs5ph2qdgpjzm2mulj04']), /^Error: could not resolve name/)
 })
 
 /** A DNS-over-HTTPS server (RFC 8484: GET ?dns= and POST application/dns-message) answering TXT records */

@@ -17,7 +17,7 @@ import { kuboRepo, startKuboDaemon } from '../helpers/kubo.ts'
 const KNOWN: Record<string, string> = {
   version: 'tsipfs adds a "nodejs" key beside Kubo\'s "golang" (clients read only version and commit)',
   'config.get object': 'Datastore.Spec describes the store: tsipfs has one LMDB store, not Kubo\'s flatfs + leveldb mounts; BlockKeyCacheSize is a Kubo cache',
-  commands: 'tsipfs lists fewer commands and no option names in `commands` output',
+  commands: 'tsipfs lists fewer commands (and options) than Kubo in `commands` output',
   'pin.ls recursive': 'Kubo pins an empty directory (QmUNLLs…) when an add fails over the RPC API (the `add bad chunker` call): a Kubo bug',
   'add mode/mtime': 'Kubo applies a part\'s mode/mtime only with preserve-mode/preserve-mtime, yet echoes them in the result; tsipfs applies them only with those options too, and reports what it stored'
 }

@@ -1,7 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, writeFile, readFile, readlink, readdir, lstat } from 'node:fs/promises'
+import { mkdir, writeFile, readFile, readlink, readdir, lstat, chmod, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { CID } from 'multiformats/cid'
 import { harness } from '../helpers/cli.ts'
 
 async function tree (dir: string): Promise<void> {
@@ -19,12 +21,24 @@ test('cat with offset and length; ls; refs; resolve; get round-trips a tree', as
   assert.equal(await h.ok(['cat', `${root}/sub/b.txt`, '-o', '10', '-l', '3']), 'bbb')
   const ls = await h.ok(['ls', root])
   assert.match(ls, /^Qm\S+ 2 a\.txt\nQm\S+ - sub\/\n$/)
-  const json = JSON.parse(await h.ok(['ls', root, '--enc=json'])) as { Objects: Array<{ Links: Array<{ Name: string, Hash: string, Type: number, Size: number }> }> }
+  const json = JSON.parse(await h.ok(['ls', root, '--enc=json'])) as { Objects: Array<{ Links: Array<{ Name: string, Hash: string, Type: number, Size: number, Mode: number, ModTime: string }> }> }
   assert.deepEqual(json.Objects[0]?.Links.map(l => [l.Name, l.Type]), [['a.txt', 2], ['sub', 1]])
   // Kubo's columns (Go's tabwriter): each as wide as its widest cell plus one space; compared with Kubo 0.42
   const [aHash, subHash] = json.Objects[0]?.Links.map(l => l.Hash) ?? []
   assert.equal(await h.ok(['ls', '-v', root]), `Hash${' '.repeat(43)}Size Name\n${aHash} 2    a.txt\n${subHash} -    sub/\n`)
   assert.equal(await h.ok(['ls', '--size=false', root]), `${aHash} a.txt\n${subHash} sub/\n`)
+  // --long (Kubo 0.42): mode and mtime, '-' where none is stored; the JSON has Go's zero FileMode and time
+  assert.equal(await h.ok(['ls', '-l', root]), `- ${aHash} 2 - a.txt\n- ${subHash} - - sub/\n`)
+  const withMeta = join(h.dir, 'meta')
+  await mkdir(withMeta)
+  await writeFile(join(withMeta, 'f'), 'f\n')
+  await chmod(join(withMeta, 'f'), 0o4750)
+  await utimes(join(withMeta, 'f'), new Date('2020-03-04T05:06:07Z'), new Date('2020-03-04T05:06:07Z'))
+  const metaRoot = (await h.ok(['add', '-Q', '-r', '--preserve-mode', '--preserve-mtime', withMeta])).trim()
+  assert.match(await h.ok(['ls', '-l', '-v', metaRoot]), /^Mode {7}Hash {43}Size ModTime {6}Name\n-rwsr-x--- Qm\w{44} 2 {4}Mar 04 {2}2020 f\n$/)
+  const metaJson = JSON.parse(await h.ok(['ls', '--enc=json', metaRoot])) as { Objects: Array<{ Links: Array<{ Mode: number, ModTime: string }> }> }
+  assert.deepEqual([metaJson.Objects[0]?.Links[0]?.Mode, metaJson.Objects[0]?.Links[0]?.ModTime], [2 ** 23 + 0o750, '2020-03-04T05:06:07Z'])
+  assert.deepEqual([json.Objects[0]?.Links[0]?.Mode, json.Objects[0]?.Links[0]?.ModTime], [0, '0001-01-01T00:00:00Z'])
   const bHash = (await h.ok(['resolve', `/ipfs/${root}/sub/b.txt`])).trim().replace('/ipfs/', '')
   assert.equal(await h.ok(['ls', root, `${root}/sub`]), `${root}:\n${aHash} 2 a.txt\n${subHash} - sub/\n\n${root}/sub:\n${bHash} 300000 b.txt\n`)
   // a file lists the links of its root: its two chunks, unnamed
@@ -33,14 +47,48 @@ test('cat with offset and length; ls; refs; resolve; get round-trips a tree', as
   assert.equal(refs.length, 5) // a.txt, sub, b.txt and its 2 leaves
   const unique = (await h.ok(['refs', '-r', '-u', '--format=<linkname>', root])).trim().split('\n')
   assert.deepEqual(unique.slice(0, 2), ['a.txt', 'sub'])
+  // JSON escapes <, > and & as Go's encoding/json does
+  assert.match(await h.ok(['refs', '-e', '--enc=json', root]), new RegExp(`^\\{"Ref":"${root} -\\\\u003e Qm\\w+","Err":""\\}\\n`))
+  // as Kubo 0.42: --unique holds across all the roots given, and --max-depth counts only with -r
+  assert.equal(await h.ok(['refs', '-r', '-u', root, root]), await h.ok(['refs', '-r', '-u', root]))
+  assert.equal(await h.ok(['refs', '--max-depth=2', root]), await h.ok(['refs', root]))
+  assert.equal(await h.ok(['refs', '--max-depth=0', root]), await h.ok(['refs', root]))
+  assert.equal((await h.ok(['refs', '-r', '--max-depth=1', root])).trim().split('\n').length, 2)
   const resolved = (await h.ok(['resolve', `/ipfs/${root}/sub`])).trim()
   assert.match(resolved, /^\/ipfs\/Qm\w+$/)
+  // --cid-base other than base58btc upgrades CIDv0 to v1 (Kubo 0.42); a base Kubo does not know fails before
+  // anything is done; without --cid-base, resolve answers in the base of the path's root (compared with Kubo 0.42)
+  const v1 = (cid: string): string => CID.parse(cid).toV1().toString()
+  assert.equal(await h.ok(['ls', '--cid-base=base32', '--size=false', root]), `${v1(aHash as string)} a.txt\n${v1(subHash as string)} sub/\n`)
+  assert.equal(await h.ok(['resolve', '--cid-base=base32', `/ipfs/${root}/sub`]), `/ipfs/${v1(resolved.slice(6))}\n`)
+  assert.equal(await h.ok(['resolve', `/ipfs/${v1(root)}/sub`]), `/ipfs/${v1(resolved.slice(6))}\n`)
+  assert.equal(await h.ok(['dag', 'resolve', `${v1(root)}/sub`]), v1(resolved.slice(6)))
+  const badBase = await h.run(['add', '-Q', '--cid-base=nope'], { input: 'not added' })
+  assert.equal(badBase.code, 1)
+  assert.equal(badBase.stderr, 'Error: unsupported multibase encoding: nope\n')
+  assert.equal((await h.run(['block', 'stat', '--offline', 'QmbrwmpxGrgHCaKXt7uhw5TG3KDq9RXuSwwPjJuM8ZRuG6'])).code, 1)
+  assert.equal((await h.run(['refs', '--cid-base=nope', root])).stderr, 'Error: unsupported multibase encoding: nope\n')
   const out = join(h.dir, 'out')
-  await h.ok(['get', '-o', out, root])
+  assert.equal(await h.ok(['get', '-o', out, root]), `Saving file(s) to ${out}\n`)
   assert.equal(await readFile(join(out, 'sub', 'b.txt'), 'utf8'), 'b'.repeat(300000))
   assert.equal(await readFile(join(out, 'a.txt'), 'utf8'), 'a\n')
-  await h.ok(['get', '-a', '-o', join(h.dir, 'arch'), root])
+  assert.equal(await h.ok(['get', '-a', '-o', join(h.dir, 'arch'), root]), `Saving archive to ${join(h.dir, 'arch')}.tar\n`)
   assert.ok((await lstat(join(h.dir, 'arch.tar'))).size > 300000)
+  // a second get replaces the archive, as Kubo does
+  await h.ok(['get', '-a', '-o', join(h.dir, 'arch'), `${root}/a.txt`])
+  assert.ok((await lstat(join(h.dir, 'arch.tar'))).size < 300000)
+  // -C without -a gzips a file as it is (Kubo 0.42), and refuses a directory with Kubo's words
+  const gz = join(h.dir, 'a')
+  assert.equal(await h.ok(['get', '-C', '-o', gz, `${root}/a.txt`]), `Saving archive to ${gz}.gz\n`)
+  assert.equal(gunzipSync(await readFile(`${gz}.gz`)).toString(), 'a\n')
+  assert.equal((await h.run(['get', '-C', '-o', join(h.dir, 'd'), root])).stderr, 'Error: file is not regular\n')
+  assert.equal((await h.run(['get', '-C', '-l', '10', root])).stderr, 'Error: compression level must be between 1 and 9\n')
+  const noName = await h.run(['get', '-o', join(h.dir, 'none'), `${root}/nope`])
+  assert.equal(noName.stdout, '')
+  assert.equal(noName.stderr, `Error: no link named "nope" under ${root}\n`)
+  // a name after a file is an error, not the file
+  assert.equal((await h.run(['cat', `${root}/a.txt/x`])).code, 1)
+  assert.equal((await h.run(['resolve', `/ipfs/${root}/a.txt/x`])).stderr, `Error: no link named "x" under ${aHash as string}\n`)
 })
 
 test('reading a directory with cat, a missing block, or a bad path is a clear error', async (t) => {
@@ -54,6 +102,13 @@ test('reading a directory with cat, a missing block, or a bad path is a clear er
   const missing = await h.run(['cat', 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'])
   assert.equal(missing.code, 1)
   assert.match(missing.stderr, /not found locally/)
+  // paths are checked and cleaned as boxo does, in its words
+  assert.equal((await h.run(['cat', '/ipfs/'])).stderr, 'Error: invalid path "/ipfs/": path does not have enough components\n')
+  assert.equal((await h.run(['cat', '/ipns/'])).stderr, 'Error: invalid path "/ipns/": path does not have enough components\n')
+  assert.equal((await h.run(['cat', ''])).stderr, 'Error: invalid path "": path does not have enough components\n')
+  assert.equal((await h.run(['cat', '/foo/x'])).stderr, 'Error: invalid path "/foo/x": unknown namespace: "foo"\n')
+  assert.equal(await h.ok(['cat', `/ipfs//${root}/sub/../a.txt`]), 'a\n')
+  assert.equal((await h.run(['block', 'rm', 'foo'])).stderr, 'Error: invalid path "foo": path does not have enough components\n')
   const noLink = await h.run(['ls', `${root}/nope`])
   assert.equal(noLink.code, 1)
   assert.match(noLink.stderr, /^Error: /)

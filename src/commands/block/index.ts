@@ -1,8 +1,7 @@
 import { command, type Command } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
-import { parseCid } from '../../core/path.ts'
 import { HARD_MAX_BLOCK_SIZE } from '../../core/blocks/limits.ts'
-import { formatCid, readAll } from '../util.ts'
+import { checkCidBase, formatCid, isHashName, readAll } from '../util.ts'
 
 const get = command<Uint8Array>({
   path: ['block', 'get'],
@@ -30,6 +29,9 @@ const stat = command({
   text: (out) => `Key: ${out.Key}\nSize: ${out.Size}\n`
 })
 
+/** Kubo's fix-ups of legacy --format names (coreiface options.Block.Format) */
+const LEGACY_FORMATS: Record<string, string> = { v0: 'dag-pb', protobuf: 'dag-pb', cbor: 'dag-cbor' }
+
 const put = command({
   path: ['block', 'put'],
   tagline: 'Store input as an IPFS block.',
@@ -46,14 +48,17 @@ const put = command({
   output: 'stream',
   repo: 'write',
   async * run ({ node, files, options, signal }) {
+    checkCidBase(options)
     if (files === undefined) throw new InvalidArgumentError('argument "data" is required')
+    // --format (legacy, still sent by kubo-rpc-client): a codec name, v0 for CIDv0 dag-pb, Kubo's old names
+    const format = typeof options.format === 'string' && options.format !== '' ? options.format : undefined
+    if (format !== undefined && options['cid-codec'] !== 'raw') throw new InvalidArgumentError('unable to use "format" (deprecated) and a custom "cid-codec" at the same time')
+    if (!await isHashName(String(options.mhtype))) throw new InvalidArgumentError(`unrecognized multihash function: ${String(options.mhtype)}`)
     for await (const entry of files) {
       if (entry.type !== 'file' || entry.content === undefined) throw new InvalidArgumentError(`${entry.path}: block put takes files, not directories`)
       const bytes = await readAll(entry.content, HARD_MAX_BLOCK_SIZE)
-      // --format (legacy, still sent by kubo-rpc-client): a codec name, or v0 for CIDv0 dag-pb
-      const format = typeof options.format === 'string' && options.format !== '' ? options.format : undefined
       const r = await node.block.put(bytes, {
-        codec: format === undefined ? String(options['cid-codec']) : format === 'v0' ? 'dag-pb' : format,
+        codec: format === undefined ? String(options['cid-codec']) : LEGACY_FORMATS[format] ?? format,
         cidVersion: format === 'v0' ? 0 : undefined,
         mhtype: String(options.mhtype),
         mhlen: Number(options.mhlen),
@@ -79,17 +84,32 @@ const rm = command({
   output: 'stream',
   repo: 'write',
   async * run ({ node, args, options, signal }) {
-    const cids = args.map(a => parseCid(a))
-    let failed = 0
+    // paths are taken too, as Kubo takes them (a bad one fails the command before anything is removed)
+    const cids = []
+    for (const a of args) cids.push(await node.unixfs.resolve(await node.names.toIpfsPath(a, { signal }), { signal }))
+    // as Kubo: one entry per CID, those that could not be removed with their error, the removed ones left out
+    // with --quiet; the response itself does not fail (the CLI does, after printing)
     for await (const r of node.block.rm(cids, { force: options.force === true, signal })) {
-      if (r.Error !== undefined) failed++
-      yield r.Error === undefined ? { Hash: formatCid(r.Hash, options) } : { Hash: formatCid(r.Hash, options), Error: r.Error }
+      if (r.Error !== undefined) yield { Hash: formatCid(r.Hash, options), Error: r.Error }
+      else if (options.quiet !== true) yield { Hash: formatCid(r.Hash, options) }
     }
-    if (failed > 0) throw new InvalidArgumentError('some blocks not removed')
   },
-  text (out, options) {
+  text (out) {
     if (out.Error !== undefined && out.Error !== '') return `cannot remove ${out.Hash}: ${out.Error}\n`
-    return options.quiet === true ? '' : `removed ${out.Hash}\n`
+    return `removed ${out.Hash}\n`
+  },
+  // Kubo's PostRun, whatever --enc says: removed ones on stdout, failures on stderr, then the command fails
+  async consume (results) {
+    let failed = false
+    for await (const r of results) {
+      if (r.Error !== undefined && r.Error !== '') {
+        failed = true
+        process.stderr.write(`cannot remove ${r.Hash}: ${r.Error}\n`)
+      } else {
+        process.stdout.write(`removed ${r.Hash}\n`)
+      }
+    }
+    if (failed) throw new InvalidArgumentError('some blocks not removed')
   }
 })
 

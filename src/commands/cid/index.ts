@@ -9,20 +9,54 @@ const core = async (): Promise<typeof CidTools> => await import('../../core/cid.
 
 type Convert = (cid: string, convertCid: typeof CidTools.convertCid) => string
 
-/** One result per CID, errors included as Kubo reports them; the command fails after if any did */
-
+/** One result per CID, errors included as Kubo reports them (the response itself does not fail) */
 async function * convertEach (args: string[], convert: Convert): AsyncGenerator<FormatOut> {
   const { convertCid } = await core()
-  let failed = false
   for (const a of args) {
     try {
       yield { CidStr: a, Formatted: convert(a, convertCid), ErrorMsg: '' }
     } catch (err) {
-      failed = true
       yield { CidStr: a, Formatted: '', ErrorMsg: toTsipfsError(err).message }
     }
   }
+}
+
+/**
+ * Kubo's PostRun (streamResult), whatever --enc says: each CID on stdout, each failure on stderr, and then the
+ * command fails if any did
+ */
+async function printEach (results: AsyncIterable<FormatOut>): Promise<void> {
+  let failed = false
+  for await (const r of results) {
+    if (r.ErrorMsg !== '') {
+      failed = true
+      process.stderr.write(`${r.CidStr}: ${r.ErrorMsg}\n`)
+    } else {
+      process.stdout.write(`${r.Formatted}\n`)
+    }
+  }
   if (failed) throw new InvalidArgumentError('errors while displaying some entries')
+}
+
+/** The options Kubo checks before any CID: the format string, the codec, the version and the base */
+async function checkFormatOptions (options: Record<string, unknown>): Promise<void> {
+  const { checkFormat, baseByName } = await core()
+  checkFormat(String(options.f))
+  let codec: number | undefined
+  if (typeof options.mc === 'string' && options.mc !== '') {
+    const { codecCode } = await import('../../core/blocks/codecs.ts')
+    codec = codecCode(options.mc)
+  }
+  const base = typeof options.b === 'string' && options.b !== '' ? options.b : undefined
+  // a string, as in Kubo: '0', '1' or nothing ('' too)
+  const version = options.v === undefined || options.v === '' ? undefined : String(options.v)
+  if (version === '0') {
+    if (codec !== undefined && codec !== 0x70) throw new InvalidArgumentError('cannot convert to CIDv0 with any codec other than dag-pb')
+    if (base !== undefined && base !== 'base58btc') throw new InvalidArgumentError('cannot convert to CIDv0 with any multibase other than the implicit base58btc')
+  } else if (version !== undefined && version !== '1') {
+    throw new InvalidArgumentError(`invalid cid version: ${JSON.stringify(version)}`)
+  }
+  if (base !== undefined) baseByName(base)
 }
 
 const format = command<FormatOut>({
@@ -52,14 +86,18 @@ The optional format string is a printf style format string:
   args: [{ name: 'cid', type: 'string', required: true, variadic: true, stdin: true, description: 'CIDs to format.' }],
   options: [
     { name: 'f', type: 'string', default: '%s', description: 'Printf style format string.' },
-    { name: 'v', type: 'int', description: 'CID version to convert to.' },
+    { name: 'v', type: 'string', description: 'CID version to convert to.' },
     { name: 'mc', type: 'string', description: 'CID multicodec to convert to.' },
     { name: 'b', type: 'string', description: 'Multibase to display CID in.' }
   ],
   output: 'stream',
   repo: 'none',
-  run: ({ args, options }) => convertEach(args, (a, convertCid) => convertCid(a, { format: String(options.f), version: options.v as number | undefined, codec: options.mc as string | undefined, base: options.b as string | undefined })),
-  text: (out) => (out.ErrorMsg !== '' ? `${out.CidStr}: ${out.ErrorMsg}\n` : `${out.Formatted}\n`)
+  async * run ({ args, options }) {
+    await checkFormatOptions(options)
+    yield * convertEach(args, (a, convertCid) => convertCid(a, { format: String(options.f), version: options.v === undefined || options.v === '' ? undefined : Number(options.v), codec: options.mc as string | undefined, base: options.b as string | undefined }))
+  },
+  text: (out) => (out.ErrorMsg !== '' ? `${out.CidStr}: ${out.ErrorMsg}\n` : `${out.Formatted}\n`),
+  consume: printEach
 })
 
 const base32 = command<FormatOut>({
@@ -70,19 +108,33 @@ const base32 = command<FormatOut>({
   output: 'stream',
   repo: 'none',
   run: ({ args }) => convertEach(args, (a, convertCid) => convertCid(a, { version: 1, base: 'base32' })),
-  text: (out) => (out.ErrorMsg !== '' ? `${out.CidStr}: ${out.ErrorMsg}\n` : `${out.Formatted}\n`)
+  text: (out) => (out.ErrorMsg !== '' ? `${out.CidStr}: ${out.ErrorMsg}\n` : `${out.Formatted}\n`),
+  consume: printEach
 })
 
 interface CodeAndName { Code: number, Name: string }
 
-function listText (prefix: boolean, numeric: boolean) {
-  return (out: Array<CodeAndName & { Prefix?: string }>): string => out.map(e => {
-    if (prefix && e.Prefix !== undefined) return numeric ? `${e.Prefix} ${String(e.Code).padStart(5)}  ${e.Name}` : `${e.Prefix}  ${e.Name}`
-    return numeric ? `${String(e.Code).padStart(5)}  ${e.Name}` : e.Name
-  }).join('\n') + '\n'
+function listText (numeric: boolean) {
+  return (out: CodeAndName[]): string => out.map(e => numeric ? `${String(e.Code).padStart(5)}  ${e.Name}` : e.Name).join('\n') + '\n'
 }
 
-const basesCmd = command<Array<CodeAndName & { Prefix: string }>>({
+/**
+ * Kubo's `cid bases` text: sorted by prefix letter, ignoring case, the lowercase one first; the prefix shown
+ * (a blank for one that does not print), the code 7 wide
+ */
+function basesText (out: CodeAndName[], prefix: boolean, numeric: boolean): string {
+  const lower = (c: number): number => String.fromCodePoint(c).toLowerCase().codePointAt(0) as number
+  const sorted = [...out].sort((a, b) => (lower(a.Code) - lower(b.Code)) || (b.Code - a.Code))
+  return sorted.map(e => {
+    const p = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(String.fromCodePoint(e.Code)) ? String.fromCodePoint(e.Code) : ' '
+    if (prefix && numeric) return `${p} ${String(e.Code).padStart(7)}  ${e.Name}\n`
+    if (prefix) return `${p}  ${e.Name}\n`
+    if (numeric) return `${String(e.Code).padStart(7)}  ${e.Name}\n`
+    return `${e.Name}\n`
+  }).join('')
+}
+
+const basesCmd = command<CodeAndName[]>({
   path: ['cid', 'bases'],
   tagline: 'List available multibase encodings.',
   options: [
@@ -93,10 +145,10 @@ const basesCmd = command<Array<CodeAndName & { Prefix: string }>>({
   repo: 'none',
   async run () {
     const { MULTIBASES } = await core()
-    return MULTIBASES.map(b => ({ Code: b.prefix.codePointAt(0) as number, Name: b.name, Prefix: b.prefix }))
-      .sort((a, b) => a.Name.localeCompare(b.Name))
+    // Kubo's entries are a code and a name
+    return MULTIBASES.map(b => ({ Code: b.prefix.codePointAt(0) as number, Name: b.name }))
   },
-  text: (out, options) => listText(options.prefix === true, options.numeric === true)(out)
+  text: (out, options) => basesText(out, options.prefix === true, options.numeric === true)
 })
 
 const codecs = command<CodeAndName[]>({
@@ -118,15 +170,15 @@ const codecs = command<CodeAndName[]>({
       .filter(c => options.supported !== true || supported.has(c.Code))
       .sort((a, b) => a.Code - b.Code)
   },
-  text: (out, options) => listText(false, options.numeric === true)(out)
+  text: (out, options) => listText(options.numeric === true)(out)
 })
 
 const hashes = command<CodeAndName[]>({
   path: ['cid', 'hashes'],
   tagline: 'List available multihashes.',
   options: [
-    { name: 'numeric', type: 'bool', default: false, description: 'also include numeric codes' },
-    { name: 'supported', type: 'bool', default: false, description: 'list only hashes supported by tsipfs commands' }
+    { name: 'numeric', aliases: ['n'], type: 'bool', default: false, description: 'also include numeric codes' },
+    { name: 'supported', aliases: ['s'], type: 'bool', default: false, description: 'list only hashes supported by tsipfs commands' }
   ],
   output: 'value',
   repo: 'none',
@@ -138,7 +190,7 @@ const hashes = command<CodeAndName[]>({
       .filter(h => options.supported !== true || supported.has(h.Code))
       .sort((a, b) => a.Code - b.Code)
   },
-  text: (out, options) => listText(false, options.numeric === true)(out)
+  text: (out, options) => listText(options.numeric === true)(out)
 })
 
 export default [format, base32, basesCmd, codecs, hashes] as Command[]

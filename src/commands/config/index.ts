@@ -3,6 +3,7 @@ import { InvalidArgumentError, InvalidConfigError } from '../../core/errors.ts'
 import type { JSONValue } from '../../core/repo/config.ts'
 import { PROFILES } from '../../core/repo/profiles.ts'
 import { readAll } from '../util.ts'
+import { byteOrder } from '../../core/order.ts'
 
 const config = command({
   path: ['config'],
@@ -36,7 +37,7 @@ Set a JSON value:
   repo: 'write',
   async run ({ node, args, options }) {
     const [key, raw] = args as [string, string | undefined]
-    if (raw === undefined) return { Key: key, Value: await node.config.get(key) }
+    if (raw === undefined) return { Key: key, Value: sortKeys(await node.config.get(key)) }
     let value: JSONValue = raw
     if (options.json === true) {
       try {
@@ -55,6 +56,15 @@ Set a JSON value:
   text: (out, _options, args) => args.length === 2 ? '' : (typeof out.Value === 'string' ? out.Value : JSON.stringify(out.Value, null, 2)) + '\n'
 })
 
+/** Objects with their keys in byte order, at every depth: Kubo prints config maps as Go's encoding/json sorts them */
+function sortKeys (v: JSONValue): JSONValue {
+  if (Array.isArray(v)) return v.map(sortKeys)
+  if (v === null || typeof v !== 'object') return v
+  const out: Record<string, JSONValue> = {}
+  for (const k of Object.keys(v).sort(byteOrder)) out[k] = sortKeys(v[k] as JSONValue)
+  return out
+}
+
 const show = command({
   path: ['config', 'show'],
   tagline: 'Output config file contents.',
@@ -62,7 +72,7 @@ const show = command({
   output: 'value',
   repo: 'read',
   async run ({ node }) {
-    return await node.config.show()
+    return sortKeys(await node.config.show() as unknown as JSONValue)
   },
   text: (out) => JSON.stringify(out, null, 2) + '\n'
 })
@@ -85,8 +95,8 @@ const replace = command({
     let parsed: unknown
     try {
       parsed = JSON.parse(text)
-    } catch (err) {
-      throw new InvalidConfigError(`failed to decode config: ${(err as Error).message}`)
+    } catch {
+      throw new InvalidConfigError('failed to decode file as config')
     }
     await node.config.replace(parsed)
     return {}
@@ -115,6 +125,7 @@ const apply = command({
   repo: 'write',
   async run ({ node, args, options }) {
     const names = (args[0] as string).split(',').map(s => s.trim()).filter(s => s !== '')
+    for (const n of names) if (!Object.hasOwn(PROFILES, n)) throw new InvalidArgumentError(`${n} is not a profile`)
     return await node.config.applyProfile(names, { dryRun: options['dry-run'] === true })
   },
   text (out, options) {

@@ -1,7 +1,9 @@
 import { command, type Command, type InputEntry } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 import { HARD_MAX_BLOCK_SIZE } from '../../core/blocks/limits.ts'
-import { formatCid, readAll } from '../util.ts'
+import { CID } from 'multiformats/cid'
+import { humanSize } from '../repo/index.ts'
+import { checkCidBase, formatCid, isHashName, optionsFromPath, readAll } from '../util.ts'
 
 const put = command({
   path: ['dag', 'put'],
@@ -18,7 +20,10 @@ const put = command({
   output: 'stream',
   repo: 'write',
   async * run ({ node, files, options, signal }) {
+    checkCidBase(options)
     if (files === undefined) throw new InvalidArgumentError('argument "object data" is required')
+    // Kubo reads --hash as a multicodec name
+    if (!await isHashName(String(options.hash))) throw new InvalidArgumentError(`unknown multicodec: ${JSON.stringify(String(options.hash))}`)
     for await (const entry of files) {
       if (entry.content === undefined) throw new InvalidArgumentError(`${entry.path}: not a file`)
       const cid = await node.dag.put(await readAll(entry.content, HARD_MAX_BLOCK_SIZE * 2), {
@@ -65,12 +70,24 @@ const resolve = command({
   repo: 'read',
   async run ({ node, args, options, signal }) {
     const r = await node.dag.resolve(await node.names.toIpfsPath(args[0] as string, { signal }), { signal })
-    return { Cid: { '/': formatCid(r.cid, options) }, RemPath: r.remainder.join('/') }
+    // Kubo's JSON holds the CID as it is (a link); only its text applies --cid-base, or the path's own base
+    return { Cid: { '/': r.cid.toString() }, RemPath: r.remainder.join('/') }
   },
-  text: (out) => `${out.Cid['/']}${out.RemPath !== '' ? '/' + out.RemPath : ''}\n`
+  // Kubo prints it without a newline
+  text: (out, options, args) => `${formatCid(CID.parse(out.Cid['/']), optionsFromPath(args[0] ?? '', options))}${out.RemPath !== '' ? '/' + out.RemPath : ''}`
 })
 
-interface StatOut { UniqueBlocks: number, TotalSize: number, Ratio: number, DagStats: Array<{ Cid: { '/': string }, Size: number, NumBlocks: number }> }
+interface StatOut { UniqueBlocks: number, TotalSize: number, SharedSize?: number, Ratio: number, DagStats: Array<{ Cid: string, Size: number, NumBlocks: number }> }
+
+/** A float32 as Go's encoding/json writes one: the shortest decimal that reads back as the same float32 */
+function float32 (n: number): number {
+  const f = Math.fround(n)
+  for (let digits = 1; digits < 10; digits++) {
+    const short = Number(f.toPrecision(digits))
+    if (Math.fround(short) === f) return short
+  }
+  return f
+}
 
 const stat = command<StatOut>({
   path: ['dag', 'stat'],
@@ -94,16 +111,24 @@ const stat = command<StatOut>({
         seen.set(b.cid.multihash.bytes.toString(), b.bytes.byteLength)
       }
       redundant += size
-      stats.push({ Cid: { '/': formatCid(cid, options) }, Size: size, NumBlocks: numBlocks })
+      // Kubo's DagStat: the CID as a plain string
+      stats.push({ Cid: formatCid(cid, options), Size: size, NumBlocks: numBlocks })
     }
     let total = 0
     for (const s of seen.values()) total += s
-    return { UniqueBlocks: seen.size, TotalSize: total, Ratio: total === 0 ? 1 : redundant / total, DagStats: stats }
+    // Kubo's DagStatSummary: SharedSize left out when 0 (omitempty), Ratio a float32
+    const shared = redundant - total
+    return { UniqueBlocks: seen.size, TotalSize: total, ...(shared > 0 ? { SharedSize: shared } : {}), Ratio: total === 0 ? 1 : float32(redundant / total), DagStats: stats }
   },
   text (out) {
-    const lines = ['', 'CID\tBlocks\tSize']
-    for (const s of out.DagStats) lines.push(`${s.Cid['/']}\t${s.NumBlocks}\t${s.Size}`)
-    lines.push('', 'Summary', `Total Size: ${out.TotalSize}`, `Unique Blocks: ${out.UniqueBlocks}`, `Shared Size: ${out.DagStats.reduce((a, s) => a + s.Size, 0) - out.TotalSize}`, `Ratio: ${out.Ratio.toFixed(6)}`, '')
+    // Kubo's text: a tab-separated table whose CID column is as wide as the first CID and Blocks 15 wide, the
+    // sizes also in go-humanize's words, and two empty lines at the end
+    const width = out.DagStats[0]?.Cid.length ?? 0
+    const lines = ['', `${'CID'.padEnd(width)}\t${'Blocks'.padEnd(15)}\tSize`]
+    for (const s of out.DagStats) lines.push(`${s.Cid}\t${String(s.NumBlocks).padEnd(15)}\t${s.Size}`)
+    const shared = out.SharedSize ?? 0
+    lines.push('', 'Summary', `Total Size: ${out.TotalSize} (${humanSize(out.TotalSize)})`, `Unique Blocks: ${out.UniqueBlocks}`,
+      `Shared Size: ${shared} (${humanSize(shared)})`, `Ratio: ${out.Ratio.toFixed(6)}`, '', '', '')
     return lines.join('\n')
   }
 })
@@ -116,8 +141,10 @@ const exp = command<Uint8Array>({
   options: [{ name: 'progress', aliases: ['p'], type: 'bool', default: false, description: 'Display progress on CLI.' }],
   output: 'bytes',
   repo: 'read',
-  async * run ({ node, args, signal }) {
+  async * run ({ node, args, options, signal }) {
     const root = await node.unixfs.resolve(await node.names.toIpfsPath(args[0] as string, { signal }), { signal })
+    // the root is there before the CAR header goes out: a missing root is only an error, as Kubo says it
+    await node.block.stat(root, { signal, offline: options.offline === true })
     yield * node.dag.export(root, { signal })
   }
 })
@@ -138,6 +165,7 @@ const imp = command<ImportOut>({
   output: 'stream',
   repo: 'write',
   async * run ({ node, files, options, signal }) {
+    checkCidBase(options)
     if (files === undefined) throw new InvalidArgumentError('argument "path" is required')
     const sources = (async function * (entries: AsyncIterable<InputEntry>) {
       for await (const e of entries) {

@@ -1,6 +1,6 @@
 import { command, type Command } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
-import { formatCid } from '../util.ts'
+import { checkCidBase, formatCid } from '../util.ts'
 import type { PinType } from '../../core/pins/index.ts'
 
 const add = command({
@@ -10,20 +10,21 @@ const add = command({
   args: [{ name: 'ipfs-path', type: 'string', required: true, variadic: true, stdin: true, description: 'Path to object(s) to be pinned.' }],
   options: [
     { name: 'recursive', aliases: ['r'], type: 'bool', default: true, description: 'Recursively pin the object linked to by the specified object(s).' },
-    { name: 'name', type: 'string', description: 'An optional name for created pin(s).' },
+    { name: 'name', aliases: ['n'], type: 'string', description: 'An optional name for created pin(s).' },
     { name: 'progress', type: 'bool', default: false, description: 'Show progress.' }
   ],
   output: 'stream',
   repo: 'write',
   async * run ({ node, args, options, signal }) {
+    checkCidBase(options)
     const recursive = options.recursive !== false
     const pinned: string[] = []
     const progress = options.progress === true
     const events: number[] = []
     for (const path of args) {
-      let cid
+      // a path that does not resolve is said as it is; Kubo prefixes "pin: " only to the pinning's own failures
+      const cid = await node.unixfs.resolve(await node.names.toIpfsPath(path, { signal }), { signal })
       try {
-        cid = await node.unixfs.resolve(await node.names.toIpfsPath(path, { signal }), { signal })
         const target = cid
         await node.components.gcLock.shared(async () => {
           await node.pins.add(target, { recursive, name: options.name as string | undefined, signal, onProgress: progress ? (n) => events.push(n) : undefined })
@@ -100,14 +101,15 @@ Use --type=<type> to specify the type of pinned keys to list: "direct", "indirec
     if (args.length > 0) {
       const cids = []
       for (const a of args) cids.push(await node.unixfs.resolve(await node.names.toIpfsPath(a, { signal }), { signal }))
-      const found = await node.pins.check(cids, { signal })
+      const found = await node.pins.check(cids, { signal, indirectOnly: type === 'indirect' })
       for (let i = 0; i < cids.length; i++) {
         const pin = found[i]
         const cid = cids[i] as (typeof cids)[number]
         if (pin === undefined || (type !== 'all' && pin.type !== type)) {
           throw new InvalidArgumentError(`path '${args[i] as string}' is not pinned`)
         }
-        const e = emit(cid, pin.type === 'indirect' ? `indirect through ${cid.toString()}` : pin.type, pin.name)
+        // Kubo names the recursive pin an indirect one is under
+        const e = emit(cid, pin.type === 'indirect' ? `indirect through ${pin.via?.toString() ?? ''}` : pin.type, pin.name)
         if (e !== undefined) entries.push(e)
       }
     } else {
@@ -169,13 +171,15 @@ const verify = command({
   async * run ({ node, options, signal }) {
     for await (const r of node.pins.verify({ signal })) {
       if (r.ok && options.verbose !== true) continue
-      yield { Cid: formatCid(r.cid, options), Ok: r.ok, BadNodes: r.badNodes.map(b => ({ Cid: formatCid(b.cid, options), Err: b.err })) }
+      // Kubo's PinVerifyRes: BadNodes left out when there are none (omitempty)
+      const badNodes = r.badNodes.map(b => ({ Cid: formatCid(b.cid, options), Err: b.err }))
+      yield badNodes.length === 0 ? { Cid: formatCid(r.cid, options), Ok: r.ok } : { Cid: formatCid(r.cid, options), Ok: r.ok, BadNodes: badNodes }
     }
   },
   text (out, options) {
     if (options.quiet === true) return out.Ok ? '' : `${out.Cid}\n`
     if (out.Ok) return `${out.Cid} ok\n`
-    return `${out.Cid} broken\n` + out.BadNodes.map(b => `  ${b.Cid}: ${b.Err}\n`).join('')
+    return `${out.Cid} broken\n` + (out.BadNodes ?? []).map(b => `  ${b.Cid}: ${b.Err}\n`).join('')
   }
 })
 

@@ -51,14 +51,16 @@ Version         string The repo version.`,
   repo: 'read',
   async run ({ node, options, signal }) {
     const s = await node.repo.stat({ signal, sizeOnly: options['size-only'] === true })
-    return options['size-only'] === true ? { RepoSize: s.RepoSize, StorageMax: s.StorageMax } : s
+    // Kubo's Stat struct has no omitempty: with --size-only the other fields are there, zero
+    return options['size-only'] === true ? { RepoSize: s.RepoSize, StorageMax: s.StorageMax, NumObjects: 0, RepoPath: '', Version: '' } : s
   },
   text (out, options) {
     const size = (n: number): string => (options.human === true ? humanSize(n) : String(n))
     const lines = []
-    if ('NumObjects' in out) lines.push(`NumObjects: ${out.NumObjects}`)
+    const full = options['size-only'] !== true
+    if (full) lines.push(`NumObjects: ${out.NumObjects}`)
     lines.push(`RepoSize:   ${size(out.RepoSize)}`, `StorageMax: ${size(out.StorageMax)}`)
-    if ('RepoPath' in out) lines.push(`RepoPath:   ${out.RepoPath}`, `Version:    ${out.Version}`)
+    if (full) lines.push(`RepoPath:   ${out.RepoPath}`, `Version:    ${out.Version}`)
     return lines.join('\n') + '\n'
   }
 })
@@ -81,10 +83,13 @@ const verify = command({
   output: 'stream',
   repo: 'read',
   async * run ({ node, signal }) {
-    for await (const p of node.repo.verify({ signal })) yield p
+    // as Kubo: a count per block, and messages (a corrupt block, the summary) with Progress 0
+    for await (const p of node.repo.verify({ signal })) yield p.Msg === '' ? p : { Msg: p.Msg, Progress: 0 }
   },
   text (out) {
-    return out.Msg === '' ? '' : `${out.Msg}\n`
+    // Kubo's text: the count on one line redrawn with \r, then each message (short ones padded over the count)
+    if (out.Msg === '') return `${out.Progress} blocks processed.\r`
+    return `${out.Msg.length < 20 ? out.Msg + ' '.repeat(13) : out.Msg}\n`
   }
 })
 

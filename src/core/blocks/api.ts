@@ -50,7 +50,9 @@ export function createBlockApi ({ blocks, gcLock }: Pick<Components, 'blocks' | 
       version = cid.version
       return await gcLock.shared(async () => {
         await blocks.put(cid, bytes, options)
-        if (options.pin === true) await pins.add(cid, { recursive: false, signal: options.signal })
+        // pinned recursively, as Kubo's block put --pin does; unlike Kubo the DAG below is checked first (a
+        // pinned root never has missing children here), which for a raw block is the block itself
+        if (options.pin === true) await pins.add(cid, { recursive: true, signal: options.signal })
         return { Key: cid, Size: bytes.byteLength }
       })
     },
@@ -61,11 +63,14 @@ export function createBlockApi ({ blocks, gcLock }: Pick<Components, 'blocks' | 
           options.signal?.throwIfAborted()
           const [pin] = await pins.check([cid], options)
           if (pin !== undefined) {
-            yield { Hash: cid, Error: new BlockPinnedError(`pinned: ${pin.type}`).message }
+            // boxo's Pin.String(): "pinned: recursive", "pinned: direct", "pinned via <root>"
+            const why = pin.via !== undefined ? `pinned via ${pin.via.toString()}` : `pinned: ${pin.type}`
+            yield { Hash: cid, Error: new BlockPinnedError(why).message }
             continue
           }
           if (!await blocks.has(cid, options)) {
-            if (options.force !== true) yield { Hash: cid, Error: 'ipld: could not find ' + cid.toString() }
+            // with --force a missing block counts as removed, as Kubo reports it
+            yield options.force === true ? { Hash: cid } : { Hash: cid, Error: 'ipld: could not find ' + cid.toString() }
             continue
           }
           await blocks.delete(cid, options)

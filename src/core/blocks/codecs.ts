@@ -20,7 +20,8 @@ export function codecCode (name: string): number {
   if (extra !== undefined) return extra
   // a number (decimal or 0x hex) is accepted as the code itself
   if (/^(0x[0-9a-f]+|\d+)$/i.test(name)) return Number(name)
-  throw new UnsupportedError(`unrecognized codec: ${name}`)
+  // go-multicodec's words, which Kubo prints for every codec option
+  throw new UnsupportedError(`unknown multicodec: ${JSON.stringify(name)}`)
 }
 
 export function codecByCode (code: number): BlockCodec<number, unknown> {

@@ -31,7 +31,8 @@ const byCode = new Map<number, MultihashHasher<number>>(HASHERS.map(h => [h.code
 
 export function hasherByName (name: string): MultihashHasher<number> {
   const h = byName.get(name)
-  if (h === undefined) throw new UnsupportedError(`unrecognized hash function: ${name}`)
+  // Kubo's add and files say it so (block put and dag put have their own words, in their commands)
+  if (h === undefined) throw new UnsupportedError(`unrecognized hash function: ${JSON.stringify(name)}`)
   return h
 }
 

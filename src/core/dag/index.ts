@@ -174,7 +174,9 @@ export function createDagApi ({ blocks, gcLock }: Components, { pins }: { pins: 
           }
         }
         const results: ImportResult['roots'] = []
-        for (const cid of roots) {
+        // a root named by several CARs (or twice by one) is pinned and reported once, as Kubo's set of roots
+        const unique = new Map(roots.map(c => [c.toString(), c]))
+        for (const cid of unique.values()) {
           let pinError = ''
           if (options.pinRoots !== false) {
             try {

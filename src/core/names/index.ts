@@ -15,6 +15,7 @@ import type { IPNSRecord } from 'ipns'
 import type { Components } from '../node.ts'
 import { InvalidArgumentError, InvalidPathError, InvalidRecordError, KeyNotFoundError, NameNotFoundError, NotOnlineError } from '../errors.ts'
 import { parseDuration } from '../repo/config.ts'
+import { pathSegments } from '../path.ts'
 import { offlineScope } from '../blocks/network-store.ts'
 import { logger } from '../log.ts'
 import { createKeystore, formatName, SELF } from './keystore.ts'
@@ -81,11 +82,9 @@ function duration (text: string, what: string): number {
 /** `/ipfs/<cid>[/…]`, `/ipns/<name>[/…]`, or a bare CID (→ /ipfs/<cid>) */
 function normalizeValue (value: string): string {
   const v = value.trim()
-  if (v.startsWith('/ipfs/') || v.startsWith('/ipns/')) {
-    if (v.split('/')[2] === '') throw new InvalidPathError(`invalid path ${JSON.stringify(value)}`)
-    return v
-  }
-  if (v.startsWith('/') || v === '') throw new InvalidPathError(`invalid path ${JSON.stringify(value)}: not /ipfs/ or /ipns/`)
+  // boxo's checks and words (a path needs a namespace and a root; // . and .. are cleaned away)
+  if (v.startsWith('/')) return '/' + pathSegments(v).join('/') + (v.endsWith('/') ? '/' : '')
+  if (v === '') throw new InvalidPathError('invalid path "": path does not have enough components')
   return `/ipfs/${v}`
 }
 
@@ -337,7 +336,7 @@ export function createNamesApi ({ repo, meta }: Components, deps: NamesDeps) {
         const parts = current.split('/')
         const name = parts[2] ?? ''
         const rest = parts.slice(3).join('/')
-        if (name === '') throw new InvalidPathError(`invalid path ${JSON.stringify(path)}`)
+        if (name === '') throw new InvalidPathError(`invalid path ${JSON.stringify(path)}: path does not have enough components`)
         let value: string
         if (name.includes('.')) {
           const answer = await dnslink.resolve(name, options)

@@ -22,6 +22,8 @@ export interface PinEntry {
   cid: CID
   type: PinType
   name?: string
+  /** for an indirect pin: the recursive pin it is under */
+  via?: CID
 }
 
 export interface PinAddOptions extends AbortOptions {
@@ -95,11 +97,8 @@ export function createPinsApi ({ blocks, meta, provide }: Pick<Components, 'bloc
 
     async rm (cid: CID, options: AbortOptions & { recursive?: boolean } = {}): Promise<CID> {
       const existing = await meta.get<PinRecord>(pinKey(cid))
-      if (existing === undefined) {
-        const reason = await api.pinReason(cid, options)
-        if (reason !== undefined) throw new NotPinnedError(`${cid.toString()} is ${reason}`)
-        throw new NotPinnedError('not pinned or pinned indirectly')
-      }
+      // boxo's ErrNotPinned, for an indirect pin too
+      if (existing === undefined) throw new NotPinnedError('not pinned or pinned indirectly')
       if (existing.type === 'recursive' && options.recursive === false) {
         throw new NotPinnedError(`${cid.toString()} is pinned recursively`)
       }
@@ -112,6 +111,8 @@ export function createPinsApi ({ blocks, meta, provide }: Pick<Components, 'bloc
       const existing = await meta.get<PinRecord>(pinKey(from))
       if (existing?.type !== 'recursive') throw new NotPinnedError(`'from' cid was not recursively pinned already`)
       if (from.equals(to)) return
+      // boxo's pinner refuses to move a pin onto one that is there already
+      if ((await meta.get<PinRecord>(pinKey(to)))?.type === 'recursive') throw new PinError("'to' cid was already recursively pinned")
       await api.add(to, { recursive: true, name: existing.name, signal: options.signal })
       if (options.unpin !== false) await meta.delete(pinKey(from))
     },
@@ -123,8 +124,9 @@ export function createPinsApi ({ blocks, meta, provide }: Pick<Components, 'bloc
         if (type === 'all' || type === record.type) yield { cid, type: record.type, name: record.name }
       }
       if (type === 'all' || type === 'indirect') {
+        // a CID pinned directly or recursively is listed as that, never as indirect (Kubo's pinLsAll)
         const own = new Set<string>()
-        if (type === 'all') for await (const { cid } of stored(options)) own.add(mhKey(cid))
+        for await (const { cid } of stored(options)) own.add(mhKey(cid))
         for (const { cid } of (await indirectSet(options)).values()) {
           if (!own.has(mhKey(cid))) yield { cid, type: 'indirect' }
         }
@@ -132,17 +134,19 @@ export function createPinsApi ({ blocks, meta, provide }: Pick<Components, 'bloc
     },
 
     /** How specific CIDs are pinned; undefined for those that are not */
-    async check (cids: CID[], options: AbortOptions = {}): Promise<Array<PinEntry | undefined>> {
+    async check (cids: CID[], options: AbortOptions & { indirectOnly?: boolean } = {}): Promise<Array<PinEntry | undefined>> {
       const out: Array<PinEntry | undefined> = []
       let indirect: Map<string, { cid: CID, via: CID }> | undefined
       for (const cid of cids) {
-        const own = await meta.get<PinRecord>(pinKey(cid))
+        // indirectOnly: is it under a recursive pin, whatever its own pin (Kubo's IsPinnedWithType(Indirect))
+        const own = options.indirectOnly === true ? undefined : await meta.get<PinRecord>(pinKey(cid))
         if (own !== undefined) {
           out.push({ cid, type: own.type, name: own.name })
           continue
         }
         indirect ??= await indirectSet(options)
-        out.push(indirect.has(mhKey(cid)) ? { cid, type: 'indirect' } : undefined)
+        const under = indirect.get(mhKey(cid))
+        out.push(under !== undefined ? { cid, type: 'indirect', via: under.via } : undefined)
       }
       return out
     },

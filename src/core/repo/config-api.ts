@@ -16,7 +16,8 @@ export function createConfigApi ({ repo }: Pick<Components, 'repo'>) {
       return c
     },
     async get (key: string): Promise<JSONValue> {
-      if (PRIVATE_KEYS.includes(key)) throw new InvalidConfigError('cannot show or change private key through API')
+      // Kubo refuses the whole Identity too (it holds the key), whatever the case of the letters
+      if (['identity', 'identity.privkey'].includes(key.toLowerCase())) throw new InvalidConfigError('cannot show or change private key through API')
       return structuredClone(getKey(repo.config, key))
     },
     async set (key: string, value: JSONValue): Promise<void> {

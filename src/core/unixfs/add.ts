@@ -106,7 +106,7 @@ export function resolveAddOptions (config: ImportConfig | undefined, o: AddOptio
   if (!Number.isInteger(maxFileLinks) || maxFileLinks < 2) throw new InvalidArgumentError(`max-file-links must be at least 2, got ${maxFileLinks}`)
   const fanout = o.maxHamtFanout ?? c.UnixFSHAMTDirectoryMaxFanout ?? DEFAULTS.UnixFSHAMTDirectoryMaxFanout
   if (fanout < 8 || fanout > 1024 || (fanout & (fanout - 1)) !== 0 || fanout % 8 !== 0) {
-    throw new InvalidArgumentError(`max-hamt-fanout must be a power of 2, a multiple of 8 and at most 1024, got ${fanout}`)
+    throw new InvalidArgumentError(`HAMT fanout must be a power of 2, between 8 and 1024 (got ${fanout})`)
   }
   const estimation = c.UnixFSHAMTDirectorySizeEstimation ?? DEFAULTS.UnixFSHAMTDirectorySizeEstimation
   const thresholdText = c.UnixFSHAMTDirectorySizeThreshold ?? DEFAULTS.UnixFSHAMTDirectorySizeThreshold

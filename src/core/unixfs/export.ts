@@ -9,6 +9,7 @@ import { PathNotFoundError, WrongNodeTypeError, isMissingName, toTsipfsError } f
 import { getEntries, type GetEntry } from './get.ts'
 import { readFile } from './read.ts'
 import { tarStream } from './tar.ts'
+import { decodeData } from '../files/pb-data.ts'
 import { refs, type Ref, type RefsOptions } from '../dag/refs.ts'
 
 export interface LsLink {
@@ -18,6 +19,24 @@ export interface LsLink {
   size: bigint
   type: 'directory' | 'file' | 'symlink' | 'unknown'
   target?: string
+  /** the UnixFS Data type number (1 directory, 2 file, 4 symlink, 5 HAMT…), for dag-pb entries */
+  dataType?: number
+  /** the permission bits stored in the node (0xfff), absent when none were */
+  mode?: number
+  /** the modification time stored in the node, absent when none was */
+  mtime?: { secs: number, nsecs?: number }
+}
+
+/** The metadata a dag-pb UnixFS entry stores (ipfs-unixfs fills in default modes: read the field itself) */
+function metadataOf (entry: UnixFSEntry): Pick<LsLink, 'dataType' | 'mode' | 'mtime'> {
+  if ((entry.type !== 'file' && entry.type !== 'directory') || entry.node.Data === undefined) return {}
+  let data
+  try {
+    data = decodeData(entry.node.Data)
+  } catch {
+    return {}
+  }
+  return { dataType: data.type, mode: data.mode === undefined ? undefined : data.mode & 0xfff, mtime: data.mtime }
 }
 
 /** The raw codec (0x55): chunks Kubo does not open, sized by their link */
@@ -34,7 +53,14 @@ export function createExporter ({ blockstore, blocks }: Components) {
   async function entryAt (path: string, options: AbortOptions): Promise<UnixFSEntry> {
     const p = parsePath(path)
     try {
-      return await exporter(formatPath(p), blockstore, options)
+      const entry = await exporter(formatPath(p), blockstore, options)
+      // ipfs-unixfs-exporter stops at a UnixFS file and drops the one name after it (/ipfs/<file>/x gave the
+      // file): a file has no links to follow, as Kubo says with an error
+      if (entry.type === 'file' && p.segments.length > 0) {
+        const parent = await exporter(formatPath({ ...p, segments: p.segments.slice(0, -1) }), blockstore, options)
+        if (parent.cid.equals(entry.cid)) throw new PathNotFoundError(`no link named "${p.segments.at(-1) as string}" under ${entry.cid.toString()}`)
+      }
+      return entry
     } catch (err) {
       // a name missing from a directory: say which, as Kubo does ("no link named ... under <cid>")
       if (isMissingName(err) && p.segments.length > 0) await missingLink(p, options)
@@ -89,7 +115,7 @@ export function createExporter ({ blockstore, blocks }: Components) {
             continue
           }
           const child = await exporter(link.Hash, blockstore, options)
-          yield { name: link.Name ?? '', cid: link.Hash, size: child.type === 'file' ? child.unixfs.fileSize() : 0n, type: kind(child) }
+          yield { name: link.Name ?? '', cid: link.Hash, size: child.type === 'file' ? child.unixfs.fileSize() : 0n, type: kind(child), ...metadataOf(child) }
         }
         return
       }
@@ -102,18 +128,19 @@ export function createExporter ({ blockstore, blocks }: Components) {
         }
         // a symlink's size is its target's length, as Kubo lists it (the UnixFS filesize)
         const size = child.type === 'file' && (type === 'file' || type === 'symlink') ? child.unixfs.fileSize() : type === 'file' ? child.size : 0n
-        yield { name: link.name, cid: link.cid, size, type, target }
+        yield { name: link.name, cid: link.cid, size, type, target, ...metadataOf(child) }
       }
     },
 
     /** The tree at `path` as a TAR stream named `rootName` (gzipped with a level) */
-    tar (path: string, rootName: string, options: AbortOptions & { gzipLevel?: number } = {}): AsyncGenerator<Uint8Array> {
-      return tarStream(getEntries(blockstore, blocks, formatPath(parsePath(path)), rootName, options), { gzipLevel: options.gzipLevel })
+    async * tar (path: string, rootName: string, options: AbortOptions & { gzipLevel?: number } = {}): AsyncGenerator<Uint8Array> {
+      const root = await entryAt(path, options)
+      yield * tarStream(getEntries(blockstore, blocks, root, rootName, options), { gzipLevel: options.gzipLevel })
     },
 
     /** A tree of files for `get`, with every name checked (see get.ts) */
-    get (path: string, rootName: string, options: AbortOptions = {}): AsyncGenerator<GetEntry> {
-      return getEntries(blockstore, blocks, formatPath(parsePath(path)), rootName, options)
+    async * get (path: string, rootName: string, options: AbortOptions = {}): AsyncGenerator<GetEntry> {
+      yield * getEntries(blockstore, blocks, await entryAt(path, options), rootName, options)
     },
 
     async * refs (path: string, options: RefsOptions = {}): AsyncGenerator<Ref> {

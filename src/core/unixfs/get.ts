@@ -52,7 +52,8 @@ function meta (entry: UnixFSEntry): Pick<GetEntry, 'mode' | 'mtime'> {
   return { mode: u.mode, mtime }
 }
 
-export async function * getEntries (blockstore: ReadableStorage, blocks: BlockStore, path: string, rootName: string, options: AbortOptions = {}): AsyncGenerator<GetEntry> {
+/** The entries below `root` (resolved by the caller, who says which name a path lacks) */
+export async function * getEntries (blockstore: ReadableStorage, blocks: BlockStore, root: UnixFSEntry, rootName: string, options: AbortOptions = {}): AsyncGenerator<GetEntry> {
   async function * walk (entry: UnixFSEntry, rel: string): AsyncGenerator<GetEntry> {
     options.signal?.throwIfAborted()
     if (entry.type === 'directory') {
@@ -75,12 +76,6 @@ export async function * getEntries (blockstore: ReadableStorage, blocks: BlockSt
       return
     }
     throw new InvalidPathError(`cannot get a ${entry.type} node as a file`)
-  }
-  let root: UnixFSEntry
-  try {
-    root = await exporter(path, blockstore, options)
-  } catch (err) {
-    throw toTsipfsError(err)
   }
   yield * walk(root, checkName(rootName))
 }
