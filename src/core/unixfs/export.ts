@@ -55,11 +55,9 @@ export function createExporter ({ blockstore, blocks }: Components) {
     try {
       const entry = await exporter(formatPath(p), blockstore, options)
       // ipfs-unixfs-exporter stops at a UnixFS file and drops the one name after it (/ipfs/<file>/x gave the
-      // file): a file has no links to follow, as Kubo says with an error
-      if (entry.type === 'file' && p.segments.length > 0) {
-        const parent = await exporter(formatPath({ ...p, segments: p.segments.slice(0, -1) }), blockstore, options)
-        if (parent.cid.equals(entry.cid)) throw new PathNotFoundError(`no link named "${p.segments.at(-1) as string}" under ${entry.cid.toString()}`)
-      }
+      // file, its path one name short of the one asked for): a file has no links to follow, as Kubo says
+      const resolved = entry.path.split('/').length - 1
+      if (entry.type === 'file' && resolved < p.segments.length) throw new PathNotFoundError(`no link named "${p.segments[resolved] as string}" under ${entry.cid.toString()}`)
       return entry
     } catch (err) {
       // a name missing from a directory: say which, as Kubo does ("no link named ... under <cid>")
