@@ -16,7 +16,7 @@ const MAX_PENDING = 1024
  * (setImmediate), and an add of a local file reads, hashes and puts with synchronous reads and microtasks
  * only: without a turn, no commit began until the write-behind was full, then the add sat idle through
  * the whole commit and its disk sync (256 MiB: 32 such waits, 0.8 s of the add's 1.2 s). A turn every
- * few MiB lets LMDB commit and sync one part while the next is hashed (1.2 s → 0.85 s).
+ * few MiB lets LMDB commit and sync one part while the next is hashed (1.11–1.34 s → 0.69–0.80 s).
  */
 const TURN_BYTES = 4 * 1024 * 1024
 
