@@ -1,8 +1,8 @@
 /** Helpers shared by command implementations */
-import { TooLargeError, UnsupportedError } from '../core/errors.ts'
+import { TooLargeError } from '../core/errors.ts'
 import { CID } from 'multiformats/cid'
-import { bases } from 'multiformats/basics'
 import type { Options } from './command.ts'
+import { baseByName, baseOfText } from '../core/bases.ts'
 
 /** Concatenate a byte stream, refusing more than `limit` bytes */
 export async function readAll (source: AsyncIterable<Uint8Array>, limit: number): Promise<Uint8Array> {
@@ -34,22 +34,13 @@ export async function isHashName (name: string): Promise<boolean> {
   }
 }
 
-/** The multibase --cid-base names, by name or by its one-character prefix (go-multibase's EncoderByName) */
-function cidBase (name: string): (typeof bases)[keyof typeof bases] {
-  const base = [...name].length === 1
-    ? Object.values(bases).find(b => b.prefix === name)
-    : Object.values(bases).find(b => b.name === name)
-  if (base === undefined) throw new UnsupportedError(name === '' ? 'empty multibase encoding' : `unsupported multibase encoding: ${name}`)
-  return base
-}
-
 /**
  * Check --cid-base before a command does anything (Kubo's GetCidEncoder fails first): `add --cid-base=nope`
  * must not add the files and then fail
  */
 export function checkCidBase (options: Options): void {
   const name = options['cid-base']
-  if (typeof name === 'string' && name !== '') cidBase(name)
+  if (typeof name === 'string' && name !== '') baseByName(name)
 }
 
 /**
@@ -60,7 +51,7 @@ export function formatCid (cid: CID, options: Options): string {
   const name = options['cid-base']
   const given = options['upgrade-cidv0-in-output']
   if (typeof name !== 'string' || name === '') return given === true && cid.version === 0 ? cid.toV1().toString() : cid.toString()
-  const base = cidBase(name)
+  const base = baseByName(name)
   const upgrade = typeof given === 'boolean' ? given : base.name !== 'base58btc'
   if (cid.version === 0) return upgrade ? cid.toV1().toString(base.encoder) : cid.toString()
   return cid.toString(base.encoder)
@@ -75,7 +66,7 @@ export function optionsFromPath (path: string, options: Options): Options {
   const parts = path.split('/')
   const root = parts[0] !== '' ? parts[0] : parts[2]
   if (root === undefined || root.length < 2 || root.startsWith('Qm') || root.startsWith('1')) return options
-  const base = Object.values(bases).find(b => b.prefix === root[0])
+  const base = baseOfText(root)
   if (base === undefined) return options
   try {
     CID.parse(root, base.decoder)

@@ -5,15 +5,10 @@ import type { MultibaseCodec } from 'multiformats/bases/interface'
 import { parseCid } from './path.ts'
 import { codecCode } from './blocks/codecs.ts'
 import { supportedHashers } from './blocks/hashers.ts'
-import { InvalidArgumentError, UnsupportedError } from './errors.ts'
+import { InvalidArgumentError } from './errors.ts'
+import { MULTIBASES, baseByName, baseOfText } from './bases.ts'
 
-export const MULTIBASES = Object.values(bases) as Array<MultibaseCodec<string>>
-
-export function baseByName (name: string): MultibaseCodec<string> {
-  const b = MULTIBASES.find(b => b.name === name || (name.length === 1 && b.prefix === name))
-  if (b === undefined) throw new UnsupportedError(`unsupported multibase encoding: ${name}`)
-  return b
-}
+export { MULTIBASES, baseByName }
 
 /** The multihash names Kubo 0.42 lists in `cid hashes` (go-multihash's table: blake2b and blake2s in 8-bit steps) */
 export const HASH_NAMES: Record<number, string> = {
@@ -99,7 +94,7 @@ export function convertCid (text: string, options: { version?: number, codec?: s
     cid = cid.toV1()
   }
   // without -b, the output keeps the input's multibase (base58btc for a CIDv0), as Kubo does
-  const inputBase = text.trim().startsWith('Qm') ? bases.base58btc : MULTIBASES.find(b => b.prefix === text.trim()[0]) ?? bases.base32
+  const inputBase = text.trim().startsWith('Qm') ? bases.base58btc : baseOfText(text.trim()) ?? bases.base32
   const base = options.base !== undefined && options.base !== '' ? baseByName(options.base) : inputBase
   return formatCidString(cid, options.format ?? '%s', base as MultibaseCodec<string>)
 }

@@ -2,9 +2,9 @@
  * Content paths: `/ipfs/<cid>/a/b`, `<cid>/a/b` and `/ipld/<cid>/…`. (`/ipns/` arrives with names.)
  */
 import { CID } from 'multiformats/cid'
-import { bases } from 'multiformats/basics'
 import { posix } from 'node:path'
 import { InvalidCIDError, InvalidPathError } from './errors.ts'
+import { baseOfText } from './bases.ts'
 
 
 export interface ContentPath {
@@ -20,7 +20,7 @@ export function parseCid (value: string): CID {
   } catch (err) {
     // base36 / other multibases need the matching decoder
     const text = value.trim()
-    const base = Object.values(bases).find(b => b.prefix === text[0])
+    const base = baseOfText(text)
     if (base !== undefined) {
       try {
         return CID.decode(base.decoder.decode(text))

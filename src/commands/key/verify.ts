@@ -1,13 +1,13 @@
 /** `tsipfs key verify <data>` */
 import { command } from '../command.ts'
-import { bases } from 'multiformats/basics'
+import { baseOfText } from '../../core/bases.ts'
 import { IPNS_BASE, readFileInput, type KeyOutput } from './shared.ts'
 import { formatName } from '../../core/names/keystore.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 
 function decodeMultibase (text: string): Uint8Array {
   if (text === '') throw new InvalidArgumentError('cannot decode multibase for zero length string')
-  const base = Object.values(bases).find(b => b.prefix === text[0])
+  const base = baseOfText(text)
   if (base === undefined) throw new InvalidArgumentError('selected encoding not supported')
   try {
     return base.decoder.decode(text)

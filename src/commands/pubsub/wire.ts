@@ -3,7 +3,7 @@
  * and the binary fields of results (data, seqno, topicIDs) are base64url multibase strings too.
  */
 import { base64url } from 'multiformats/bases/base64'
-import { bases } from 'multiformats/basics'
+import { baseOfText } from '../../core/bases.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 
 /** Text → `u` + base64url of its UTF-8 bytes */
@@ -17,7 +17,7 @@ export function encodeBytes (bytes: Uint8Array): string {
 
 /** A URL argument → the text it encodes; it must be base64url multibase, as Kubo requires */
 export function decodeArg (arg: string): string {
-  const base = Object.values(bases).find(b => b.prefix === arg[0])
+  const base = baseOfText(arg)
   if (base === undefined) throw new InvalidArgumentError(`URL arg must be multibase encoded: ${arg === '' ? 'empty string' : `selected encoding not supported: ${JSON.stringify(arg[0])}`}`)
   let bytes: Uint8Array
   try {

@@ -9,7 +9,7 @@ import { mkdir, readFile, readdir, rename as fsRename, rm, stat } from 'node:fs/
 import { join } from 'node:path'
 import type { PrivateKey, PublicKey, PeerId } from '@libp2p/interface'
 import { base32 } from 'multiformats/bases/base32'
-import { bases } from 'multiformats/basics'
+import { baseByName } from '../bases.ts'
 import type { Components } from '../node.ts'
 import { writeFileAtomic } from '../repo/fs-util.ts'
 import {
@@ -51,8 +51,12 @@ function nameOf (file: string): string | undefined {
 export function formatName (peerId: PeerId, ipnsBase: unknown = 'base36'): string {
   const baseName = typeof ipnsBase === 'string' && ipnsBase !== '' ? ipnsBase : 'base36'
   if (baseName === 'b58mh') return peerId.toString()
-  const base = Object.values(bases).find(b => b.name === baseName || b.prefix === baseName)
-  if (base === undefined) throw new UnsupportedError(`cannot get key encoder: unsupported multibase encoding: ${baseName}`)
+  let base
+  try {
+    base = baseByName(baseName)
+  } catch {
+    throw new UnsupportedError(`cannot get key encoder: unsupported multibase encoding: ${baseName}`)
+  }
   return peerId.toCID().toString(base.encoder)
 }
 

@@ -5,7 +5,7 @@
 import { CID } from 'multiformats/cid'
 import { base36 } from 'multiformats/bases/base36'
 import { base58btc } from 'multiformats/bases/base58'
-import { bases } from 'multiformats/basics'
+import { baseOfText } from '../bases.ts'
 import * as Digest from 'multiformats/hashes/digest'
 import type { IPNSRecord } from 'ipns'
 import { InvalidArgumentError, InvalidRecordError } from '../errors.ts'
@@ -36,7 +36,7 @@ export function parseIpnsName (name: string): CID {
     if (text.startsWith('1') || text.startsWith('Q')) {
       mh = Digest.decode(base58btc.baseDecode(text))
     } else {
-      const base = Object.values(bases).find(b => b.prefix === text[0])
+      const base = baseOfText(text)
       if (base === undefined) throw new Error('not a base58btc multihash or a multibase CID')
       const cid = CID.decode(base.decoder.decode(text))
       if (cid.code !== LIBP2P_KEY) throw new Error(`a CID of codec 0x${cid.code.toString(16)}, not libp2p-key`)

@@ -36,7 +36,7 @@ export function createIdentityApi ({ repo }: Pick<Components, 'repo'>) {
  */
 export async function formatPeerId (id: string, base: string): Promise<string> {
   if (base === '' || base === 'b58mh') return id
-  const { baseByName } = await import('../cid.ts')
+  const { baseByName } = await import('../bases.ts')
   const { peerIdFromString } = await import('@libp2p/peer-id')
   let codec
   try {

@@ -2,14 +2,18 @@
 import { command } from '../../command.ts'
 import type { PeerId } from '@libp2p/interface'
 import { base36 } from 'multiformats/bases/base36'
-import { bases } from 'multiformats/basics'
+import { baseByName } from '../../../core/bases.ts'
 import { InvalidArgumentError } from '../../../core/errors.ts'
 
 /** Kubo's --ipns-base: b58mh (a base58 multihash: 12D3…/Qm…) or a multibase for the CIDv1 (default base36) */
 function formatName (id: PeerId, ipnsBase: string): string {
   if (ipnsBase === 'b58mh') return id.toString()
-  const base = Object.values(bases).find(b => b.name === ipnsBase || b.prefix === ipnsBase)
-  if (base === undefined) throw new InvalidArgumentError(`invalid multibase: ${ipnsBase}`)
+  let base
+  try {
+    base = baseByName(ipnsBase)
+  } catch {
+    throw new InvalidArgumentError(`invalid multibase: ${ipnsBase}`)
+  }
   return id.toCID().toString(base.encoder)
 }
 
