@@ -7,13 +7,14 @@
  *     "sync": false: its blocks are left to the kernel to write back, where tsipfs syncs them),
  *     if scripts/setup-go-tools.sh installed it,
  * all in this run, each in its own process (peak memory is per process). Also the ceiling: SHA-256 of the
- * same bytes on one core. Options: --size <MiB> (default 256), --files <n> (default 10000), --runs <n> (default 3;
+ * same bytes on one core, and the disk's: the same bytes written and synced (fdatasync) in 8 MiB pieces, as a store
+ * that syncs its commits writes them (measured in each run, next to the adds: this disk's speed swings). Options: --size <MiB> (default 256), --files <n> (default 10000), --runs <n> (default 3;
  * the median time is shown, and the highest peak memory).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, open, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
@@ -71,6 +72,40 @@ async function sha256Rate (path: string): Promise<number> {
   return bytes / 1e6 / ((performance.now() - start) / 1000)
 }
 
+/**
+ * The same bytes written to a new file and synced (fdatasync) every 8 MiB, each piece written while the one
+ * before it syncs, as LMDB's overlapping sync commits an add's writes: about the time a store that syncs its
+ * commits cannot beat on this disk. Helia's store and Kubo's flatfs (`"sync": false`) leave the writing to the
+ * kernel, so for them the disk is no bound.
+ */
+async function diskSync (dir: string, path: string): Promise<Result> {
+  const PIECE = 8 * 1024 * 1024
+  const pieces = [Buffer.allocUnsafe(PIECE), Buffer.allocUnsafe(PIECE)]
+  const src = await open(path, 'r')
+  const out = join(dir, 'disk-ceiling')
+  const start = performance.now()
+  const dst = await open(out, 'w')
+  try {
+    let syncing: Promise<void> = Promise.resolve()
+    for (let i = 0; ; i++) {
+      const piece = pieces[i % 2] as Buffer
+      const { bytesRead } = await src.read(piece, 0, PIECE, null)
+      if (bytesRead === 0) break
+      // the previous sync may still be running (a sync covers whatever the file holds when it starts)
+      await dst.write(piece, 0, bytesRead)
+      await syncing
+      syncing = dst.datasync()
+    }
+    await syncing
+  } finally {
+    await dst.close()
+    await src.close()
+  }
+  const ms = performance.now() - start
+  await rm(out)
+  return { ms, cid: '', maxRssMB: 0 }
+}
+
 /** The run with the median time; peak memory is the highest of all runs */
 function median (results: Result[]): Result {
   const sorted = [...results].sort((a, b) => a.ms - b.ms)
@@ -102,10 +137,14 @@ export async function main (args: string[]): Promise<void> {
     console.log(`${''.padEnd(26)} ${'time'.padStart(10)} ${'rate'.padStart(15)} ${'peak RSS'.padStart(9)} ${'vs Helia'.padStart(8)} ${'vs Kubo'.padStart(8)}`)
     for (const [label, path, amount, unit] of [['file', big, mb, 'MB/s   '], ['tree', tree, files, 'files/s']] as const) {
       // interleaved runs, median of each: the disk here is noisy
-      const runs: Record<'helia' | 'core' | 'cli' | 'kubo', Result[]> = { helia: [], core: [], cli: [], kubo: [] }
+      const runs: Record<'helia' | 'core' | 'cli' | 'kubo' | 'disk', Result[]> = { helia: [], core: [], cli: [], kubo: [], disk: [] }
       // each run starts with the page cache written back (`sync`), so no run pays for the previous one's writes
       const settle = (): void => { execFileSync('sync') }
       for (let i = 0; i < repeat; i++) {
+        if (label === 'file') {
+          settle()
+          runs.disk.push(await diskSync(dir, path))
+        }
         settle()
         runs.helia.push(worker('helia', dir, path))
         settle()
@@ -129,6 +168,10 @@ export async function main (args: string[]): Promise<void> {
       console.log(row('tsipfs core API', core, amount, unit, helia, ref))
       console.log(row('tsipfs CLI (whole command)', viaCli, amount, unit, helia, ref))
       if (ref !== undefined) console.log(row('Kubo CLI (whole command)', ref, amount, unit, helia))
+      if (label === 'file') {
+        const disk = median(runs.disk)
+        console.log(`${row('disk: write+sync, 8 MiB', disk, amount, unit, helia).slice(0, 48)}${''.padStart(10)}${`${(helia.ms / disk.ms).toFixed(2)}x`.padStart(7)}  (tsipfs core API: ${(100 * disk.ms / core.ms).toFixed(0)}% of it)`)
+      }
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
