@@ -149,7 +149,7 @@ async function * walk (abs: string, path: string, st: Stats, rel: string,
       yield * walk(childAbs, `${path}/${name}`, childSt, childRel, rules, options)
     }
   } else if (st.isFile()) {
-    yield { path, type: 'file', content: fileContent(abs, st.size), ...await metadata(abs, st, options) }
+    yield { path, type: 'file', content: fileContent(abs, st.size), size: st.size, ...await metadata(abs, st, options) }
   } else {
     throw new LocalFileError(`${relative('.', abs).split(sep).join('/')}: unsupported file type`)
   }

@@ -9,6 +9,7 @@ import { runLocal, checkArgs, repoPathFrom } from './execute.ts'
 import { assertInitialized } from '../core/repo/repo.ts'
 import { formatResult, encoding } from './output.ts'
 import { localEntries, stdinEntry } from './inputs.ts'
+import { FileBytes, ProgressBar } from './progress-bar.ts'
 import { toTsipfsError, DaemonNotRunningError } from '../core/errors.ts'
 import { findDaemon, runRemote } from './remote.ts'
 import { logger } from '../core/log.ts'
@@ -21,7 +22,14 @@ function write (stream: NodeJS.WriteStream, text: string | Uint8Array): Promise<
 }
 
 /** Build file inputs for commands that take them: local paths, or stdin when none are given */
-function fileInputs (cmd: Command, args: string[], options: Options): { args: string[], files?: AsyncIterable<InputEntry> } {
+interface FileInputs {
+  args: string[]
+  files?: AsyncIterable<InputEntry>
+  /** the bytes of the local files given, for a progress bar's total (a second walk of the paths) */
+  size?: () => Promise<number>
+}
+
+function fileInputs (cmd: Command, args: string[], options: Options): FileInputs {
   const fileArg = (cmd.args ?? []).find(a => a.type === 'file')
   if (fileArg === undefined) return { args }
   const stringCount = (cmd.args ?? []).filter(a => a.type === 'string').length
@@ -36,7 +44,7 @@ function fileInputs (cmd: Command, args: string[], options: Options): { args: st
     const name = typeof options['stdin-name'] === 'string' && options['stdin-name'] !== '' ? options['stdin-name'] : ''
     return { args: strings, files: stdinEntry(name) }
   }
-  const files = localEntries(paths, {
+  const walk = {
     recursive: options.recursive === true,
     hidden: options.hidden === true,
     ignore: options.ignore as string[] | undefined,
@@ -45,8 +53,13 @@ function fileInputs (cmd: Command, args: string[], options: Options): { args: st
     preserveMtime: options['preserve-mtime'] === true,
     dereferenceArgs: options['dereference-args'] === true,
     dereferenceSymlinks: options['dereference-symlinks'] === true
-  })
-  return { args: strings, files }
+  }
+  const size = async (): Promise<number> => {
+    let total = 0
+    for await (const entry of localEntries(paths, walk)) total += entry.size ?? 0
+    return total
+  }
+  return { args: strings, files: localEntries(paths, walk), size }
 }
 
 /** Read string arguments from stdin for commands that allow it (e.g. `pin add` with CIDs piped in) */
@@ -75,6 +88,7 @@ export async function main (argv: string[]): Promise<number> {
   }
   process.stdout.on('error', onStdoutError)
   let debug = argv.includes('--debug') || argv.includes('-D')
+  let bar: ProgressBar | undefined
   try {
     const words = commandWords(commands, argv)
     const wantsHelp = argv.includes('--help') || argv.includes('-h') || argv[0] === 'help'
@@ -99,8 +113,9 @@ export async function main (argv: string[]): Promise<number> {
     runningDaemon = parsed.command.path.join(' ') === 'daemon'
     const options = withDefaults(parsed.command, parsed.options)
     debug = options.debug === true
-    // on a terminal, commands that report progress show it unless told not to (as Kubo's add does)
-    if (options.progress === undefined && parsed.command.progress !== undefined && process.stderr.isTTY === true) options.progress = true
+    // on a terminal, commands that report progress show it unless told not to or asked to be quiet (as Kubo's add does)
+    const quiet = options.quiet === true || options.quieter === true || options.silent === true
+    if (options.progress === undefined && parsed.command.progress !== undefined && process.stderr.isTTY === true && !quiet) options.progress = true
     encoding(options)
     const inputs = fileInputs(parsed.command, parsed.args, options)
     const args = await stdinArgs(parsed.command, inputs.args)
@@ -121,32 +136,39 @@ export async function main (argv: string[]): Promise<number> {
       await parsed.command.consume(results as AsyncIterable<never>, options, args)
       return 0
     }
-    const tty = process.stderr.isTTY === true && encoding(options) === 'text'
-    let progressShown = false
+    // a progress bar on a terminal's stderr, with the local files' total size once counted (as Kubo's add)
+    if (process.stderr.isTTY === true && encoding(options) === 'text' && options.progress === true && parsed.command.progress !== undefined) {
+      const shown = new ProgressBar(process.stderr)
+      bar = shown
+      shown.draw()
+      inputs.size?.().then(total => { shown.setTotal(total) }, () => {})
+    }
+    const counted = new FileBytes()
     for await (const value of results) {
       if (parsed.command.output === 'bytes') {
         await write(process.stdout, value as Uint8Array)
         continue
       }
-      const line = tty ? parsed.command.progress?.(value) : undefined
-      if (line !== undefined) {
-        await write(process.stderr, `\r\x1b[K${line}`)
-        progressShown = true
+      const step = bar !== undefined ? parsed.command.progress?.(value) : undefined
+      if (bar !== undefined && step !== undefined) {
+        bar.set(counted.add(step.name, step.bytes))
+        bar.draw()
         continue
       }
-      if (progressShown) {
-        await write(process.stderr, '\r\x1b[K')
-        progressShown = false
-      }
       const text = formatResult(parsed.command, value, options, parsed.args)
+      if (text === '') continue
+      bar?.clear()
       await write(process.stdout, parsed.command.textIsBinary === true && encoding(options) === 'text' ? Buffer.from(text, 'latin1') : text)
+      bar?.draw()
     }
+    bar?.finish()
     return 0
   } catch (err) {
     if (stdoutClosed || (err as NodeJS.ErrnoException).code === 'EPIPE') {
       stdoutClosed = true
       return STDOUT_CLOSED
     }
+    bar?.clear()
     const e = toTsipfsError(err)
     // interrupted (Ctrl-C, SIGTERM): Kubo's client says "canceled", whatever the command was doing
     await write(process.stderr, `Error: ${controller.signal.aborted ? 'canceled' : e.message}\n`)

@@ -167,7 +167,7 @@ config keys (CIDv0, 256 KiB chunks, balanced layout, 174 links per node unless c
     if (options.quieter === true || options.quiet === true) return out.Hash + '\n'
     return `added ${out.Hash} ${escNonPrint(out.Name)}\n`
   },
-  progress: (out) => (out.Hash === undefined && out.Bytes !== undefined ? `${out.Name} ${humanBytes(out.Bytes)}` : undefined)
+  progress: (out) => (out.Hash === undefined && out.Bytes !== undefined ? { name: out.Name, bytes: out.Bytes } : undefined)
 })
 
 /** --to-files: link each top-level entry into MFS, into a directory (a path ending in '/') or at the path */
@@ -215,15 +215,4 @@ async function fastProvide (node: TsipfsNode, root: CID, options: Options, signa
     if (e.name !== 'NotOnlineError' && e.name !== 'ProvideDisabledError') log.warn(`fast provide of ${root.toString()}: ${e.message}`)
   })
   if (wait) await done
-}
-
-function humanBytes (n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let i = 0
-  let v = n
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return `${v.toFixed(i === 0 ? 0 : 2)} ${units[i] as string}`
 }

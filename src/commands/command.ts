@@ -31,6 +31,8 @@ export interface InputEntry {
   path: string
   type: 'file' | 'directory' | 'symlink'
   content?: AsyncIterable<Uint8Array>
+  /** a file's size, where known before reading it (local files) */
+  size?: number
   target?: string
   mode?: number
   mtime?: { secs: bigint, nsecs?: number }
@@ -87,8 +89,11 @@ export interface Command<Out = unknown> {
   text?(out: Out, options: Options, args: string[]): string
   /** The text output is binary, one byte per character (`routing get` prints a raw record) */
   textIsBinary?: boolean
-  /** A progress line for the CLI to draw on a terminal's stderr, for results that are progress events */
-  progress?(out: Out): string | undefined
+  /**
+   * For results that are progress events: the bytes done so far of the named input, which the CLI draws as a
+   * progress bar on a terminal's stderr (src/cli/progress-bar.ts)
+   */
+  progress?(out: Out): { name: string, bytes: number } | undefined
   /**
    * The CLI's side of the command, for results that are not printed: `get` extracts the tar stream the
    * command produces (locally or from the daemon) into files. Runs in the CLI process only.
