@@ -149,10 +149,14 @@ export async function main (argv: string[]): Promise<number> {
         await write(process.stdout, value as Uint8Array)
         continue
       }
-      const step = bar !== undefined ? parsed.command.progress?.(value) : undefined
-      if (bar !== undefined && step !== undefined) {
-        bar.set(counted.add(step.name, step.bytes))
-        bar.draw()
+      const step = options.progress === true && encoding(options) === 'text' ? parsed.command.progress?.(value) : undefined
+      if (step !== undefined) {
+        if ('line' in step) {
+          await write(process.stderr, `${step.line}\r`)
+        } else if (bar !== undefined) {
+          bar.set(counted.add(step.name, step.bytes))
+          bar.draw()
+        }
         continue
       }
       const text = formatResult(parsed.command, value, options, parsed.args)

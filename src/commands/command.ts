@@ -91,9 +91,10 @@ export interface Command<Out = unknown> {
   textIsBinary?: boolean
   /**
    * For results that are progress events: the bytes done so far of the named input, which the CLI draws as a
-   * progress bar on a terminal's stderr (src/cli/progress-bar.ts)
+   * progress bar on a terminal's stderr (src/cli/progress-bar.ts), or a status line the CLI rewrites in place
+   * on stderr
    */
-  progress?(out: Out): { name: string, bytes: number } | undefined
+  progress?(out: Out): { name: string, bytes: number } | { line: string } | undefined
   /**
    * The CLI's side of the command, for results that are not printed: `get` extracts the tar stream the
    * command produces (locally or from the daemon) into files. Runs in the CLI process only.

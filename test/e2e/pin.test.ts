@@ -67,3 +67,27 @@ test('pins: recursive, direct, indirect, names, update, rm, verify; gc keeps pin
   assert.deepEqual(Object.keys(stat), ['RepoSize', 'StorageMax', 'NumObjects', 'RepoPath', 'Version'])
   assert.equal(stat.StorageMax, 10e9)
 })
+
+test('pin add --progress: Kubo\'s line on stderr and its JSON reports, counting the blocks of every path', async (t) => {
+  const h = await harness(t)
+  const big = join(h.dir, 'big')
+  // 3 chunks of 256 KiB and a root: the root's bytes make the total a little over 768 KiB
+  const bytes = new Uint8Array(768 * 1024)
+  for (let i = 0; i < 3; i++) bytes.fill(i + 1, i * 256 * 1024, (i + 1) * 256 * 1024)
+  await writeFile(big, bytes)
+  const file = (await h.ok(['add', '-Q', '--pin=false', big])).trim()
+  const small = (await h.ok(['add', '-Q', '--pin=false'], { input: 'small\n' })).trim()
+  const r = await h.run(['pin', 'add', '--progress', file, small])
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal(r.stdout, `pinned ${file} recursively\npinned ${small} recursively\n`)
+  // the last report covers both paths: 4 blocks of the file and the small one's
+  assert.match(r.stderr, /Fetched\/Processed 5 nodes \(787 kB\)\r$/)
+  await h.ok(['pin', 'rm', file, small])
+  const json = (await h.ok(['pin', 'add', '--progress', '--enc=json', file])).trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>)
+  assert.deepEqual(json.at(-1), { Pins: [file] })
+  assert.equal((json.at(-2) as { Progress: number }).Progress, 4)
+  assert.ok(((json.at(-2) as { Bytes: number }).Bytes) > 768 * 1024)
+  // without --progress, only the pins
+  await h.ok(['pin', 'rm', file])
+  assert.equal(await h.ok(['pin', 'add', '--enc=json', file]), `{"Pins":["${file}"]}\n`)
+})

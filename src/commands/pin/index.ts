@@ -2,8 +2,25 @@ import { command, type Command } from '../command.ts'
 import { InvalidArgumentError } from '../../core/errors.ts'
 import { checkCidBase, formatCid } from '../util.ts'
 import type { PinType } from '../../core/pins/index.ts'
+import { pushable } from 'it-pushable'
 
-const add = command({
+/** Bytes as Kubo's `pin add --progress` says them (go-humanize, SI units): `512 B`, `5.1 MB`, `268 MB` */
+export function formatBytesSI (n: number): string {
+  if (n < 10) return `${n} B`
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB']
+  const e = Math.min(Math.floor(Math.log(n) / Math.log(1000)), units.length - 1)
+  const v = Math.floor(n / 1000 ** e * 10 + 0.5) / 10
+  return `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ${units[e] as string}`
+}
+
+/** Kubo's pin add output: the pins, or with --progress a report of the blocks so far (zero fields left out) */
+interface PinAddOutput {
+  Pins?: string[]
+  Progress?: number
+  Bytes?: number
+}
+
+const add = command<PinAddOutput>({
   path: ['pin', 'add'],
   tagline: 'Pin objects to local storage.',
   description: 'Stores an IPFS object(s) from a given path locally to disk, protecting it from garbage collection.',
@@ -18,32 +35,51 @@ const add = command({
   async * run ({ node, args, options, signal }) {
     checkCidBase(options)
     const recursive = options.recursive !== false
-    const pinned: string[] = []
-    const progress = options.progress === true
-    const events: number[] = []
-    for (const path of args) {
-      // a path that does not resolve is said as it is; Kubo prefixes "pin: " only to the pinning's own failures
-      const cid = await node.unixfs.resolve(await node.names.toIpfsPath(path, { signal }), { signal })
-      try {
-        const target = cid
-        await node.components.gcLock.shared(async () => {
-          await node.pins.add(target, { recursive, name: options.name as string | undefined, signal, onProgress: progress ? (n) => events.push(n) : undefined })
-        })
-      } catch (err) {
-        // Kubo prefixes every pin add failure with "pin: "
-        if (err instanceof Error && !err.message.startsWith('pin: ')) err.message = `pin: ${err.message}`
-        throw err
+    const name = options.name as string | undefined
+    // with --progress, the blocks fetched or checked so far (all the paths together) as Kubo reports them
+    let done = { nodes: 0, bytes: 0 }
+    const pinAll = async (): Promise<string[]> => {
+      const pinned: string[] = []
+      for (const path of args) {
+        // a path that does not resolve is said as it is; Kubo prefixes "pin: " only to the pinning's own failures
+        const cid = await node.unixfs.resolve(await node.names.toIpfsPath(path, { signal }), { signal })
+        const before = done
+        const onProgress = options.progress === true ? (p: { nodes: number, bytes: number }) => { done = { nodes: before.nodes + p.nodes, bytes: before.bytes + p.bytes } } : undefined
+        try {
+          await node.components.gcLock.shared(async () => {
+            await node.pins.add(cid, { recursive, name, signal, onProgress })
+          })
+        } catch (err) {
+          // Kubo prefixes every pin add failure with "pin: "
+          if (err instanceof Error && !err.message.startsWith('pin: ')) err.message = `pin: ${err.message}`
+          throw err
+        }
+        pinned.push(formatCid(cid, options))
       }
-      while (events.length > 0) yield { Progress: events.shift() as number }
-      pinned.push(formatCid(cid, options))
+      return pinned
     }
-    yield { Pins: pinned }
+    if (options.progress !== true) {
+      yield { Pins: await pinAll() }
+      return
+    }
+    // as Kubo: the progress every half second while pinning, once more at the end, then the pins
+    const out = pushable<PinAddOutput>({ objectMode: true })
+    const progress = (): PinAddOutput => ({ ...(done.nodes !== 0 ? { Progress: done.nodes } : {}), ...(done.bytes !== 0 ? { Bytes: done.bytes } : {}) })
+    const timer = setInterval(() => { out.push(progress()) }, 500)
+    pinAll().then(pins => {
+      if (done.nodes !== 0) out.push(progress())
+      out.push({ Pins: pins })
+      out.end()
+    }, (err: unknown) => { out.end(err as Error) }).finally(() => { clearInterval(timer) })
+    yield * out
   },
   text (out, options) {
-    if ('Progress' in out) return ''
+    if (out.Pins === undefined) return ''
     const how = options.recursive !== false ? 'recursively' : 'directly'
     return out.Pins.map(p => `pinned ${p} ${how}\n`).join('')
-  }
+  },
+  // Kubo's CLI rewrites one line on stderr: `Fetched/Processed 24 nodes (5.1 MB)`
+  progress: (out) => (out.Pins === undefined ? { line: `Fetched/Processed ${out.Progress ?? 0} nodes (${formatBytesSI(out.Bytes ?? 0)})` } : undefined)
 })
 
 const rm = command({

@@ -31,7 +31,8 @@ export interface PinAddOptions extends AbortOptions {
   name?: string
   /** The caller has just written every block of the DAG (add, dag import): skip the presence walk */
   complete?: boolean
-  onProgress?: (blocksVisited: number) => void
+  /** the blocks of the DAG checked or fetched so far, and their bytes: after each block */
+  onProgress?: (progress: { nodes: number, bytes: number }) => void
 }
 
 const PREFIX = 'pins/'
@@ -76,12 +77,12 @@ export function createPinsApi ({ blocks, meta, provide }: Pick<Components, 'bloc
         throw new PinError(`${cid.toString()} already pinned recursively`)
       }
       if (recursive && options.complete !== true) {
-        let visited = 0
-        for await (const _ of fetchDag(blocks, cid, { signal: options.signal })) {
-          visited++
-          if (visited % 256 === 0) options.onProgress?.(visited)
+        const progress = { nodes: 0, bytes: 0 }
+        for await (const entry of fetchDag(blocks, cid, { signal: options.signal })) {
+          progress.nodes++
+          progress.bytes += entry.bytes?.byteLength ?? 0
+          options.onProgress?.(progress)
         }
-        options.onProgress?.(visited)
       } else if (!await blocks.has(cid, options)) {
         await blocks.get(cid, options)
       }
