@@ -51,8 +51,9 @@ export interface DaemonOptions {
   signal: AbortSignal
 }
 
-function addresses (value: string | string[] | undefined): string[] {
-  if (value === undefined) return []
+/** Addresses.API or .Gateway (Kubo's Strings): one address, a list, or none (null or "") */
+function addresses (value: string | string[] | null | undefined): string[] {
+  if (value === undefined || value === null || value === '') return []
   return Array.isArray(value) ? value : [value]
 }
 

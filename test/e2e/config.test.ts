@@ -4,6 +4,7 @@ import { readFile, writeFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { harness, BIN } from '../helpers/cli.ts'
+import { startDaemon } from '../helpers/daemon.ts'
 
 test('init writes a Kubo-shaped config, a version file and an Ed25519 identity; profiles apply', async (t) => {
   const h = await harness(t, { profiles: 'test,unixfs-v1-2025' })
@@ -112,4 +113,87 @@ test('a second process opening the repo for writing gets a clear error, never co
   child.stdin.end('content\n')
   await closed
   assert.match(await h.ok(['repo', 'verify']), /all blocks validated/)
+})
+
+test('config <key> <value>, replace and the daemon refuse a value of the wrong type and an unknown key with Kubo\'s messages, writing nothing', async (t) => {
+  const h = await harness(t)
+  const file = join(h.repo, 'config')
+  const before = await readFile(file, 'utf8')
+  // Kubo 0.42's answers to the same commands, word for word
+  const refused: Array<[string[], string]> = [
+    [['Addresses.Swarm', 'foo'], 'failure to decode config: json: cannot unmarshal string into Go struct field Addresses.Addresses.Swarm of type []string'],
+    [['--bool', 'Addresses.Swarm', 'true'], 'failure to decode config: json: cannot unmarshal bool into Go struct field Addresses.Addresses.Swarm of type []string'],
+    [['--json', 'Addresses.API', '5'], 'failure to decode config: json: cannot unmarshal number into Go struct field Addresses.Addresses.API of type string'],
+    [['--json', 'Swarm.ConnMgr.HighWater', '"x"'], 'failure to decode config: json: cannot unmarshal string into Go struct field ConnMgr.Swarm.ConnMgr.HighWater of type int64'],
+    [['--json', 'Swarm.ConnMgr.HighWater', '1.5'], 'failure to decode config: json: cannot unmarshal number 1.5 into Go struct field ConnMgr.Swarm.ConnMgr.HighWater of type int64'],
+    [['--json', 'Swarm.ConnMgr', '5'], 'failure to decode config: json: cannot unmarshal number into Go struct field SwarmConfig.Swarm.ConnMgr of type config.ConnMgr'],
+    [['--json', 'Gateway.DeserializedResponses', '1'], 'failure to decode config: failed to unmarshal "1" into a flag: must be null/undefined, true, or false'],
+    [['Pubsub.SeenMessagesTTL', 'soon'], 'failure to decode config: time: invalid duration "soon"'],
+    [['--json', 'Swarm.Transports.Security.TLS', '0'], 'failure to decode config: priority must be positive: 0 <= 0'],
+    [['--json', 'Gateway.PublicGateways.example', '{"Paths":"/ipfs"}'], 'failure to decode config: json: cannot unmarshal string into Go struct field GatewaySpec.Gateway.PublicGateways.Paths of type []string'],
+    [['Foo.Bar', 'baz'], 'Foo not found'],
+    [['Swarm.Foo', 'bar'], 'Swarm.Foo not found'],
+    [['--json', 'Swarm.ConnMgr.HighWater.Foo', '1'], 'Swarm.ConnMgr.HighWater.Foo not found'],
+    [['Addresses.Swarm.Foo', '1'], 'Addresses.Swarm key is not a map']
+  ]
+  for (const [args, message] of refused) {
+    const r = await h.run(['config', ...args])
+    assert.equal(r.code, 1, args.join(' '))
+    assert.equal(r.stderr, `Error: failed to set config value: ${message} (maybe use --json?)\n`)
+  }
+  assert.equal(await readFile(file, 'utf8'), before, 'a refused set writes nothing')
+  // what Kubo's types do take: null for an optional value, one string for a list of addresses, a size with a unit
+  await h.ok(['config', '--json', 'Swarm.ConnMgr.HighWater', 'null'])
+  await h.ok(['config', '--json', 'Addresses.Gateway', '["/ip4/127.0.0.1/tcp/0"]'])
+  await h.ok(['config', 'Import.UnixFSHAMTDirectorySizeThreshold', '1MiB'])
+  await h.ok(['config', '--json', 'Gateway.PublicGateways.example', '{"Paths":["/ipfs"],"UseSubdomains":false}'])
+  assert.equal(await h.ok(['config', 'Gateway.PublicGateways.example.UseSubdomains']), 'false\n')
+
+  // config replace: Kubo says "failed to decode file as config"; tsipfs adds the key and the reason
+  const current = await readFile(file, 'utf8')
+  const shown = JSON.parse(await h.ok(['config', 'show'])) as Record<string, any>
+  shown.Swarm.ConnMgr = { HighWater: 'many' }
+  await writeFile(join(h.dir, 'wrong.json'), JSON.stringify(shown))
+  const replace = await h.run(['config', 'replace', join(h.dir, 'wrong.json')])
+  assert.equal(replace.code, 1)
+  assert.equal(replace.stderr, 'Error: failed to decode file as config: Swarm.ConnMgr.HighWater: json: cannot unmarshal string into Go struct field ConnMgr.Swarm.ConnMgr.HighWater of type int64\n')
+  assert.equal(await readFile(file, 'utf8'), current, 'a refused replace writes nothing')
+
+  // through a running daemon (the RPC API), the same refusal
+  await startDaemon(t, h)
+  const online = await h.run(['config', '--json', 'Swarm.ConnMgr.LowWater', '"few"'])
+  assert.equal(online.code, 1)
+  assert.equal(online.stderr, 'Error: failed to set config value: failure to decode config: json: cannot unmarshal string into Go struct field ConnMgr.Swarm.ConnMgr.LowWater of type int64 (maybe use --json?)\n')
+  assert.equal((await h.run(['config', 'Nope', 'x'])).stderr, 'Error: failed to set config value: Nope not found (maybe use --json?)\n')
+  assert.equal(await readFile(file, 'utf8'), current)
+})
+
+test('a config file damaged by hand: every command and the daemon stop with one line naming the file and the key', async (t) => {
+  const h = await harness(t)
+  const file = join(h.repo, 'config')
+  const good = await readFile(file, 'utf8')
+  const damaged = JSON.parse(good) as Record<string, any>
+  damaged.Addresses.Swarm = 'foo'
+  await writeFile(file, JSON.stringify(damaged, null, 2))
+  const wrongType = `Error: failure to decode config file ${file}: Addresses.Swarm: json: cannot unmarshal string into Go struct field Addresses.Addresses.Swarm of type []string\n`
+  for (const args of [['id'], ['config', 'show'], ['config', '--json', 'Addresses.Swarm', '[]'], ['add', '-Q'], ['daemon']]) {
+    const r = await h.run(args, { input: 'x' })
+    assert.equal(r.code, 1, args.join(' '))
+    assert.equal(r.stderr, wrongType, args.join(' '))
+  }
+  // a map key with a dot in it is quoted in the path
+  const gateways = JSON.parse(good) as Record<string, any>
+  gateways.Gateway.PublicGateways = { 'example.org': { Paths: ['/ipfs'], UseSubdomains: 'yes' } }
+  await writeFile(file, JSON.stringify(gateways, null, 2))
+  assert.equal((await h.run(['id'])).stderr, `Error: failure to decode config file ${file}: Gateway.PublicGateways["example.org"].UseSubdomains: json: cannot unmarshal string into Go struct field GatewaySpec.Gateway.PublicGateways.UseSubdomains of type bool\n`)
+  // not JSON at all
+  await writeFile(file, good.slice(0, -20))
+  for (const args of [['id'], ['daemon']]) {
+    const r = await h.run(args)
+    assert.equal(r.code, 1, args.join(' '))
+    assert.match(r.stderr, /^Error: failure to decode config file .+\/config: [^\n]*JSON[^\n]*\n$/, args.join(' '))
+    assert.ok(r.stderr.startsWith(`Error: failure to decode config file ${file}: `))
+  }
+  await writeFile(file, good)
+  assert.equal((await h.run(['id'])).code, 0, 'the repo opens again once the file is mended')
 })

@@ -90,7 +90,7 @@ function normalizeValue (value: string): string {
 
 export function createNamesApi ({ repo, meta }: Components, deps: NamesDeps) {
   const keys = createKeystore({ repo })
-  const ipnsConfig = (repo.config.Ipns ?? {}) as { RecordLifetime?: string, RepublishPeriod?: string, ResolveCacheSize?: number, MaxCacheTTL?: string | null }
+  const ipnsConfig = (repo.config.Ipns ?? {}) as { RecordLifetime?: string | null, RepublishPeriod?: string | null, ResolveCacheSize?: number, MaxCacheTTL?: string | null }
   const dnslink = createDnslink((repo.config.DNS ?? {}) as DnsConfig, { ipnsMaxCacheTTL: ipnsConfig.MaxCacheTTL })
   const listeners = new Set<PublishListener>()
   const sources = new Set<RecordSource>()
@@ -291,7 +291,7 @@ export function createNamesApi ({ repo, meta }: Components, deps: NamesDeps) {
         throw new NotOnlineError('can\'t publish while offline: pass `--allow-offline` to override or `--allow-delegated` if Ipns.DelegatedPublishers are set up')
       }
       const path = normalizeValue(value)
-      const lifetime = duration(options.lifetime ?? (ipnsConfig.RecordLifetime !== undefined && ipnsConfig.RecordLifetime !== '' ? ipnsConfig.RecordLifetime : DEFAULT_LIFETIME), 'lifetime')
+      const lifetime = duration(options.lifetime ?? (ipnsConfig.RecordLifetime !== undefined && ipnsConfig.RecordLifetime !== null && ipnsConfig.RecordLifetime !== '' ? ipnsConfig.RecordLifetime : DEFAULT_LIFETIME), 'lifetime')
       const ttl = duration(options.ttl ?? DEFAULT_TTL, 'ttl')
       if (options.resolve !== false) {
         if (path.startsWith('/ipns/')) await api.resolve(path, { signal: options.signal })

@@ -20,15 +20,15 @@ const INITIAL_DELAY = 60_000
 
 export interface RepublisherDeps {
   keys: Keystore
-  period: () => string | undefined
-  lifetime: () => string | undefined
+  period: () => string | null | undefined
+  lifetime: () => string | null | undefined
   localRecord: (cid: CID) => Promise<Uint8Array | undefined>
   sign: (keyName: string, value: string, seq: bigint, lifetimeMs: number, ttlNs: bigint) => Promise<Uint8Array>
   announce: (cid: CID, bytes: Uint8Array, options: AbortOptions) => Promise<void>
 }
 
-function durationOf (value: string | undefined, fallback: string, key: string): number {
-  const text = value === undefined || value === '' ? fallback : value
+function durationOf (value: string | null | undefined, fallback: string, key: string): number {
+  const text = value === undefined || value === null || value === '' ? fallback : value
   try {
     return parseDuration(text)
   } catch {

@@ -70,7 +70,7 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
   const privateKey = privateKeyFromProtobuf(u8FromString(PrivKey, 'base64pad'))
   const swarm = await planSwarm(config, repoPath)
   const { listen, skipped } = swarm
-  for (const a of [...listen, ...config.Addresses.Announce ?? [], ...config.Addresses.AppendAnnounce ?? []]) {
+  for (const a of [...listen, ...config.Addresses?.Announce ?? [], ...config.Addresses?.AppendAnnounce ?? []]) {
     try {
       multiaddr(a)
     } catch (err) {
@@ -99,9 +99,9 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
     peerStore: { maxPeerAge: RECORD_VALIDITY },
     addresses: {
       listen,
-      announce: config.Addresses.Announce ?? [],
-      appendAnnounce: config.Addresses.AppendAnnounce ?? [],
-      noAnnounce: config.Addresses.NoAnnounce ?? []
+      announce: config.Addresses?.Announce ?? [],
+      appendAnnounce: config.Addresses?.AppendAnnounce ?? [],
+      noAnnounce: config.Addresses?.NoAnnounce ?? []
     },
     ...swarm.options,
     peerDiscovery,

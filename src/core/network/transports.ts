@@ -109,11 +109,11 @@ export async function planTransports (config: Config, options: { noQuic?: string
   const quic = on.quic ? await loadNative('QUIC') : undefined
   // loading WebRTC-Direct costs the daemon's start 0.5 to 1 s: done when an address listens on it or when
   // Swarm.Transports.Network.WebRTCDirect is true, not merely by default as Kubo does (docs/config.md)
-  const wantWebrtc = network.WebRTCDirect === true || (on.webrtc && (config.Addresses.Swarm ?? []).some(a => typeof a === 'string' && kindOf(a) === 'webrtc-direct'))
+  const wantWebrtc = network.WebRTCDirect === true || (on.webrtc && (config.Addresses?.Swarm ?? []).some(a => typeof a === 'string' && kindOf(a) === 'webrtc-direct'))
   const webrtc = wantWebrtc ? await loadNative('WebRTC-Direct') : undefined
   const listen: string[] = []
   const skipped: string[] = []
-  for (const addr of config.Addresses.Swarm ?? []) {
+  for (const addr of config.Addresses?.Swarm ?? []) {
     if (typeof addr !== 'string' || addr === '') continue
     const kind = kindOf(addr)
     const family = addr.startsWith('/ip6/') ? 'ip6' : addr.startsWith('/ip4/') ? 'ip4' : undefined

@@ -2,7 +2,8 @@
 import type { Components } from '../node.ts'
 import { getKey, setKey, validateConfig, type Config, type JSONValue } from './config.ts'
 import { applyProfiles } from './profiles.ts'
-import { InvalidConfigError } from '../errors.ts'
+import { checkConfig, checkKey } from './config-schema.ts'
+import { ConfigKeyNotFoundError, InvalidConfigError } from '../errors.ts'
 
 /** Keys whose values are secret: `config show` and `config Identity.PrivKey` never print them */
 const PRIVATE_KEYS = ['Identity.PrivKey']
@@ -24,12 +25,25 @@ export function createConfigApi ({ repo }: Pick<Components, 'repo'>) {
       if (PRIVATE_KEYS.includes(key) || key === 'Identity' || key.startsWith('Identity.')) {
         throw new InvalidConfigError('cannot show or change private key through API')
       }
+      // Kubo's order and messages: the key must exist in Kubo's config, then the whole config must decode
+      const unknown = checkKey(key)
+      if (unknown !== undefined) throw new ConfigKeyNotFoundError(`failed to set config value: ${unknown} (maybe use --json?)`)
       const next = structuredClone(repo.config)
-      setKey(next, key, value)
+      try {
+        setKey(next, key, value)
+      } catch (err) {
+        throw new InvalidConfigError(`failed to set config value: ${(err as Error).message} (maybe use --json?)`)
+      }
+      const problem = checkConfig(next)
+      if (problem !== undefined) throw new InvalidConfigError(`failed to set config value: failure to decode config: ${problem.message} (maybe use --json?)`)
       await repo.saveConfig(validateConfig(next))
     },
     /** Replace the config, keeping the identity (Kubo refuses to change the private key this way) */
     async replace (config: unknown): Promise<void> {
+      if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new InvalidConfigError('failed to decode file as config')
+      // Kubo says no more than "failed to decode file as config"; the key and the reason are added here
+      const problem = checkConfig(config)
+      if (problem !== undefined) throw new InvalidConfigError(`failed to decode file as config: ${problem.path}: ${problem.message}`)
       const next = validateConfig(structuredClone(config))
       const given = next.Identity as { PeerID?: string, PrivKey?: string }
       if (given.PrivKey !== undefined) throw new InvalidConfigError('setting private key with API is not supported')
@@ -41,6 +55,8 @@ export function createConfigApi ({ repo }: Pick<Components, 'repo'>) {
     async applyProfile (names: string[], options: { dryRun?: boolean } = {}): Promise<{ OldCfg: Config, NewCfg: Config }> {
       const old = repo.config
       const next = applyProfiles(old, names)
+      const problem = checkConfig(next)
+      if (problem !== undefined) throw new InvalidConfigError(`failed to apply profile ${names.join(',')}: ${problem.path}: ${problem.message}`)
       if (options.dryRun !== true) await repo.saveConfig(next)
       const strip = (c: Config): Config => {
         const copy = structuredClone(c)

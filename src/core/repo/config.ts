@@ -3,6 +3,7 @@
  * key. Defaults live here in code; the file on disk keeps what `init` wrote plus what the user set.
  */
 import { ConfigKeyNotFoundError, InvalidConfigError } from '../errors.ts'
+import { checkConfig } from './config-schema.ts'
 
 export type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue }
 export type JSONObject = { [key: string]: JSONValue }
@@ -20,12 +21,15 @@ export interface ImportConfig {
   [key: string]: JSONValue | undefined
 }
 
-/** The config as read from disk. Only the sections tsipfs reads are typed; the rest pass through untouched. */
+/**
+ * The config as read from disk, checked against config-schema.ts (so null where Kubo takes null). Only the
+ * sections tsipfs reads are typed here; the rest pass through untouched.
+ */
 export interface Config {
   Identity: { PeerID: string, PrivKey?: string }
-  Addresses: { API: string | string[], Gateway: string | string[], Swarm: string[], Announce: string[], AppendAnnounce: string[], NoAnnounce: string[] }
+  Addresses: { API: string | string[] | null, Gateway: string | string[] | null, Swarm: string[] | null, Announce: string[] | null, AppendAnnounce: string[] | null, NoAnnounce: string[] | null }
   Bootstrap: string[] | null
-  Datastore: { StorageMax: string, StorageGCWatermark: number, GCPeriod: string, HashOnRead: boolean, BloomFilterSize: number, Spec: JSONObject }
+  Datastore: { StorageMax: string | null, StorageGCWatermark: number | null, GCPeriod: string | null, HashOnRead: boolean | null, BloomFilterSize: number | null, Spec: JSONObject | null }
   Import: ImportConfig
   [section: string]: JSONValue | undefined | object
 }
@@ -147,36 +151,31 @@ export function getKey (config: object, key: string): JSONValue {
 export function setKey (config: object, key: string, value: JSONValue): void {
   const parts = splitKey(key)
   let cursor = config as Record<string, unknown>
-  for (const part of parts.slice(0, -1)) {
+  for (const [i, part] of parts.slice(0, -1).entries()) {
     const next = cursor[part]
     if (next === undefined || next === null) {
       cursor[part] = {}
     } else if (typeof next !== 'object' || Array.isArray(next)) {
-      throw new InvalidConfigError(`cannot set ${key}: ${part} is not an object`)
+      throw new InvalidConfigError(`${parts.slice(0, i + 1).join('.')} key is not a map`)
     }
     cursor = cursor[part] as Record<string, unknown>
   }
   cursor[parts[parts.length - 1] as string] = value
 }
 
-/** Check the shape of the sections tsipfs relies on; anything else is kept as it is */
+/**
+ * Check every key against its type (config-schema.ts); keys tsipfs does not know are kept as they are.
+ * A value of the wrong type fails as `<key>: <Kubo's message>`.
+ */
 export function validateConfig (value: unknown): Config {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidConfigError('config must be a JSON object')
   }
-  const c = value as Record<string, unknown>
-  const identity = c.Identity as Record<string, unknown> | undefined
+  const problem = checkConfig(value)
+  if (problem !== undefined) throw new InvalidConfigError(`${problem.path}: ${problem.message}`)
+  const identity = (value as Record<string, unknown>).Identity as Record<string, unknown> | undefined
   if (identity == null || typeof identity.PeerID !== 'string') {
     throw new InvalidConfigError('config has no Identity.PeerID')
-  }
-  for (const section of ['Addresses', 'Datastore', 'Import']) {
-    const s = c[section]
-    if (s !== undefined && (s === null || typeof s !== 'object' || Array.isArray(s))) {
-      throw new InvalidConfigError(`config section ${section} must be an object`)
-    }
-  }
-  if (c.Bootstrap !== undefined && c.Bootstrap !== null && (!Array.isArray(c.Bootstrap) || c.Bootstrap.some(b => typeof b !== 'string'))) {
-    throw new InvalidConfigError('Bootstrap must be a list of multiaddrs')
   }
   return value as Config
 }

@@ -3,7 +3,7 @@
  */
 import { randomInt } from 'node:crypto'
 import { UnknownProfileError } from '../errors.ts'
-import { DATASTORE_SPECS, DEFAULT_SWARM_ADDRS, type Config, type JSONObject } from './config.ts'
+import { DATASTORE_SPECS, DEFAULT_SWARM_ADDRS, type Config, type JSONObject, type JSONValue } from './config.ts'
 
 export interface Profile {
   description: string
@@ -44,6 +44,11 @@ function sub (obj: JSONObject, name: string): JSONObject {
   return obj[name] as JSONObject
 }
 
+/** Addresses, made an object when the file has none; its lists may be null (as Kubo allows) */
+function addresses (config: Config): { [key: string]: JSONValue, Swarm: string[] | null, NoAnnounce: string[] | null } {
+  return section(config, 'Addresses') as ReturnType<typeof addresses>
+}
+
 function setImport (config: Config, values: JSONObject): void {
   Object.assign(section(config, 'Import'), values)
 }
@@ -52,9 +57,10 @@ export const PROFILES: Record<string, Profile> = {
   test: {
     description: 'Reduces external interference of IPFS daemon, useful when using the daemon in test environments.',
     transform (c) {
-      c.Addresses.API = '/ip4/127.0.0.1/tcp/0'
-      c.Addresses.Gateway = '/ip4/127.0.0.1/tcp/0'
-      c.Addresses.Swarm = ['/ip4/127.0.0.1/tcp/0']
+      const a = addresses(c)
+      a.API = '/ip4/127.0.0.1/tcp/0'
+      a.Gateway = '/ip4/127.0.0.1/tcp/0'
+      a.Swarm = ['/ip4/127.0.0.1/tcp/0']
       c.Bootstrap = []
       sub(section(c, 'Discovery'), 'MDNS').Enabled = false
       section(c, 'Swarm').DisableNatPortMap = true
@@ -68,17 +74,21 @@ export const PROFILES: Record<string, Profile> = {
     transform (c) {
       // one random port for the lowest configured port; others keep their distance from it (WebSockets sits
       // one above TCP because js-libp2p cannot share a port between them)
-      const ports = c.Addresses.Swarm.flatMap(a => [...a.matchAll(/\/(?:tcp|udp)\/(\d+)/g)].map(m => Number(m[1])))
+      const a = addresses(c)
+      const swarm = a.Swarm ?? []
+      const ports = swarm.flatMap(addr => [...addr.matchAll(/\/(?:tcp|udp)\/(\d+)/g)].map(m => Number(m[1])))
+      if (ports.length === 0) return
       const low = Math.min(...ports)
       const span = Math.min(Math.max(...ports) - low, 1000)
       const port = randomInt(1024, 65536 - span)
-      c.Addresses.Swarm = c.Addresses.Swarm.map(a => a.replace(/\/(tcp|udp)\/(\d+)/g, (_m, proto: string, p: string) => `/${proto}/${port + Math.min(Number(p) - low, span)}`))
+      a.Swarm = swarm.map(addr => addr.replace(/\/(tcp|udp)\/(\d+)/g, (_m, proto: string, p: string) => `/${proto}/${port + Math.min(Number(p) - low, span)}`))
     }
   },
   server: {
     description: 'Disables local host discovery, recommended when running IPFS on machines with public IPv4 addresses.',
     transform (c) {
-      c.Addresses.NoAnnounce = [...new Set([...c.Addresses.NoAnnounce, ...PRIVATE_RANGES])]
+      const a = addresses(c)
+      a.NoAnnounce = [...new Set([...a.NoAnnounce ?? [], ...PRIVATE_RANGES])]
       const swarm = section(c, 'Swarm')
       const filters = Array.isArray(swarm.AddrFilters) ? swarm.AddrFilters as string[] : []
       swarm.AddrFilters = [...new Set([...filters, ...PRIVATE_RANGES])]
@@ -89,7 +99,8 @@ export const PROFILES: Record<string, Profile> = {
   'local-discovery': {
     description: 'Sets default values to fields affected by the server profile, enables discovery in local networks.',
     transform (c) {
-      c.Addresses.NoAnnounce = c.Addresses.NoAnnounce.filter(a => !PRIVATE_RANGES.includes(a))
+      const a = addresses(c)
+      a.NoAnnounce = (a.NoAnnounce ?? []).filter(addr => !PRIVATE_RANGES.includes(addr))
       const swarm = section(c, 'Swarm')
       swarm.AddrFilters = Array.isArray(swarm.AddrFilters) ? (swarm.AddrFilters as string[]).filter(a => !PRIVATE_RANGES.includes(a)) : null
       sub(section(c, 'Discovery'), 'MDNS').Enabled = true
@@ -99,9 +110,10 @@ export const PROFILES: Record<string, Profile> = {
   'default-networking': {
     description: 'Restores default network settings. Inverse profile of the test profile.',
     transform (c) {
-      c.Addresses.API = '/ip4/127.0.0.1/tcp/5001'
-      c.Addresses.Gateway = '/ip4/127.0.0.1/tcp/8080'
-      c.Addresses.Swarm = [...DEFAULT_SWARM_ADDRS]
+      const a = addresses(c)
+      a.API = '/ip4/127.0.0.1/tcp/5001'
+      a.Gateway = '/ip4/127.0.0.1/tcp/8080'
+      a.Swarm = [...DEFAULT_SWARM_ADDRS]
       c.Bootstrap = null
       sub(section(c, 'Discovery'), 'MDNS').Enabled = true
       section(c, 'Swarm').DisableNatPortMap = false
@@ -114,7 +126,7 @@ export const PROFILES: Record<string, Profile> = {
     transform (c) {
       section(c, 'Routing').Type = 'autoclient'
       section(c, 'AutoNAT').ServiceMode = 'disabled'
-      c.Datastore.GCPeriod = '0'
+      section(c, 'Datastore').GCPeriod = '0'
       const connMgr = sub(section(c, 'Swarm'), 'ConnMgr')
       connMgr.LowWater = 20
       connMgr.HighWater = 40
@@ -168,13 +180,13 @@ export const PROFILES: Record<string, Profile> = {
   lmdb: {
     description: 'Stores blocks and metadata in one LMDB environment (the default): transactional, survives kill -9.',
     transform (c) {
-      c.Datastore.Spec = structuredClone(DATASTORE_SPECS.lmdb as JSONObject)
+      section(c, 'Datastore').Spec = structuredClone(DATASTORE_SPECS.lmdb as JSONObject)
     }
   },
   flatfs: {
     description: 'Stores each block in a file of its own under blocks/ (written to a temporary file, synced, then renamed); metadata in LMDB.',
     transform (c) {
-      c.Datastore.Spec = structuredClone(DATASTORE_SPECS.flatfs as JSONObject)
+      section(c, 'Datastore').Spec = structuredClone(DATASTORE_SPECS.flatfs as JSONObject)
     }
   }
 }

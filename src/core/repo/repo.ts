@@ -97,20 +97,20 @@ export async function readVersion (repoPath: string): Promise<number> {
   return version
 }
 
+/** The config file, checked: a file edited into something Kubo could not decode fails naming the file and the key */
 export async function readConfig (repoPath: string): Promise<Config> {
+  const file = join(repoPath, 'config')
   let text: string
   try {
-    text = await readFile(join(repoPath, 'config'), 'utf8')
+    text = await readFile(file, 'utf8')
   } catch {
     throw noRepo(repoPath)
   }
-  let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    return validateConfig(JSON.parse(text))
   } catch (err) {
-    throw new InvalidConfigError(`failure to decode config: ${(err as Error).message}`)
+    throw new InvalidConfigError(`failure to decode config file ${file}: ${(err as Error).message}`)
   }
-  return validateConfig(parsed)
 }
 
 export async function writeConfig (repoPath: string, config: Config): Promise<void> {
