@@ -15,6 +15,8 @@ export interface Invocation {
   files?: AsyncIterable<InputEntry>
   signal: AbortSignal
   onProgress?: RunContext['onProgress']
+  /** Told the length a `bytes` command states for its output */
+  onLength?: (bytes: number) => void
 }
 
 export function repoPathFrom (options: Options): string {
@@ -63,6 +65,7 @@ export async function * runLocal (inv: Invocation): AsyncGenerator<unknown> {
       files: inv.files,
       signal: signalFor(inv.options, inv.signal),
       onProgress: inv.onProgress,
+      setLength: inv.onLength,
       mode: 'local'
     }
     const result = inv.command.run(ctx)

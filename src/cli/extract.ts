@@ -31,9 +31,9 @@ async function checkParents (root: string, rel: string): Promise<void> {
 
 /**
  * Extract `tar` so that its top entry lands at `output`. Names in the stream start with the root name,
- * which is replaced by `output`.
+ * which is replaced by `output`. `onBytes` is told of the files' bytes as they are written.
  */
-export async function extractTar (tar: AsyncIterable<Uint8Array>, output: string): Promise<void> {
+export async function extractTar (tar: AsyncIterable<Uint8Array>, output: string, onBytes?: (bytes: number) => void): Promise<void> {
   const ex = extract()
   const done = new Promise<void>((resolve, reject) => {
     ex.on('finish', resolve)
@@ -56,7 +56,10 @@ export async function extractTar (tar: AsyncIterable<Uint8Array>, output: string
     } else if (header.type === 'file') {
       const fh = await open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644)
       try {
-        for await (const chunk of entry) await fh.write(chunk as Uint8Array)
+        for await (const chunk of entry) {
+          await fh.write(chunk as Uint8Array)
+          onBytes?.((chunk as Uint8Array).byteLength)
+        }
       } finally {
         await fh.close()
       }

@@ -7,19 +7,13 @@ import { parseCommandLine, withDefaults, findCommand, commandWords } from './par
 import { commandHelp, groupHelp, subcommandsOf } from './help.ts'
 import { runLocal, checkArgs, repoPathFrom } from './execute.ts'
 import { assertInitialized } from '../core/repo/repo.ts'
-import { formatResult, encoding } from './output.ts'
+import { formatResult, encoding, write } from './output.ts'
 import { localEntries, stdinEntry } from './inputs.ts'
 import { FileBytes, ProgressBar } from './progress-bar.ts'
 import { toTsipfsError, DaemonNotRunningError } from '../core/errors.ts'
 import { findDaemon, runRemote } from './remote.ts'
 import { logger } from '../core/log.ts'
-import type { Command, InputEntry, Options } from '../commands/command.ts'
-
-function write (stream: NodeJS.WriteStream, text: string | Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.write(text, err => { if (err != null) reject(err); else resolve() })
-  })
-}
+import type { Command, ConsumeContext, InputEntry, Options } from '../commands/command.ts'
 
 /** Build file inputs for commands that take them: local paths, or stdin when none are given */
 interface FileInputs {
@@ -129,11 +123,25 @@ export async function main (argv: string[]): Promise<number> {
     }
     const sent = { ...parsed.options }
     if (options.progress === true) sent.progress = true
+    // the length of a `bytes` command's output, as it states it (locally) or the daemon sends it (X-Content-Length)
+    let length: number | undefined
+    const onLength = (n: number): void => { length = n }
     const results = daemon !== undefined
-      ? runRemote(daemon, parsed.command, parsed.command.encodeArgs?.(args) ?? args, sent, inputs.files, controller.signal)
-      : runLocal({ command: parsed.command, args, options, files: inputs.files, signal: controller.signal })
+      ? runRemote(daemon, parsed.command, parsed.command.encodeArgs?.(args) ?? args, sent, inputs.files, controller.signal, onLength)
+      : runLocal({ command: parsed.command, args, options, files: inputs.files, signal: controller.signal, onLength })
     if (parsed.command.consume !== undefined) {
-      await parsed.command.consume(results as AsyncIterable<never>, options, args)
+      const cli: ConsumeContext = {
+        length: () => length,
+        // Kubo's bar for cat and get: on a terminal's stderr unless --progress=false
+        bar: (total) => {
+          if (process.stderr.isTTY !== true || options.progress === false) return undefined
+          bar = new ProgressBar(process.stderr)
+          bar.setTotal(total)
+          bar.start()
+          return bar
+        }
+      }
+      await parsed.command.consume(results as AsyncIterable<never>, options, args, cli)
       return 0
     }
     // a progress bar on a terminal's stderr, with the local files' total size once counted (as Kubo's add)

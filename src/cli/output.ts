@@ -19,6 +19,13 @@ export function toJSON (value: unknown): string {
   return json === undefined ? json : json.replace(GO_ESCAPED, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
+/** Write to stdout or stderr, resolved once written (so that a large output waits for a slow reader) */
+export function write (stream: NodeJS.WriteStream, text: string | Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(text, err => { if (err != null) reject(err); else resolve() })
+  })
+}
+
 export function encoding (options: Options): 'json' | 'text' {
   const enc = String(options.encoding ?? 'text')
   if (enc !== 'json' && enc !== 'text') throw new InvalidArgumentError(`invalid encoding: ${enc}`)

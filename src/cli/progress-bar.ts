@@ -2,9 +2,11 @@
  * The progress bar the CLI draws on a terminal's stderr, looking as Kubo's does (cheggaaa/pb v3 with Kubo's
  * template): once the total is known
  *   `12.00 MiB / 47.68 MiB [-------->______________] 98.31 MiB/s 25.17% ETA 0s`
- * and before that `12.00 MiB ?/s`. The bar fills what the terminal's width leaves; the speed is a moving
- * average sampled at most every half second ("?/s" before the first sample). The last frame stays, with the
- * average speed and the time taken: `47.68 MiB / 47.68 MiB [-----------] 310.20 MiB/s 100.00% 200ms`.
+ * and before that `12.00 MiB ?/s`; a total of 0 given shows `0 B [_____] ?/s ?% ETA ?`. The bar fills what the
+ * terminal's width leaves; the speed is a moving average sampled at most every half second ("?/s" before the
+ * first sample). The last frame stays, with the average speed since the first frame ("?/s" when it is the
+ * first) and the time taken: `47.68 MiB / 47.68 MiB [-----------] 310.20 MiB/s 100.00% 200ms`. A bar
+ * started with start() draws itself every 200 ms, as pb does, and its owner only counts.
  */
 
 /** Bytes in binary units with two decimals, as pb prints them: `512 B`, `256.00 KiB`, `47.68 MiB` */
@@ -46,6 +48,8 @@ const SAMPLE_MS = 500
 const DECAY = 2 / (30 + 1)
 /** The width when the terminal does not say (pb's default) */
 const DEFAULT_WIDTH = 100
+/** How often a started bar draws itself (pb's refresh rate) */
+const REFRESH_MS = 200
 
 export interface BarOutput {
   write: (text: string) => unknown
@@ -56,27 +60,42 @@ export interface BarOutput {
 export class ProgressBar {
   private readonly out: BarOutput
   private readonly now: () => number
-  private readonly start: number
+  private readonly startedAt: number
   private total = 0
+  /** a total was given: frames show the bar, the percentage and the ETA (Kubo's full template) */
+  private full = false
   private current = 0
+  /** when the first frame was made; undefined before it */
+  private firstFrameAt: number | undefined
+  private timer: ReturnType<typeof setInterval> | undefined
   private finished = false
   private speed = 0
-  private sampledAt: number
+  private sampledAt = 0
   private sampledBytes = 0
 
   constructor (out: BarOutput, now: () => number = () => performance.now()) {
     this.out = out
     this.now = now
-    this.start = now()
-    this.sampledAt = this.start
+    this.startedAt = now()
   }
 
   setTotal (total: number): void {
     this.total = total
+    this.full = true
   }
 
   set (current: number): void {
     this.current = current
+  }
+
+  add (bytes: number): void {
+    this.current += bytes
+  }
+
+  /** Draw a frame every 200 ms from now on, until clear() or finish() */
+  start (): void {
+    this.timer ??= setInterval(() => { this.draw() }, REFRESH_MS)
+    this.timer.unref()
   }
 
   /** Draw the bar on its line */
@@ -84,14 +103,19 @@ export class ProgressBar {
     this.out.write('\r' + this.frame())
   }
 
-  /** Clear the bar's line, so that a line of output can take its place (draw again after it) */
+  /** Clear the bar's line, so that a line of output can take its place (draw again after it); a started bar stops */
   clear (): void {
+    this.stop()
     this.out.write('\x1b[2K\r')
   }
 
   /** The last frame, which stays: the total is what was counted if none was known */
   finish (): void {
-    if (this.total === 0 && this.current !== 0) this.total = this.current
+    this.stop()
+    if (this.total === 0 && this.current !== 0) {
+      this.total = this.current
+      this.full = true
+    }
     this.finished = true
     this.out.write('\r' + this.frame() + '\n')
   }
@@ -101,12 +125,12 @@ export class ProgressBar {
     const width = this.out.columns !== undefined && this.out.columns > 0 ? this.out.columns : DEFAULT_WIDTH
     const speed = this.currentSpeed()
     const rate = speed > 0 ? `${formatBytes(Math.round(speed))}/s` : '?/s'
-    if (this.total <= 0) return `${formatBytes(this.current)} ${rate}`.slice(0, width)
-    const percent = `${(this.current / (this.total / 100)).toFixed(2)}%`
+    if (!this.full) return `${formatBytes(this.current)} ${rate}`.slice(0, width)
+    const percent = this.total > 0 ? `${(this.current / (this.total / 100)).toFixed(2)}%` : '?%'
     const time = this.finished
-      ? formatElapsed(this.now() - this.start)
+      ? formatElapsed(this.now() - this.startedAt)
       : speed > 0 ? `ETA ${formatSeconds(Math.floor(Math.max(0, this.total - this.current) / speed))}` : 'ETA ?'
-    const counters = `${formatBytes(this.current)} / ${formatBytes(this.total)}`
+    const counters = this.total > 0 ? `${formatBytes(this.current)} / ${formatBytes(this.total)}` : formatBytes(this.current)
     const rest = ` ${rate} ${percent} ${time}`
     const room = width - counters.length - 1 - rest.length
     if (room < 3) return `${counters}${rest}`.slice(0, width)
@@ -117,7 +141,7 @@ export class ProgressBar {
   private bar (width: number): string {
     const inner = width - 2
     const total = Math.max(this.total, this.current)
-    const filled = Math.ceil(this.current / total * inner)
+    const filled = total > 0 ? Math.ceil(this.current / total * inner) : 0
     let cells: string
     if (this.finished && this.current === total) cells = '-'.repeat(filled)
     else if (filled > 1) cells = '-'.repeat(filled - 1) + '>'
@@ -125,10 +149,22 @@ export class ProgressBar {
     return `[${cells}${'_'.repeat(inner - cells.length)}]`
   }
 
-  /** Bytes per second: a moving average while running, the whole run's average once finished */
+  private stop (): void {
+    clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  /** Bytes per second: a moving average of samples since the first frame while running, the average since then once finished */
   private currentSpeed (): number {
     const now = this.now()
-    if (this.finished) return now > this.start ? this.current / ((now - this.start) / 1000) : 0
+    if (this.firstFrameAt === undefined) {
+      // the first frame: samples are taken from here (as pb does), and no speed is known yet
+      this.firstFrameAt = now
+      this.sampledAt = now
+      this.sampledBytes = this.current
+      return 0
+    }
+    if (this.finished) return now > this.firstFrameAt ? this.current / ((now - this.firstFrameAt) / 1000) : 0
     if (now - this.sampledAt >= SAMPLE_MS) {
       const sample = Math.abs(this.current - this.sampledBytes) / ((now - this.sampledAt) / 1000)
       this.speed = this.speed === 0 ? sample : sample * DECAY + this.speed * (1 - DECAY)

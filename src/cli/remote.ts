@@ -87,8 +87,11 @@ async function errorFrom (res: IncomingMessage): Promise<TsipfsError> {
   return new TsipfsError(`${res.statusCode ?? 0} ${text.trim()}`)
 }
 
-/** Send one command to the daemon; yields results as the local run would */
-export async function * runRemote (endpoint: Endpoint, cmd: Command, args: string[], given: Options, files: AsyncIterable<InputEntry> | undefined, signal: AbortSignal): AsyncGenerator<unknown> {
+/**
+ * Send one command to the daemon; yields results as the local run would. The length the daemon states for a
+ * `bytes` output (X-Content-Length) goes to `onLength` before the first result.
+ */
+export async function * runRemote (endpoint: Endpoint, cmd: Command, args: string[], given: Options, files: AsyncIterable<InputEntry> | undefined, signal: AbortSignal, onLength?: (bytes: number) => void): AsyncGenerator<unknown> {
   const boundary = `tsipfs-${randomBytes(12).toString('hex')}`
   const req = request({
     host: endpoint.host,
@@ -111,6 +114,8 @@ export async function * runRemote (endpoint: Endpoint, cmd: Command, args: strin
   }
   const res = await response
   if (res.statusCode !== 200) throw await errorFrom(res)
+  const length = res.headers['x-content-length']
+  if (typeof length === 'string' && /^\d+$/.test(length)) onLength?.(Number(length))
   if (res.headers['x-stream-output'] !== undefined) {
     for await (const chunk of res) yield chunk as Uint8Array
   } else if (res.headers['x-chunked-output'] !== undefined) {

@@ -63,6 +63,33 @@ export interface RunContext {
    * up: the RPC server then sends the response headers at once, as Kubo flushes them
    */
   ready?: () => void
+  /**
+   * A `bytes` command states how many bytes it is about to write (Kubo's res.SetLength), before its first
+   * result: the RPC server sends it as X-Content-Length, and the CLI's `consume` sizes a progress bar with it
+   */
+  setLength?: (bytes: number) => void
+}
+
+/** A progress bar on the terminal's stderr, drawn every 200 ms from its start (src/cli/progress-bar.ts) */
+export interface OutputBar {
+  /** bytes done: more of them, or all so far */
+  add: (bytes: number) => void
+  set: (bytes: number) => void
+  /** clear the bar's line (and stop drawing it) */
+  clear: () => void
+  /** draw the last frame, which stays */
+  finish: () => void
+}
+
+/** What the CLI hands a command's `consume` */
+export interface ConsumeContext {
+  /** The length the command stated (RunContext.setLength), known once the first result (or the end) has arrived */
+  length: () => number | undefined
+  /**
+   * A progress bar for `total` bytes, or nothing when none is to be drawn: as Kubo, one is drawn when stderr
+   * is a terminal unless --progress=false
+   */
+  bar: (total: number) => OutputBar | undefined
 }
 
 /**
@@ -96,10 +123,11 @@ export interface Command<Out = unknown> {
    */
   progress?(out: Out): { name: string, bytes: number } | { line: string } | undefined
   /**
-   * The CLI's side of the command, for results that are not printed: `get` extracts the tar stream the
-   * command produces (locally or from the daemon) into files. Runs in the CLI process only.
+   * The CLI's side of the command (Kubo's PostRun), for results not printed as they come: `get` extracts the
+   * tar stream the command produces (locally or from the daemon) into files, `cat` writes its bytes with a
+   * progress bar. Runs in the CLI process only.
    */
-  consume?(results: AsyncIterable<Out>, options: Options, args: string[]): Promise<void>
+  consume?(results: AsyncIterable<Out>, options: Options, args: string[], cli: ConsumeContext): Promise<void>
   /** Only the CLI runs it (init, daemon): it has no /api/v0 endpoint */
   cliOnly?: boolean
   /**

@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
-import { command } from './command.ts'
+import { command, type OutputBar } from './command.ts'
+import { started } from './util.ts'
 import { InvalidArgumentError, WrongNodeTypeError } from '../core/errors.ts'
 import { parsePath } from '../core/path.ts'
 
@@ -36,6 +37,14 @@ async function * gzipFile (source: AsyncIterable<Uint8Array>, level: number): As
   await input
 }
 
+/** The bytes as they pass, counted on a progress bar */
+async function * counted (source: AsyncIterable<Uint8Array>, bar: OutputBar | undefined): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    yield chunk
+    bar?.add(chunk.byteLength)
+  }
+}
+
 /** The name the output gets: -o, or the last path segment, or the CID */
 function outputName (path: string, options: Record<string, unknown>): string {
   if (typeof options.output === 'string' && options.output !== '') return options.output
@@ -47,20 +56,6 @@ function lastSegment (path: string): string {
   if (path.startsWith('/ipns/')) return path.split('/').filter(s => s !== '').at(-1) ?? path
   const p = parsePath(path)
   return p.segments.at(-1) ?? p.root.toString()
-}
-
-/**
- * The results, once the first has arrived: the root is resolved and its first bytes read before anything is
- * said, so that a path that cannot be fetched prints only its error (as Kubo does), not 'Saving file(s) to'
- */
-async function started (results: AsyncIterable<Uint8Array>): Promise<AsyncIterable<Uint8Array>> {
-  const it = results[Symbol.asyncIterator]()
-  const first = await it.next()
-  return (async function * () {
-    if (first.done === true) return
-    yield first.value
-    for (let r = await it.next(); r.done !== true; r = await it.next()) yield r.value
-  })()
 }
 
 export default command<Uint8Array>({
@@ -84,15 +79,17 @@ Names in the DAG that could lead outside the output path ('..', names with '/') 
     { name: 'archive', aliases: ['a'], type: 'bool', default: false, description: 'Output a TAR archive.' },
     { name: 'compress', aliases: ['C'], type: 'bool', default: false, description: 'Compress the output with GZIP compression.' },
     { name: 'compression-level', aliases: ['l'], type: 'int', default: -1, description: 'The level of compression (1-9).' },
-    { name: 'progress', aliases: ['p'], type: 'bool', default: true, description: 'Stream progress data.' }
+    { name: 'progress', aliases: ['p'], type: 'bool', description: 'Stream progress data. Defaults to true when stderr is a terminal.' }
   ],
   output: 'bytes',
   repo: 'read',
-  async * run ({ node, args, options, signal }) {
+  async * run ({ node, args, options, signal, setLength }) {
     const compress = options.compress === true
     const lvl = compress ? level(options) : -1
     const name = lastSegment(args[0] as string)
     const path = await node.names.toIpfsPath(args[0] as string, { signal })
+    // Kubo states the size of what the path holds, whatever the archive or the compression makes of it
+    setLength?.(await node.unixfs.size(path, { signal }))
     if (compress && options.archive !== true) {
       const bytes = node.unixfs.cat(path, { signal })
       let first: IteratorResult<Uint8Array>
@@ -111,20 +108,30 @@ Names in the DAG that could lead outside the output path ('..', names with '/') 
     }
     yield * node.unixfs.tar(path, name, { signal, gzipLevel: compress ? lvl : undefined })
   },
-  async consume (all, options, args) {
+  async consume (all, options, args, cli) {
     const name = outputName(args[0] as string, options)
     if (options.compress === true) level(options)
+    // the root is resolved and its first bytes read before anything is said, so that a path that cannot be
+    // fetched prints only its error (as Kubo does), not 'Saving file(s) to'
     const results = await started(all)
-    // Kubo says where it saves on stdout
+    const size = cli.length() ?? 0
+    // Kubo says where it saves on stdout; its bar counts the archive's bytes, or the files' as they are written
     if (options.archive === true || options.compress === true) {
       const file = archiveFile(name, options)
       process.stdout.write(`Saving archive to ${file}\n`)
+      const bar = cli.bar(size)
       // an archive already there is replaced, as Kubo's os.Create replaces it
-      await pipeline(Readable.from(results), createWriteStream(file))
+      await pipeline(Readable.from(counted(results, bar)), createWriteStream(file))
+      bar?.clear()
+      bar?.finish()
       return
     }
     process.stdout.write(`Saving file(s) to ${name}\n`)
+    const bar = cli.bar(size)
     const { extractTar } = await import('../cli/extract.ts')
-    await extractTar(results, name)
+    await extractTar(results, name, (n) => { bar?.add(n) })
+    // done: the whole size, as Kubo's last frame shows it
+    bar?.set(size)
+    bar?.finish()
   }
 })

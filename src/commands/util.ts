@@ -22,6 +22,19 @@ export async function readAll (source: AsyncIterable<Uint8Array>, limit: number)
   return out
 }
 
+/**
+ * The results, once the first has arrived (or the end): a `consume` knows then that the command has started
+ * (the root resolved, its first bytes read) and the length it stated
+ */
+export async function started<T> (results: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const it = results[Symbol.asyncIterator]()
+  const first = await it.next()
+  return (async function * () {
+    if (first.done === true) return
+    yield first.value
+    for (let r = await it.next(); r.done !== true; r = await it.next()) yield r.value
+  })()
+}
 
 /** Is it a hash function we have? (hashers are loaded when block put runs, not at every CLI start) */
 export async function isHashName (name: string): Promise<boolean> {

@@ -106,6 +106,9 @@ export function createRpcHandler (opts: RpcOptions) {
       shutdown: opts.shutdown
     }
     const base = { ...cors, 'Access-Control-Expose-Headers': EXPOSE, 'Cache-Control': 'no-cache', Vary: 'Origin' }
+    // the length a `bytes` command states for its output, sent as Kubo sends it
+    let length: number | undefined
+    ctx.setLength = (n) => { length = n }
     let started = false
     let failed = false
     // ?encoding=text gives what the CLI prints; JSON otherwise
@@ -116,6 +119,7 @@ export function createRpcHandler (opts: RpcOptions) {
         ...base,
         'Content-Type': cmd.output === 'bytes' || text ? 'text/plain' : 'application/json',
         [cmd.output === 'bytes' ? 'X-Stream-Output' : 'X-Chunked-Output']: '1',
+        ...(length !== undefined ? { 'X-Content-Length': String(length) } : {}),
         Trailer: 'X-Stream-Error'
       })
       res.flushHeaders()

@@ -27,18 +27,37 @@ test('a frame fills the terminal width: counters, bar, speed, percent, ETA; the 
   // the frame Kubo 0.42 draws for the same figures in a 100-column terminal
   bar.setTotal(50000000)
   assert.equal(bar.frame(), '256.00 KiB / 47.68 MiB [>__________________________________________________________] ?/s 0.52% ETA ?')
-  // half a second later: a speed and an ETA
+  // half a second later: a speed (sampled from the first frame on, as pb samples it) and an ETA
   now = 1000
   bar.set(25000000)
   const mid = bar.frame()
   assert.equal(mid.length, 100)
-  assert.match(mid, /^23\.84 MiB \/ 47\.68 MiB \[-+>_+\] 23\.84 MiB\/s 50\.00% ETA 1s$/)
+  assert.match(mid, /^23\.84 MiB \/ 47\.68 MiB \[-+>_+\] 23\.59 MiB\/s 50\.00% ETA 1s$/)
   now = 2000
   bar.set(50000000)
   bar.finish()
   const last = written.at(-1) as string
   assert.match(last, /^\r47\.68 MiB \/ 47\.68 MiB \[-+\] 23\.84 MiB\/s 100\.00% 2\.0s\n$/)
   assert.equal(last.length, 102)
+})
+
+test('cat and get: a total of 0 given is Kubo\'s unknown one; a last frame that is the first has no speed', () => {
+  let now = 0
+  const written: string[] = []
+  const none = new ProgressBar({ write: (t) => written.push(t), columns: 100 }, () => now)
+  none.setTotal(0)
+  assert.equal(none.frame(), `0 B [${'_'.repeat(81)}] ?/s ?% ETA ?`)
+  none.finish()
+  assert.equal(written.at(-1), `\r0 B [${'_'.repeat(84)}] ?/s ?% 0s\n`)
+  // counted as the bytes pass; finished before any frame was drawn: no speed, as pb shows none
+  const fast = new ProgressBar({ write: (t) => written.push(t), columns: 100 }, () => now)
+  fast.setTotal(3 * 1024 * 1024)
+  fast.add(1024 * 1024)
+  fast.add(2 * 1024 * 1024)
+  now = 150
+  fast.finish()
+  assert.match(written.at(-1) as string, /^\r3\.00 MiB \/ 3\.00 MiB \[-+\] \?\/s 100\.00% 200ms\n$/)
+  assert.equal((written.at(-1) as string).length, 102)
 })
 
 test('a frame too narrow for the bar leaves it out', () => {

@@ -42,6 +42,13 @@ function metadataOf (entry: UnixFSEntry): Pick<LsLink, 'dataType' | 'mode' | 'mt
 /** The raw codec (0x55): chunks Kubo does not open, sized by their link */
 const RAW_CODE = 0x55
 
+/** The entry, if `cat` can read it: a file, not a directory nor another codec's node */
+function fileEntry (entry: UnixFSEntry): Exclude<UnixFSEntry, { type: 'directory' | 'object' }> {
+  if (entry.type === 'directory') throw new WrongNodeTypeError('this dag node is a directory')
+  if (entry.type === 'object') throw new WrongNodeTypeError('this dag node is not a UnixFS file')
+  return entry
+}
+
 function kind (entry: UnixFSEntry): LsLink['type'] {
   if (entry.type === 'directory') return 'directory'
   if (entry.type === 'file') return entry.unixfs.type === 'symlink' ? 'symlink' : 'file'
@@ -90,12 +97,29 @@ export function createExporter ({ blockstore, blocks }: Components) {
 
     /** Bytes of a file, from `offset` for `length` bytes */
     async * cat (path: string, options: AbortOptions & { offset?: number, length?: number, offline?: boolean } = {}): AsyncGenerator<Uint8Array> {
-      const entry = await entryAt(path, options)
-      if (entry.type === 'directory') throw new WrongNodeTypeError('this dag node is a directory')
-      if (entry.type === 'object') throw new WrongNodeTypeError('this dag node is not a UnixFS file')
+      const entry = fileEntry(await entryAt(path, options))
       // dag-pb files through our reader (bounded read-ahead, see read.ts); single blocks as they are
       if (entry.type === 'file') yield * readFile(blocks, entry.cid, options)
       else yield * entry.content({ offset: options.offset, length: options.length, signal: options.signal })
+    },
+
+    /** The bytes `cat` reads from a path (it fails as `cat` does on what is not a file) */
+    async fileSize (path: string, options: AbortOptions & { offline?: boolean } = {}): Promise<number> {
+      const entry = fileEntry(await entryAt(path, options))
+      return Number(entry.type === 'file' ? entry.unixfs.fileSize() : entry.size)
+    },
+
+    /**
+     * The size Kubo states for what a path holds (boxo's files.Node Size): a file's bytes (a symlink's, its
+     * target's), a directory's whole DAG (its block and its links' Tsize); 0 for a node that is not UnixFS
+     */
+    async size (path: string, options: AbortOptions = {}): Promise<number> {
+      const entry = await entryAt(path, options)
+      if (entry.type === 'file') return Number(entry.unixfs.fileSize())
+      if (entry.type === 'raw' || entry.type === 'identity') return Number(entry.size)
+      if (entry.type !== 'directory') return 0
+      const block = await blocks.get(entry.cid, options)
+      return entry.node.Links.reduce((sum, l) => sum + (l.Tsize ?? 0), block.byteLength)
     },
 
     /**
