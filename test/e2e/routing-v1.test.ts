@@ -299,13 +299,29 @@ test('Helia\'s delegated routing client finds providers, peers and IPNS records 
   await assert.rejects(client.getIPNS(missing), { name: 'NotFoundError' })
 })
 
+/**
+ * The router with provider queries that are not aborted. @helia/delegated-routing-v1-http-api-client 9.0.2
+ * cancels the response body when a query's signal aborts while it is reading an NDJSON answer (client.js:138),
+ * but the body is locked by its reader then, so the cancel throws (`ReadableStream is locked`) from an event
+ * listener: an uncaught exception in the test's process, about one run in six when Helia stopped its query
+ * once the block had come. Without the signal, a query ends when our server ends its answer.
+ */
+function unabortedQueries<C> (factory: (components: C) => ReturnType<ReturnType<typeof delegatedHTTPRouter>>): (components: C) => ReturnType<ReturnType<typeof delegatedHTTPRouter>> {
+  return (components) => {
+    const router = factory(components)
+    const find = router.findProviders?.bind(router)
+    if (find === undefined) throw new Error('the delegated HTTP router has no findProviders')
+    return Object.assign(router, { findProviders: (cid: CID, options?: Record<string, unknown>) => find(cid, { ...options, signal: undefined }) })
+  }
+}
+
 test('a Helia node whose only router is our /routing/v1 finds the provider and fetches from it', async (t) => {
   const a = await daemon(t)
   const bytes = randomBytes(2 * 1024 * 1024 + 11)
   const file = join(a.h.dir, 'f')
   await writeFile(file, bytes)
   const cid = CID.parse((await a.h.ok(['add', '-Q', file])).trim())
-  const helia = withBitswap(withLibp2pLight(createHeliaLight({ routers: [delegatedHTTPRouter({ url: a.gateway })] }), {
+  const helia = withBitswap(withLibp2pLight(createHeliaLight({ routers: [unabortedQueries(delegatedHTTPRouter({ url: a.gateway }))] }), {
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
