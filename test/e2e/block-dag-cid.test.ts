@@ -131,3 +131,66 @@ test('cid format, base32, bases, codecs, hashes', async (t) => {
   assert.match(await h.ok(['cid', 'codecs', '--supported', '--numeric']), /^ {2}112 {2}dag-pb$/m)
   assert.match(await h.ok(['cid', 'hashes', '--supported']), /^blake3$/m)
 })
+
+test('cid inspect', async (t) => {
+  const h = await harness(t, { init: false })
+  // expected values printed by Kubo v0.42.0 for the same commands
+  const v0 = 'QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n'
+  const digest = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+  assert.equal(await h.ok(['cid', 'inspect', v0]), [
+    `CID:        ${v0}`,
+    'Version:    0',
+    'Multibase:  base58btc (implicit)',
+    'Multicodec: dag-pb (0x70, implicit)',
+    'Multihash:  sha2-256 (0x12, implicit)',
+    '  Length:   32 bytes',
+    `  Digest:   ${digest}`,
+    `CIDv0:      ${v0}`,
+    'CIDv1:      bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
+    ''
+  ].join('\n'))
+  assert.equal(await h.ok(['cid', 'inspect', '--enc=json', 'bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku']),
+    '{"cid":"bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku","version":1,"multibase":{"prefix":"b","name":"base32"},' +
+    `"multicodec":{"code":112,"name":"dag-pb"},"multihash":{"code":18,"name":"sha2-256","length":32,"digest":"${digest}"},` +
+    `"cidV0":"${v0}","cidV1":"bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"}\n`)
+  // an identity hash in another multibase, read from stdin; why no CIDv0 can be
+  assert.equal(await h.ok(['cid', 'inspect'], { input: 'f01550006686920796f75\n' }), [
+    'CID:        f01550006686920796f75',
+    'Version:    1',
+    'Multibase:  base16 (f)',
+    'Multicodec: raw (0x55)',
+    'Multihash:  identity (0x0)',
+    '  Length:   6 bytes',
+    '  Digest:   686920796f75',
+    'CIDv0:      not possible, requires dag-pb (0x70), got raw (0x55)',
+    'CIDv1:      bafkqabtineqhs33v',
+    ''
+  ].join('\n'))
+  // a codec and a hash Kubo has no name for, a libp2p-key CID (its CIDv1 in base36), a short sha2-256
+  const unknown = JSON.parse(await h.ok(['cid', 'inspect', '--enc=json', 'bahc4mbaseawpetn2l6ykgdrg5a5svrnz4kpbwfq6lqp2oqs6omcdgyutromci'])) as { multicodec: unknown, cidV0?: string }
+  assert.deepEqual(unknown.multicodec, { code: 0x12345, name: 'unknown' })
+  assert.equal(unknown.cidV0, undefined)
+  assert.match(await h.ok(['cid', 'inspect', 'f01550b0401020304']), /^Multihash: {2}unknown \(0xb\)\n {2}Length: {3}4 bytes\n {2}Digest: {3}01020304\n/m)
+  assert.match(await h.ok(['cid', 'inspect', 'bafzbeigai3eoy2ccc7ybwjfz5r3rdxqrinwi4rwytly24tdbh6yk7zslrm']),
+    /^Multicodec: libp2p-key \(0x72\)\n(.*\n)*CIDv1: {6}k2k4r8o7jbwn9l23g4tdef0g9pvq3gkcegkyoqedv2bny4y7nxrgto5n$/m)
+  assert.match(await h.ok(['cid', 'inspect', 'bafybefaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa']), /^CIDv0: {6}not possible, requires 32-byte digest, got 20$/m)
+  // a PeerID: Kubo's error, with its CID; in JSON the answer carries the error and the command succeeds
+  const peer = await h.run(['cid', 'inspect', '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'])
+  assert.equal(peer.code, 1)
+  assert.equal(peer.stdout, '')
+  assert.equal(peer.stderr, 'Error: invalid CID: invalid cid: selected encoding not supported\nNote: the value is a PeerID; inspect its CID representation instead:\n  k51qzi5uqu5dhdmyb9bd18pypu2wp5lpv2xnskfmrqa4lb5knqryrotb05e7or\n')
+  const json = await h.run(['cid', 'inspect', '--enc=json', 'bafy!'])
+  assert.equal(json.code, 0)
+  assert.equal(json.stdout, '{"cid":"bafy!","version":0,"multibase":{"prefix":"","name":""},"multicodec":{"code":0,"name":""},' +
+    '"multihash":{"code":0,"name":"","length":0,"digest":""},"cidV1":"","errorMsg":"invalid CID: invalid cid: illegal base32 data at input byte 3"}\n')
+  // go-cid's words for a CID that does not decode
+  for (const [text, message] of [
+    ['bafkqaddsl4', 'invalid cid: invalid cid: length greater than remaining number of bytes in buffer'],
+    ['bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeqaq', 'invalid cid: trailing bytes in data buffer passed to cid Cast'],
+    ['k51qzi5uqu5dlvj2baxnqndepeb86cbk3ng7n3i46uzyxzyqj2xjonzllnv0v', 'invalid cid: invalid cid: expected 1 as the cid version number, got: 10'],
+    ['f01g7', 'invalid cid: encoding/hex: invalid byte: U+0067 \'g\''],
+    ['zQm0', "invalid cid: invalid base58 digit ('0')"]
+  ]) {
+    assert.equal((await h.run(['cid', 'inspect', text as string])).stderr, `Error: invalid CID: ${message as string}\n`)
+  }
+})

@@ -1,5 +1,6 @@
 import { command, type Command } from '../command.ts'
 import type * as CidTools from '../../core/cid.ts'
+import type { CidInspectOut } from '../../core/cid-inspect.ts'
 import { InvalidArgumentError, toTsipfsError } from '../../core/errors.ts'
 
 interface FormatOut { CidStr: string, Formatted: string, ErrorMsg: string }
@@ -64,6 +65,8 @@ const format = command<FormatOut>({
   tagline: 'Format and convert a CID in various useful ways.',
   description: `
 Format and converts <cid>'s in various useful ways.
+
+For a human-readable breakdown of a CID, see 'tsipfs cid inspect'.
 
 The optional format string is a printf style format string:
   %% literal %
@@ -193,4 +196,60 @@ const hashes = command<CodeAndName[]>({
   text: (out, options) => listText(options.numeric === true)(out)
 })
 
-export default [format, base32, basesCmd, codecs, hashes] as Command[]
+const inspect = command<CidInspectOut>({
+  path: ['cid', 'inspect'],
+  tagline: 'Inspect and display detailed information about a CID.',
+  description: `
+'tsipfs cid inspect' breaks down a CID and displays its components:
+- CID version (0 or 1)
+- Multibase encoding (explicit for CIDv1, implicit for CIDv0)
+- Multicodec (DAG type)
+- Multihash (hash algorithm, length, and digest)
+- Equivalent CIDv0 and CIDv1 representations
+
+For CIDv0, multibase, multicodec, and multihash are marked as
+implicit because they are not explicitly encoded in the binary.
+
+If a PeerID string is provided instead of a CID, a helpful error
+with the equivalent CID representation is returned.
+
+Use --enc=json for machine-readable output same as the HTTP RPC API:
+a CID that does not decode is then answered with its "errorMsg"
+(exit status 0), where the text output fails with it.`,
+  args: [{ name: 'cid', type: 'string', required: true, stdin: true, description: 'CID to inspect.' }],
+  output: 'value',
+  repo: 'none',
+  async run ({ args }) {
+    const { inspectCid } = await import('../../core/cid-inspect.ts')
+    return inspectCid(args[0] as string)
+  },
+  text (out) {
+    // Kubo's text encoder fails with the error the answer carries
+    if (out.errorMsg !== undefined && out.errorMsg !== '') throw new InvalidArgumentError(out.errorMsg)
+    return inspectText(out)
+  }
+})
+
+/** Kubo's text for `cid inspect` (here: the command tree must not load the decoder at start-up) */
+function inspectText (res: CidInspectOut): string {
+  const implicit = res.version === 0 ? ', implicit' : ''
+  const mc = res.multicodec
+  const mh = res.multihash
+  const lines = [
+    `CID:        ${res.cid}`,
+    `Version:    ${res.version}`,
+    res.version === 0 ? `Multibase:  ${res.multibase.name} (implicit)` : `Multibase:  ${res.multibase.name} (${res.multibase.prefix})`,
+    `Multicodec: ${mc.name} (0x${mc.code.toString(16)}${implicit})`,
+    `Multihash:  ${mh.name} (0x${mh.code.toString(16)}${implicit})`,
+    `  Length:   ${mh.length} bytes`,
+    `  Digest:   ${mh.digest}`
+  ]
+  if (res.cidV0 !== undefined && res.cidV0 !== '') lines.push(`CIDv0:      ${res.cidV0}`)
+  else if (mc.code !== 0x70) lines.push(`CIDv0:      not possible, requires dag-pb (0x70), got ${mc.name} (0x${mc.code.toString(16)})`)
+  else if (mh.code !== 0x12) lines.push(`CIDv0:      not possible, requires sha2-256 (0x12), got ${mh.name} (0x${mh.code.toString(16)})`)
+  else if (mh.length !== 32) lines.push(`CIDv0:      not possible, requires 32-byte digest, got ${mh.length}`)
+  lines.push(`CIDv1:      ${res.cidV1}`)
+  return lines.join('\n') + '\n'
+}
+
+export default [inspect, format, base32, basesCmd, codecs, hashes] as Command[]
