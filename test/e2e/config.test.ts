@@ -197,3 +197,55 @@ test('a config file damaged by hand: every command and the daemon stop with one 
   await writeFile(file, good)
   assert.equal((await h.run(['id'])).code, 0, 'the repo opens again once the file is mended')
 })
+
+test('config edit: the file in $EDITOR (Kubo\'s errors), checked when the editor exits, a broken edit kept; with a daemon running too', async (t) => {
+  const h = await harness(t)
+  const file = join(h.repo, 'config')
+  const good = await readFile(file, 'utf8')
+  // an editor that records its arguments and puts the prepared file in place of the config (its last argument)
+  const editor = join(h.dir, 'editor.sh')
+  await writeFile(editor, '#!/bin/sh\nd=$(dirname "$0")\nprintf "%s\\n" "$@" > "$d/args"\nfor last; do :; done\ncp "$d/next" "$last"\n', { mode: 0o755 })
+  const next = JSON.parse(good) as Record<string, any>
+  next.Ipns.ResolveCacheSize = 64
+  await writeFile(join(h.dir, 'next'), JSON.stringify(next, null, 2))
+  assert.equal(await h.ok(['config', 'edit'], { env: { EDITOR: editor } }), '')
+  assert.equal(await readFile(join(h.dir, 'args'), 'utf8'), `${file}\n`)
+  assert.equal(await h.ok(['config', 'Ipns.ResolveCacheSize']), '64\n')
+  // $EDITOR is split into words as a shell would (Kubo's go-shlex): the file comes last
+  const quoted = await h.run(['config', 'edit'], { env: { EDITOR: `'${editor}' "two words" x` } })
+  assert.equal(quoted.code, 0, quoted.stderr)
+  assert.equal(await readFile(join(h.dir, 'args'), 'utf8'), `two words\nx\n${file}\n`)
+  // Kubo's words when there is no editor, or it fails, or cannot be started
+  for (const [value, message] of [
+    ['', 'ENV variable $EDITOR not set'],
+    ['false', 'exit status 1'],
+    ['sh -c "exit 3"', 'exit status 3'],
+    ['no-such-editor-here', 'exec: "no-such-editor-here": executable file not found in $PATH'],
+    [join(h.dir, 'missing'), `fork/exec ${join(h.dir, 'missing')}: no such file or directory`],
+    ['"unclosed', 'cannot parse $EDITOR value: No closing quotation']
+  ]) {
+    const r = await h.run(['config', 'edit'], { env: { EDITOR: value as string } })
+    assert.equal(r.code, 1, value)
+    assert.equal(r.stderr, `Error: ${message as string}\n`, value)
+  }
+  // a broken edit: one error line, the edit kept as it was left (the repo does not open until it is mended)
+  next.Ipns.ResolveCacheSize = 'many'
+  const broken = JSON.stringify(next, null, 2)
+  await writeFile(join(h.dir, 'next'), broken)
+  const r = await h.run(['config', 'edit'], { env: { EDITOR: editor } })
+  assert.equal(r.code, 1)
+  assert.equal(r.stderr, `Error: failure to decode config file ${file}: Ipns.ResolveCacheSize: json: cannot unmarshal string into Go struct field Ipns.Ipns.ResolveCacheSize of type int (the edit is kept: run 'tsipfs config edit' to fix it)\n`)
+  assert.equal(await readFile(file, 'utf8'), broken)
+  assert.equal((await h.run(['id'])).code, 1)
+  // mended with config edit itself, which needs no repo that opens
+  next.Ipns.ResolveCacheSize = 32
+  await writeFile(join(h.dir, 'next'), JSON.stringify(next, null, 2))
+  await h.ok(['config', 'edit'], { env: { EDITOR: editor } })
+  assert.equal(await h.ok(['config', 'Ipns.ResolveCacheSize']), '32\n')
+  // as in Kubo, a running daemon does not stop it (no repo lock, never sent to the daemon)
+  await startDaemon(t, h)
+  next.Ipns.ResolveCacheSize = 16
+  await writeFile(join(h.dir, 'next'), JSON.stringify(next, null, 2))
+  await h.ok(['config', 'edit'], { env: { EDITOR: editor } })
+  assert.equal((JSON.parse(await readFile(file, 'utf8')) as Record<string, any>).Ipns.ResolveCacheSize, 16)
+})

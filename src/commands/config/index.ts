@@ -4,6 +4,7 @@ import type { JSONValue } from '../../core/repo/config.ts'
 import { PROFILES } from '../../core/repo/profiles.ts'
 import { readAll } from '../util.ts'
 import { byteOrder } from '../../core/order.ts'
+import edit from './edit.ts'
 
 const config = command({
   path: ['config'],
@@ -166,4 +167,4 @@ function lineDiff (a: string[], b: string[]): string[] {
   return out
 }
 
-export default [config, show, replace, profile, apply] as Command[]
+export default [config, show, edit, replace, profile, apply] as Command[]
