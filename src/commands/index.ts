@@ -39,7 +39,7 @@ import statsCmds from './stats/index.ts'
 import init from './init.ts'
 import pinCmds from './pin/index.ts'
 import repoCmds from './repo/index.ts'
-import version from './version.ts'
+import versionCmds from './version.ts'
 
 export const commands: Command[] = [
   add,
@@ -81,7 +81,7 @@ export const commands: Command[] = [
   init,
   ...pinCmds,
   ...repoCmds,
-  version
+  ...versionCmds
 ] as Command[]
 
 registry.commands = commands

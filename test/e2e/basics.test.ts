@@ -134,3 +134,33 @@ test('start-up loads the command tree without the heavy modules commands use whe
     assert.ok(!opened.some(u => u.includes(`/node_modules/${heavy}/`)), `${heavy} is loaded by repo stat`)
   }
 })
+
+test('version deps: tsipfs, then the npm packages it runs with, as Kubo lists its Go modules', async (t) => {
+  const h = await harness(t, { init: false })
+  const root = fileURLToPath(new URL('../../', import.meta.url))
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string, dependencies: Record<string, string>, devDependencies: Record<string, string> }
+  const lines = (await h.ok(['version', 'deps'])).split('\n')
+  assert.equal(lines.pop(), '')
+  assert.equal(lines[0], `tsipfs@${pkg.version}`)
+  const rest = lines.slice(1)
+  const names = rest.map(l => l.slice(0, l.lastIndexOf('@')))
+  assert.deepEqual([...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))), names, 'sorted by name')
+  // every runtime dependency at its installed version (top-level ones are not nested anywhere here)
+  for (const name of Object.keys(pkg.dependencies)) {
+    const installed = JSON.parse(await readFile(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+    assert.ok(rest.includes(`${name}@${installed.version}`), `${name}@${installed.version} is listed`)
+  }
+  // packages reached through them too, and no development tool
+  assert.ok(rest.some(l => l.startsWith('@libp2p/utils@')) && rest.some(l => l.startsWith('uint8arraylist@')))
+  assert.ok(rest.length > Object.keys(pkg.dependencies).length)
+  for (const dev of ['typescript', 'eslint', 'helia', 'react-native']) assert.ok(!rest.some(l => l.startsWith(`${dev}@`)), `${dev} is not listed`)
+  // Kubo's JSON, a value a line, with npm's integrity as the checksum where npm recorded the install
+  const json = (await h.ok(['version', 'deps', '--enc=json'])).trim().split('\n').map(l => JSON.parse(l) as Record<string, string>)
+  assert.equal(json.length, lines.length)
+  assert.deepEqual(json[0], { Path: 'tsipfs', Version: pkg.version, ReplacedBy: '', Sum: '' })
+  const mf = json.find(d => d.Path === 'multiformats') as Record<string, string>
+  assert.deepEqual(Object.keys(mf), ['Path', 'Version', 'ReplacedBy', 'Sum'])
+  const lock = JSON.parse(await readFile(join(root, 'node_modules', '.package-lock.json'), 'utf8').catch(() => '{}')) as { packages?: Record<string, { integrity?: string }> }
+  assert.equal(mf.Sum, lock.packages?.['node_modules/multiformats']?.integrity ?? '')
+  assert.equal((await h.run(['version', 'deps', 'x'])).stderr, 'Error: expected 0 argument(s), got 1\n')
+})
