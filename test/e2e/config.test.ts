@@ -248,4 +248,12 @@ test('config edit: the file in $EDITOR (Kubo\'s errors), checked when the editor
   await writeFile(join(h.dir, 'next'), JSON.stringify(next, null, 2))
   await h.ok(['config', 'edit'], { env: { EDITOR: editor } })
   assert.equal((JSON.parse(await readFile(file, 'utf8')) as Record<string, any>).Ipns.ResolveCacheSize, 16)
+  // the daemon's `config` reads and changes the file, as Kubo's does: the edit is shown, and a change made
+  // through the daemon keeps it (it wrote back the config it had started with)
+  assert.equal(await h.ok(['config', 'Ipns.ResolveCacheSize']), '16\n')
+  await h.ok(['config', '--json', 'Ipns.UsePubsub', 'true'])
+  const after = JSON.parse(await readFile(file, 'utf8')) as Record<string, any>
+  assert.equal(after.Ipns.ResolveCacheSize, 16)
+  assert.equal(after.Ipns.UsePubsub, true)
+  assert.match(await h.ok(['config', 'show']), /"ResolveCacheSize": 16/)
 })

@@ -4,22 +4,29 @@ import { getKey, setKey, validateConfig, type Config, type JSONValue } from './c
 import { applyProfiles } from './profiles.ts'
 import { checkConfig, checkKey } from './config-schema.ts'
 import { ConfigKeyNotFoundError, InvalidConfigError } from '../errors.ts'
+import { readConfig } from './repo.ts'
 
 /** Keys whose values are secret: `config show` and `config Identity.PrivKey` never print them */
 const PRIVATE_KEYS = ['Identity.PrivKey']
 
 export function createConfigApi ({ repo }: Pick<Components, 'repo'>) {
+  /**
+   * The config as its file holds it now. As in Kubo, `config` reads and changes the file, not the copy a
+   * running daemon holds: an edit made by hand (or with `config edit`) while it runs is shown, and kept by
+   * the next change made through it.
+   */
+  const onDisk = async (): Promise<Config> => await readConfig(repo.path)
   return {
     /** The whole config, without the private key */
     async show (): Promise<Config> {
-      const c = structuredClone(repo.config)
+      const c = await onDisk()
       delete (c.Identity as { PrivKey?: string }).PrivKey
       return c
     },
     async get (key: string): Promise<JSONValue> {
       // Kubo refuses the whole Identity too (it holds the key), whatever the case of the letters
       if (['identity', 'identity.privkey'].includes(key.toLowerCase())) throw new InvalidConfigError('cannot show or change private key through API')
-      return structuredClone(getKey(repo.config, key))
+      return getKey(await onDisk(), key)
     },
     async set (key: string, value: JSONValue): Promise<void> {
       if (PRIVATE_KEYS.includes(key) || key === 'Identity' || key.startsWith('Identity.')) {
@@ -28,7 +35,7 @@ export function createConfigApi ({ repo }: Pick<Components, 'repo'>) {
       // Kubo's order and messages: the key must exist in Kubo's config, then the whole config must decode
       const unknown = checkKey(key)
       if (unknown !== undefined) throw new ConfigKeyNotFoundError(`failed to set config value: ${unknown} (maybe use --json?)`)
-      const next = structuredClone(repo.config)
+      const next = await onDisk()
       try {
         setKey(next, key, value)
       } catch (err) {
@@ -47,13 +54,14 @@ export function createConfigApi ({ repo }: Pick<Components, 'repo'>) {
       const next = validateConfig(structuredClone(config))
       const given = next.Identity as { PeerID?: string, PrivKey?: string }
       if (given.PrivKey !== undefined) throw new InvalidConfigError('setting private key with API is not supported')
-      if (given.PeerID !== repo.config.Identity.PeerID) throw new InvalidConfigError('cannot change the peer ID (Identity.PeerID) with config replace')
-      next.Identity = structuredClone(repo.config.Identity)
+      const identity = (await onDisk()).Identity
+      if (given.PeerID !== identity.PeerID) throw new InvalidConfigError('cannot change the peer ID (Identity.PeerID) with config replace')
+      next.Identity = identity
       await repo.saveConfig(next)
     },
     /** Apply profiles; returns the old and new config (without private key). `dryRun` changes nothing. */
     async applyProfile (names: string[], options: { dryRun?: boolean } = {}): Promise<{ OldCfg: Config, NewCfg: Config }> {
-      const old = repo.config
+      const old = await onDisk()
       const next = applyProfiles(old, names)
       const problem = checkConfig(next)
       if (problem !== undefined) throw new InvalidConfigError(`failed to apply profile ${names.join(',')}: ${problem.path}: ${problem.message}`)
