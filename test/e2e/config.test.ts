@@ -257,3 +257,17 @@ test('config edit: the file in $EDITOR (Kubo\'s errors), checked when the editor
   assert.equal(after.Ipns.UsePubsub, true)
   assert.match(await h.ok(['config', 'show']), /"ResolveCacheSize": 16/)
 })
+
+test('config changes sent to the daemon at once are made one after the other: each keeps the others\' keys', async (t) => {
+  const h = await harness(t)
+  const d = await startDaemon(t, h)
+  // each request reads the file, changes one key and writes it back: side by side, the last write kept only its own
+  const names = Array.from({ length: 12 }, (_, i) => `X-Test-${i}`)
+  const answers = await Promise.all(names.map(async (name) => {
+    const res = await fetch(`${d.url}/api/v0/config?arg=Gateway.HTTPHeaders.${name}&arg=${encodeURIComponent('["v"]')}&json=true`, { method: 'POST' })
+    return { status: res.status, body: await res.text() }
+  }))
+  for (const a of answers) assert.equal(a.status, 200, a.body)
+  const headers = (JSON.parse(await readFile(join(h.repo, 'config'), 'utf8')) as Record<string, any>).Gateway.HTTPHeaders as Record<string, string[]>
+  assert.deepEqual(names.filter(n => headers[n]?.[0] !== 'v'), [], 'every key set is in the file')
+})
