@@ -194,6 +194,13 @@ test('a config file damaged by hand: every command and the daemon stop with one 
     assert.match(r.stderr, /^Error: failure to decode config file .+\/config: [^\n]*JSON[^\n]*\n$/, args.join(' '))
     assert.ok(r.stderr.startsWith(`Error: failure to decode config file ${file}: `))
   }
+  // null in a list of addresses to announce is "" to Go: the daemon refuses it as Kubo does, not with a TypeError
+  const hole = JSON.parse(good) as Record<string, any>
+  hole.Addresses.Announce = [null]
+  await writeFile(file, JSON.stringify(hole, null, 2))
+  const announce = await h.run(['daemon'])
+  assert.equal(announce.code, 1)
+  assert.match(announce.stderr, /^Error: invalid multiaddr "" in Addresses: empty multiaddr\n$/m)
   await writeFile(file, good)
   assert.equal((await h.run(['id'])).code, 0, 'the repo opens again once the file is mended')
 })
