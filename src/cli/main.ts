@@ -157,8 +157,10 @@ export async function main (argv: string[]): Promise<number> {
         await write(process.stdout, value as Uint8Array)
         continue
       }
-      const step = options.progress === true && encoding(options) === 'text' ? parsed.command.progress?.(value) : undefined
-      if (step !== undefined) {
+      const step = options.progress === true ? parsed.command.progress?.(value) : undefined
+      // a status line goes to stderr whatever the encoding (Kubo's pin add prints it so with --enc=json too);
+      // add's byte counts are printed as JSON with --enc=json
+      if (step !== undefined && ('line' in step || encoding(options) === 'text')) {
         if ('line' in step) {
           await write(process.stderr, `${step.line}\r`)
         } else if (bar !== undefined) {

@@ -3,6 +3,7 @@ import { command, type Options } from './command.ts'
 import { FileNotFoundError, FilestoreNotEnabledError, InvalidArgumentError, TsipfsError, toTsipfsError } from '../core/errors.ts'
 import { checkCidBase, escNonPrint, formatCid } from './util.ts'
 import type { AddOptions, AddResult } from '../core/unixfs/add.ts'
+import type { ImportConfig } from '../core/repo/config.ts'
 import type { TsipfsNode } from '../core/node.ts'
 import { isDir } from '../core/files/inspect.ts'
 import { logger } from '../core/log.ts'
@@ -201,15 +202,16 @@ const log = logger('tsipfs:add')
  * Provide.Enabled false, a failure only logged; waited for with --fast-provide-wait (Import.FastProvideWait).
  */
 async function fastProvide (node: TsipfsNode, root: CID, options: Options, signal: AbortSignal): Promise<void> {
-  const flag = async (name: string, key: string, fallback: boolean): Promise<boolean> => {
+  const flag = (name: string, key: string, fallback: boolean): boolean => {
     const given = options[name]
     if (typeof given === 'boolean') return given
-    const configured = await node.config.get(`Import.${key}`).catch(() => undefined)
+    // the config the node runs with, as the other Import keys are read (Kubo's Repo.Config()), not the file
+    const configured = (node.components.repo.config.Import as ImportConfig | undefined)?.[key]
     return typeof configured === 'boolean' ? configured : fallback
   }
-  const dag = await flag('fast-provide-dag', 'FastProvideDAG', false)
-  if (!dag && !await flag('fast-provide-root', 'FastProvideRoot', true)) return
-  const wait = await flag('fast-provide-wait', 'FastProvideWait', false)
+  const dag = flag('fast-provide-dag', 'FastProvideDAG', false)
+  if (!dag && !flag('fast-provide-root', 'FastProvideRoot', true)) return
+  const wait = flag('fast-provide-wait', 'FastProvideWait', false)
   const done = node.routing.provide([root], { recursive: dag, signal: wait ? signal : undefined }).then(() => undefined, (err: unknown) => {
     const e = toTsipfsError(err)
     if (e.name !== 'NotOnlineError' && e.name !== 'ProvideDisabledError') log.warn(`fast provide of ${root.toString()}: ${e.message}`)

@@ -8,9 +8,12 @@ import { UnsupportedError } from './errors.ts'
 
 export const MULTIBASES = Object.values(bases) as Array<MultibaseCodec<string>>
 
-/** The multibase whose prefix is the text's first character, if any */
+/** The multibase whose prefix is the text's first character (a code point: base256emoji's is 🚀), if any */
 export function baseOfText (text: string): MultibaseCodec<string> | undefined {
-  return MULTIBASES.find(b => b.prefix === text[0])
+  const first = text.codePointAt(0)
+  if (first === undefined) return undefined
+  const prefix = String.fromCodePoint(first)
+  return MULTIBASES.find(b => b.prefix === prefix)
 }
 
 /** A multibase by its name or by its one-character prefix (go-multibase's EncoderByName) */

@@ -174,6 +174,10 @@ test('cid inspect', async (t) => {
   assert.match(await h.ok(['cid', 'inspect', 'bafzbeigai3eoy2ccc7ybwjfz5r3rdxqrinwi4rwytly24tdbh6yk7zslrm']),
     /^Multicodec: libp2p-key \(0x72\)\n(.*\n)*CIDv1: {6}k2k4r8o7jbwn9l23g4tdef0g9pvq3gkcegkyoqedv2bny4y7nxrgto5n$/m)
   assert.match(await h.ok(['cid', 'inspect', 'bafybefaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa']), /^CIDv0: {6}not possible, requires 32-byte digest, got 20$/m)
+  // base256emoji (a prefix of two UTF-16 units): go-cid names no base for it, as its prefix is not one byte
+  const emoji = '🚀🪐⭐💻😅👆🍓💎💚🤫👼💕💾😮🍊👻🌚👈😓🍺🥰💙🚶💗🎤😳🙆😫💯⚡🤙👈🙏😣❣🎀👀'
+  assert.match(await h.ok(['cid', 'inspect', emoji]), /^Multibase: {3}\(\uFFFD\)\nMulticodec: dag-pb \(0x70\)\n(.*\n)*CIDv0: {6}QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n\n/m)
+  assert.equal(await h.ok(['cid', 'base32', emoji]), 'bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku\n')
   // a PeerID: Kubo's error, with its CID; in JSON the answer carries the error and the command succeeds
   const peer = await h.run(['cid', 'inspect', '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'])
   assert.equal(peer.code, 1)

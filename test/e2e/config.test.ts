@@ -194,6 +194,13 @@ test('a config file damaged by hand: every command and the daemon stop with one 
     assert.match(r.stderr, /^Error: failure to decode config file .+\/config: [^\n]*JSON[^\n]*\n$/, args.join(' '))
     assert.ok(r.stderr.startsWith(`Error: failure to decode config file ${file}: `))
   }
+  // null in a list of addresses to announce is "" to Go: the daemon refuses it as Kubo does, not with a TypeError
+  const hole = JSON.parse(good) as Record<string, any>
+  hole.Addresses.Announce = [null]
+  await writeFile(file, JSON.stringify(hole, null, 2))
+  const announce = await h.run(['daemon'])
+  assert.equal(announce.code, 1)
+  assert.match(announce.stderr, /^Error: invalid multiaddr "" in Addresses: empty multiaddr\n$/m)
   await writeFile(file, good)
   assert.equal((await h.run(['id'])).code, 0, 'the repo opens again once the file is mended')
 })
@@ -256,4 +263,18 @@ test('config edit: the file in $EDITOR (Kubo\'s errors), checked when the editor
   assert.equal(after.Ipns.ResolveCacheSize, 16)
   assert.equal(after.Ipns.UsePubsub, true)
   assert.match(await h.ok(['config', 'show']), /"ResolveCacheSize": 16/)
+})
+
+test('config changes sent to the daemon at once are made one after the other: each keeps the others\' keys', async (t) => {
+  const h = await harness(t)
+  const d = await startDaemon(t, h)
+  // each request reads the file, changes one key and writes it back: side by side, the last write kept only its own
+  const names = Array.from({ length: 12 }, (_, i) => `X-Test-${i}`)
+  const answers = await Promise.all(names.map(async (name) => {
+    const res = await fetch(`${d.url}/api/v0/config?arg=Gateway.HTTPHeaders.${name}&arg=${encodeURIComponent('["v"]')}&json=true`, { method: 'POST' })
+    return { status: res.status, body: await res.text() }
+  }))
+  for (const a of answers) assert.equal(a.status, 200, a.body)
+  const headers = (JSON.parse(await readFile(join(h.repo, 'config'), 'utf8')) as Record<string, any>).Gateway.HTTPHeaders as Record<string, string[]>
+  assert.deepEqual(names.filter(n => headers[n]?.[0] !== 'v'), [], 'every key set is in the file')
 })

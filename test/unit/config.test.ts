@@ -87,4 +87,10 @@ test('profiles apply to a config whose lists are null or whose sections are miss
     assert.equal(checkConfig(applyProfiles(sparse, [name])), undefined, name)
     assert.equal(checkConfig(applyProfiles({ Identity: { PeerID: 'x' } } as unknown as Config, [name])), undefined, name)
   }
+  // null inside a list (Go reads it as ""), which checkConfig lets through: left alone, not a TypeError
+  const holes = { Identity: { PeerID: 'x' }, Addresses: { Swarm: ['/ip4/0.0.0.0/tcp/4001', null], NoAnnounce: [null] } } as unknown as Config
+  for (const name of Object.keys(PROFILES)) assert.equal(checkConfig(applyProfiles(holes, [name])), undefined, name)
+  const moved = applyProfiles(holes, ['randomports']).Addresses.Swarm as Array<string | null>
+  assert.equal(moved[1], null)
+  assert.match(moved[0] as string, /^\/ip4\/0\.0\.0\.0\/tcp\/\d+$/)
 })

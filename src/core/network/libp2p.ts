@@ -70,11 +70,13 @@ export async function buildLibp2p (config: Config, repoPath: string, metrics: No
   const privateKey = privateKeyFromProtobuf(u8FromString(PrivKey, 'base64pad'))
   const swarm = await planSwarm(config, repoPath)
   const { listen, skipped } = swarm
-  for (const a of [...listen, ...config.Addresses?.Announce ?? [], ...config.Addresses?.AppendAnnounce ?? []]) {
+  for (const a of [...listen, ...config.Addresses?.Announce ?? [], ...config.Addresses?.AppendAnnounce ?? []] as Array<string | null>) {
     try {
+      // null in a list is "" to Go, which Kubo refuses as it refuses "" (libp2p would fail on null with a TypeError)
+      if (a === null || a === '') throw new Error('empty multiaddr')
       multiaddr(a)
     } catch (err) {
-      throw new InvalidConfigError(`invalid multiaddr ${JSON.stringify(a)} in Addresses: ${(err as Error).message}`)
+      throw new InvalidConfigError(`invalid multiaddr ${JSON.stringify(a ?? '')} in Addresses: ${(err as Error).message}`)
     }
   }
   const bootstrapList = (config.Bootstrap ?? []).filter(a => typeof a === 'string' && a !== '').map(a => {

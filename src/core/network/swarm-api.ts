@@ -100,10 +100,13 @@ export function createSwarmExtrasApi ({ repo, online, parsePeer, parseAddr }: De
   }
 
   async function saveFilters (list: string[]): Promise<void> {
-    const next = structuredClone(repo.config)
-    const swarm = (next.Swarm !== null && typeof next.Swarm === 'object' ? next.Swarm : {}) as Record<string, unknown>
-    swarm.AddrFilters = list
-    next.Swarm = swarm
-    await repo.saveConfig(next)
+    // after any config change under way, so that the one it saves is kept
+    await repo.changeConfig(async () => {
+      const next = structuredClone(repo.config)
+      const swarm = (next.Swarm !== null && typeof next.Swarm === 'object' ? next.Swarm : {}) as Record<string, unknown>
+      swarm.AddrFilters = list
+      next.Swarm = swarm
+      await repo.saveConfig(next)
+    })
   }
 }

@@ -35,15 +35,17 @@ export function createConfigApi ({ repo }: Pick<Components, 'repo'>) {
       // Kubo's order and messages: the key must exist in Kubo's config, then the whole config must decode
       const unknown = checkKey(key)
       if (unknown !== undefined) throw new ConfigKeyNotFoundError(`failed to set config value: ${unknown} (maybe use --json?)`)
-      const next = await onDisk()
-      try {
-        setKey(next, key, value)
-      } catch (err) {
-        throw new InvalidConfigError(`failed to set config value: ${(err as Error).message} (maybe use --json?)`)
-      }
-      const problem = checkConfig(next)
-      if (problem !== undefined) throw new InvalidConfigError(`failed to set config value: failure to decode config: ${problem.message} (maybe use --json?)`)
-      await repo.saveConfig(validateConfig(next))
+      await repo.changeConfig(async () => {
+        const next = await onDisk()
+        try {
+          setKey(next, key, value)
+        } catch (err) {
+          throw new InvalidConfigError(`failed to set config value: ${(err as Error).message} (maybe use --json?)`)
+        }
+        const problem = checkConfig(next)
+        if (problem !== undefined) throw new InvalidConfigError(`failed to set config value: failure to decode config: ${problem.message} (maybe use --json?)`)
+        await repo.saveConfig(validateConfig(next))
+      })
     },
     /** Replace the config, keeping the identity (Kubo refuses to change the private key this way) */
     async replace (config: unknown): Promise<void> {
@@ -54,18 +56,23 @@ export function createConfigApi ({ repo }: Pick<Components, 'repo'>) {
       const next = validateConfig(structuredClone(config))
       const given = next.Identity as { PeerID?: string, PrivKey?: string }
       if (given.PrivKey !== undefined) throw new InvalidConfigError('setting private key with API is not supported')
-      const identity = (await onDisk()).Identity
-      if (given.PeerID !== identity.PeerID) throw new InvalidConfigError('cannot change the peer ID (Identity.PeerID) with config replace')
-      next.Identity = identity
-      await repo.saveConfig(next)
+      await repo.changeConfig(async () => {
+        const identity = (await onDisk()).Identity
+        if (given.PeerID !== identity.PeerID) throw new InvalidConfigError('cannot change the peer ID (Identity.PeerID) with config replace')
+        next.Identity = identity
+        await repo.saveConfig(next)
+      })
     },
     /** Apply profiles; returns the old and new config (without private key). `dryRun` changes nothing. */
     async applyProfile (names: string[], options: { dryRun?: boolean } = {}): Promise<{ OldCfg: Config, NewCfg: Config }> {
-      const old = await onDisk()
-      const next = applyProfiles(old, names)
-      const problem = checkConfig(next)
-      if (problem !== undefined) throw new InvalidConfigError(`failed to apply profile ${names.join(',')}: ${problem.path}: ${problem.message}`)
-      if (options.dryRun !== true) await repo.saveConfig(next)
+      const { old, next } = await repo.changeConfig(async () => {
+        const old = await onDisk()
+        const next = applyProfiles(old, names)
+        const problem = checkConfig(next)
+        if (problem !== undefined) throw new InvalidConfigError(`failed to apply profile ${names.join(',')}: ${problem.path}: ${problem.message}`)
+        if (options.dryRun !== true) await repo.saveConfig(next)
+        return { old, next }
+      })
       const strip = (c: Config): Config => {
         const copy = structuredClone(c)
         delete (copy.Identity as { PrivKey?: string }).PrivKey

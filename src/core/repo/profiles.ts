@@ -45,7 +45,7 @@ function sub (obj: JSONObject, name: string): JSONObject {
 }
 
 /** Addresses, made an object when the file has none; its lists may be null (as Kubo allows) */
-function addresses (config: Config): { [key: string]: JSONValue, Swarm: string[] | null, NoAnnounce: string[] | null } {
+function addresses (config: Config): { [key: string]: JSONValue, Swarm: Array<string | null> | null, NoAnnounce: string[] | null } {
   return section(config, 'Addresses') as ReturnType<typeof addresses>
 }
 
@@ -75,13 +75,14 @@ export const PROFILES: Record<string, Profile> = {
       // one random port for the lowest configured port; others keep their distance from it (WebSockets sits
       // one above TCP because js-libp2p cannot share a port between them)
       const a = addresses(c)
+      // a list may hold null (Go reads it as ""): left as it is
       const swarm = a.Swarm ?? []
-      const ports = swarm.flatMap(addr => [...addr.matchAll(/\/(?:tcp|udp)\/(\d+)/g)].map(m => Number(m[1])))
+      const ports = swarm.flatMap(addr => [...(addr ?? '').matchAll(/\/(?:tcp|udp)\/(\d+)/g)].map(m => Number(m[1])))
       if (ports.length === 0) return
       const low = Math.min(...ports)
       const span = Math.min(Math.max(...ports) - low, 1000)
       const port = randomInt(1024, 65536 - span)
-      a.Swarm = swarm.map(addr => addr.replace(/\/(tcp|udp)\/(\d+)/g, (_m, proto: string, p: string) => `/${proto}/${port + Math.min(Number(p) - low, span)}`))
+      a.Swarm = swarm.map(addr => addr === null ? null : addr.replace(/\/(tcp|udp)\/(\d+)/g, (_m, proto: string, p: string) => `/${proto}/${port + Math.min(Number(p) - low, span)}`))
     }
   },
   server: {

@@ -124,6 +124,11 @@ export interface Repo {
   readonly version: number
   /** Replace the config on disk (atomically) and in memory */
   saveConfig(config: Config): Promise<void>
+  /**
+   * Run a change of the config (read, modify, save) once the changes before it are done, as Kubo's fsrepo
+   * holds its lock around one: two `config set` through the daemon at once each keep the other's key
+   */
+  changeConfig<T>(change: () => Promise<T>): Promise<T>
   close(): Promise<void>
 }
 
@@ -150,6 +155,8 @@ export async function openRepo (repoPath: string): Promise<Repo> {
   const lock: RepoLock = await acquireLock(repoPath)
   try {
     const config = await readConfig(repoPath)
+    // the config changes under way, one after the other
+    let changes: Promise<unknown> = Promise.resolve()
     const repo: Repo = {
       path: repoPath,
       config,
@@ -157,6 +164,11 @@ export async function openRepo (repoPath: string): Promise<Repo> {
       async saveConfig (next) {
         await writeConfig(repoPath, next)
         repo.config = next
+      },
+      changeConfig (change) {
+        const done = changes.then(change)
+        changes = done.catch(() => {})
+        return done
       },
       async close () {
         await lock.release()
