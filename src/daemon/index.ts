@@ -123,7 +123,7 @@ export async function * runDaemon (opts: DaemonOptions): AsyncGenerator<string> 
     const gwConfig = (node.components.repo.config.Gateway ?? {}) as GatewayConfig
     const timeout = parseDuration(String(gwConfig.RetrievalTimeout ?? '30s'))
     for (const ma of addresses(node.components.repo.config.Addresses?.Gateway)) {
-      const { host, port, family } = tcpAddress(ma)
+      const { host, port, family } = tcpAddress(ma, 'Gateway')
       const gateway = createGateway({
         backend: createCoreBackend(node, { offline: gwConfig.NoFetch === true }),
         retrievalTimeout: timeout > 0 ? timeout : undefined,

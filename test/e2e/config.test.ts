@@ -278,3 +278,14 @@ test('config changes sent to the daemon at once are made one after the other: ea
   const headers = (JSON.parse(await readFile(join(h.repo, 'config'), 'utf8')) as Record<string, any>).Gateway.HTTPHeaders as Record<string, string[]>
   assert.deepEqual(names.filter(n => headers[n]?.[0] !== 'v'), [], 'every key set is in the file')
 })
+
+test('an address the daemon cannot listen on is named by its key in the error', async (t) => {
+  const h = await harness(t)
+  await h.ok(['config', '--json', 'Addresses.Gateway', '"/ip4/127.0.0.1/udp/0"'])
+  const r = await h.run(['daemon'])
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /^Error: unsupported Gateway address "\/ip4\/127\.0\.0\.1\/udp\/0": use \/ip4\/<addr>\/tcp\/<port>$/m)
+  await h.ok(['config', '--json', 'Addresses.Gateway', '"/ip4/127.0.0.1/tcp/0"'])
+  await h.ok(['config', '--json', 'Addresses.API', '"/ip4/127.0.0.1/udp/0"'])
+  assert.match((await h.run(['daemon'])).stderr, /^Error: unsupported API address "\/ip4\/127\.0\.0\.1\/udp\/0"/m)
+})
