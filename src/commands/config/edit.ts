@@ -7,7 +7,8 @@ import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import { command } from '../command.ts'
 import { InvalidArgumentError, InvalidConfigError } from '../../core/errors.ts'
-import { defaultRepoPath, readConfig } from '../../core/repo/repo.ts'
+import { readConfig } from '../../core/repo/repo.ts'
+import { repoPathFrom } from '../../cli/execute.ts'
 
 /**
  * $EDITOR split into words as Kubo splits it (go-shlex in POSIX mode): whitespace between words, '…' and "…"
@@ -102,7 +103,7 @@ daemon keeps the config it started with until it is restarted.`,
     if (value === '') throw new InvalidArgumentError('ENV variable $EDITOR not set')
     const [editor, ...args] = splitEditor(value)
     if (editor === undefined) throw new InvalidArgumentError('cannot parse $EDITOR value: no command in it')
-    const dir = typeof options['repo-dir'] === 'string' && options['repo-dir'] !== '' ? options['repo-dir'] : defaultRepoPath()
+    const dir = repoPathFrom(options)
     const file = join(dir, 'config')
     await runEditor(editor, [...args, file])
     // no file before and none after (no repo here, and nothing saved): nothing to check, as Kubo checks nothing
