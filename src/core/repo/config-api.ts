@@ -44,7 +44,8 @@ export function createConfigApi ({ repo }: Pick<Components, 'repo'>) {
         }
         const problem = checkConfig(next)
         if (problem !== undefined) throw new InvalidConfigError(`failed to set config value: failure to decode config: ${problem.message} (maybe use --json?)`)
-        await repo.saveConfig(validateConfig(next))
+        // saveConfig validates the whole config (the identity too) before it writes
+        await repo.saveConfig(next)
       })
     },
     /** Replace the config, keeping the identity (Kubo refuses to change the private key this way) */
