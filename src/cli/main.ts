@@ -15,7 +15,6 @@ import { findDaemon, runRemote } from './remote.ts'
 import { logger } from '../core/log.ts'
 import type { Command, ConsumeContext, InputEntry, Options } from '../commands/command.ts'
 
-/** Build file inputs for commands that take them: local paths, or stdin when none are given */
 interface FileInputs {
   args: string[]
   files?: AsyncIterable<InputEntry>
@@ -23,6 +22,7 @@ interface FileInputs {
   size?: () => Promise<number>
 }
 
+/** Build file inputs for commands that take them: local paths, or stdin when none are given */
 function fileInputs (cmd: Command, args: string[], options: Options): FileInputs {
   const fileArg = (cmd.args ?? []).find(a => a.type === 'file')
   if (fileArg === undefined) return { args }
